@@ -29,6 +29,14 @@ export interface RankingChange {
   source: string;
   quarter: QuarterId;
   kind: QuarterChangeKind;
+  /**
+   * What the moves are measured against: a new quarter against the previous fiscal quarter of the
+   * same source ("Denver rises to #2" means since last quarter), a revision or partial update
+   * against the stored version of the same quarter; 'none' when there is nothing to compare with.
+   */
+  baseline: 'previous-quarter' | 'stored-version' | 'none';
+  /** The quarter the baseline ranking belongs to, when there is one. */
+  baselineQuarter?: QuarterId;
   /** The top N the entered/left lists refer to. */
   topN: number;
   complete: boolean;

@@ -8,6 +8,8 @@ export interface FetchRequest {
   /** Refuse a body larger than this (declared or streamed). */
   maxBytes: number;
   timeoutMs: number;
+  /** Allow loopback addresses (the local demo source only); private and link-local stay refused. */
+  allowLoopback?: boolean;
   /** Stream the body to this file instead of memory. */
   toFile?: string;
 }
