@@ -1,0 +1,213 @@
+/**
+ * Generates a Deportation Data Project–layout detainer XLSX: six title/notes rows, then the
+ * header and one row per detainer, written with exceljs' streaming writer and shared strings
+ * (as the real releases are). The same seed gives the same detainers in both variants, so a
+ * test can check that header drift between releases changes nothing.
+ *
+ *   npx tsx scripts/generate-ddp-xlsx.ts --rows 316000 --seed 1 --variant 2023 --out /tmp/ddp.xlsx
+ */
+import ExcelJS from 'exceljs';
+import { Command } from 'commander';
+import { pathToFileURL } from 'node:url';
+
+export type DdpVariant = '2023' | '2026';
+
+export interface DdpGeneratorOptions {
+  rows: number;
+  out: string;
+  seed?: number;
+  variant?: DdpVariant;
+  /** First prepare date (ISO); rows spread over `days` days from it. Default: eight quarters from 2023-10-01. */
+  from?: string;
+  days?: number;
+}
+
+export interface DdpGeneratorResult {
+  file: string;
+  rows: number;
+  declined: number;
+  /** First and last prepare date written. */
+  coverage: { from: string; to: string };
+}
+
+/**
+ * Facility names as ICE writes them. The first group is real (NPR News Apps,
+ * github.com/nprapps/sanctuary-cities, MIT licence, Copyright (c) 2016 NPR); the rest are
+ * plausible names of large county jails in the same style.
+ */
+const FACILITIES: ReadonlyArray<{ name: string; city: string; state: string; aor: string; declineWeight: number }> = [
+  { name: 'CONTRA COSTA CO. JAIL', city: 'MARTINEZ', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', declineWeight: 6 },
+  { name: 'VISTA DETENTION FACILITY', city: 'VISTA', state: 'CALIFORNIA', aor: 'San Diego Area of Responsibility', declineWeight: 3 },
+  { name: 'DENVER JUSTICE CENTER', city: 'DENVER', state: 'COLORADO', aor: 'Denver Area of Responsibility', declineWeight: 8 },
+  { name: 'DENVER COUNTY JAIL', city: 'DENVER', state: 'COLORADO', aor: 'Denver Area of Responsibility', declineWeight: 4 },
+  { name: 'US MARSHALS, COLORADO', city: 'DENVER', state: 'COLORADO', aor: 'Denver Area of Responsibility', declineWeight: 0.2 },
+  { name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 9 },
+  { name: 'DADE COUNTY CORRECTIONAL', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 5 },
+  { name: 'METRO DADE JAIL', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 1 },
+  { name: 'KROME NORTH SPC', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 0.1 },
+  { name: 'EVERGALDES CORR. INSTITUTION', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 0.1 },
+  { name: 'US MARSHALS,S.DIST.FL', city: 'MIAMI', state: 'FLORIDA', aor: 'Miami Area of Responsibility', declineWeight: 0.1 },
+  { name: 'TRAVIS COUNTY JAIL', city: 'AUSTIN', state: 'TEXAS', aor: 'San Antonio Area of Responsibility', declineWeight: 7 },
+  { name: 'HARRIS COUNTY JAIL', city: 'HOUSTON', state: 'TEXAS', aor: 'Houston Area of Responsibility', declineWeight: 0.5 },
+  { name: 'COOK COUNTY JAIL', city: 'CHICAGO', state: 'ILLINOIS', aor: 'Chicago Area of Responsibility', declineWeight: 9 },
+  { name: 'ESSEX COUNTY CORRECTIONAL FACILITY', city: 'NEWARK', state: 'NEW JERSEY', aor: 'Newark Area of Responsibility', declineWeight: 2 },
+  { name: 'HUDSON COUNTY CORRECTIONAL CENTER', city: 'KEARNY', state: 'NEW JERSEY', aor: 'Newark Area of Responsibility', declineWeight: 3 },
+  { name: 'RIKERS ISLAND', city: 'EAST ELMHURST', state: 'NEW YORK', aor: 'New York City Area of Responsibility', declineWeight: 8 },
+  { name: 'NASSAU COUNTY CORRECTIONAL CENTER', city: 'EAST MEADOW', state: 'NEW YORK', aor: 'New York City Area of Responsibility', declineWeight: 1 },
+  { name: 'LOS ANGELES COUNTY JAIL', city: 'LOS ANGELES', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', declineWeight: 6 },
+  { name: 'VENTURA COUNTY JAIL', city: 'VENTURA', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', declineWeight: 5 },
+  { name: 'CLARK COUNTY DETENTION CENTER', city: 'LAS VEGAS', state: 'NEVADA', aor: 'Salt Lake City Area of Responsibility', declineWeight: 2 },
+  { name: 'KING COUNTY CORRECTIONAL FACILITY', city: 'SEATTLE', state: 'WASHINGTON', aor: 'Seattle Area of Responsibility', declineWeight: 4 },
+  { name: 'MULTNOMAH COUNTY DETENTION CENTER', city: 'PORTLAND', state: 'OREGON', aor: 'Seattle Area of Responsibility', declineWeight: 4 },
+  { name: 'MARICOPA COUNTY JAIL', city: 'PHOENIX', state: 'ARIZONA', aor: 'Phoenix Area of Responsibility', declineWeight: 0.3 },
+  { name: 'GWINNETT COUNTY JAIL', city: 'LAWRENCEVILLE', state: 'GEORGIA', aor: 'Atlanta Area of Responsibility', declineWeight: 0.1 },
+  { name: 'FRANKLIN COUNTY JAIL', city: 'COLUMBUS', state: 'OHIO', aor: 'Detroit Area of Responsibility', declineWeight: 0.5 },
+  { name: 'FRANKLIN COUNTY JAIL', city: 'CHAMBERSBURG', state: 'PENNSYLVANIA', aor: 'Philadelphia Area of Responsibility', declineWeight: 0.5 },
+  { name: 'PHILADELPHIA INDUSTRIAL CORRECTIONAL CTR', city: 'PHILADELPHIA', state: 'PENNSYLVANIA', aor: 'Philadelphia Area of Responsibility', declineWeight: 6 },
+  { name: 'BALTIMORE CITY DETENTION CENTER', city: 'BALTIMORE', state: 'MARYLAND', aor: 'Baltimore Area of Responsibility', declineWeight: 2 },
+  { name: 'SAN FRANCISCO COUNTY JAIL', city: 'SAN FRANCISCO', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', declineWeight: 5 },
+];
+
+const LIFT_REASONS = [
+  ['Booked into Detention', 40],
+  ['', 22],
+  ['Case Closed', 10],
+  ['Lifted', 8],
+  ['Transferred', 4],
+  ['Prosecutorial Discretion', 3],
+  ['Early Release', 1],
+] as const;
+
+const CRIMINALITY = ['1 Convicted Criminal', '2 Pending Criminal Charges', '3 Other Immigration Violator'];
+const COUNTRIES = ['MEXICO', 'GUATEMALA', 'HONDURAS', 'EL SALVADOR', 'VENEZUELA', 'COLOMBIA', 'ECUADOR', 'CUBA', 'HAITI', 'DOMINICAN REPUBLIC', 'INDIA', 'CHINA'];
+const DETAINER_TYPES = ['Immigration Detainer - Notice of Action', 'Request for Voluntary Notification of Release', 'Immigration Detainer - Request for Voluntary Action'];
+const THREAT = ['1', '2', '3', ''];
+
+/** Columns of the Sep 2023 – Jun 2025 release; `Detention Facility` is renamed later. */
+const COLUMNS_2023 = [
+  'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Detainer Type', 'Case Status',
+  'Detainer Prepared Criminality', 'Detention Facility', 'Detention Facility Code', 'Facility City',
+  'Gender', 'Birth Year', 'Citizenship Country', 'Detainer Threat Level', 'Resume Custody Yes No',
+  'Detainer Lift Reason', 'Detainer Lift Date', 'Unique Identifier',
+] as const;
+
+type Field = (typeof COLUMNS_2023)[number] | 'Detainer Lift Reason Code' | 'Notify Release Request Yes No';
+
+/** Header name written for each field, per variant; 2026 also reorders and adds columns. */
+function headerFor(variant: DdpVariant): Array<{ field: Field; header: string }> {
+  if (variant === '2023') return COLUMNS_2023.map((field) => ({ field, header: field }));
+  const renamed: Partial<Record<Field, string>> = {
+    'Detention Facility': 'Detainer Facility',
+    'Detention Facility Code': 'Detainer Facility Code',
+    'Detainer Prepared Criminality': 'Detainer Criminality',
+  };
+  const fields: Field[] = [
+    'Detainer Prepare Date', 'Facility AOR', 'Facility State', 'Facility City', 'Detention Facility',
+    'Detention Facility Code', 'Detainer Type', 'Detainer Prepared Criminality', 'Case Status', 'Gender',
+    'Birth Year', 'Citizenship Country', 'Detainer Threat Level', 'Notify Release Request Yes No',
+    'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Lift Reason Code', 'Detainer Lift Date',
+    'Unique Identifier',
+  ];
+  return fields.map((field) => ({ field, header: renamed[field] ?? field }));
+}
+
+/** mulberry32: small, seedable, good enough for fixtures. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function weightedPicker<T>(entries: ReadonlyArray<readonly [T, number]>): (r: number) => T {
+  const total = entries.reduce((s, [, w]) => s + w, 0);
+  const cumulative = entries.map(([value], i) => [value, entries.slice(0, i + 1).reduce((s, [, w]) => s + w, 0) / total] as const);
+  return (r) => cumulative.find(([, c]) => r < c)?.[0] ?? cumulative[cumulative.length - 1][0];
+}
+
+const DAY_MS = 86_400_000;
+
+export async function generateDdpXlsx(options: DdpGeneratorOptions): Promise<DdpGeneratorResult> {
+  const { rows, out, seed = 1, variant = '2023', from = '2023-10-01', days = 731 } = options;
+  const rnd = random(seed);
+  const pickFacility = weightedPicker(FACILITIES.map((f) => [f, 1 + f.declineWeight] as const));
+  const pickReason = weightedPicker(LIFT_REASONS);
+  const columns = headerFor(variant);
+  const start = Date.parse(`${from}T00:00:00Z`);
+
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
+  const sheet = workbook.addWorksheet('Detainers');
+  sheet.columns = columns.map(({ field }) => ({
+    key: field,
+    width: 18,
+    style: field.endsWith('Date') ? { numFmt: 'mm/dd/yyyy hh:mm' } : {},
+  }));
+  const titles = [
+    'ICE Detainers',
+    'Deportation Data Project (deportationdata.org)',
+    `Data from ICE FOIA production; ${variant === '2023' ? 'covers September 2023 to June 2025' : 'March 2026 Release'}`,
+    'Each row is one detainer (Form I-247). Some fields are redacted under FOIA exemptions (b)(6), (b)(7)(C).',
+    'Generated fixture in the real layout, not real records.',
+    '',
+  ];
+  for (const title of titles) sheet.addRow([title]).commit();
+  sheet.addRow(columns.map((c) => c.header)).commit();
+
+  let declined = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < rows; i++) {
+    const facility = pickFacility(rnd());
+    const declinedRow = rnd() < facility.declineWeight / 100;
+    const reason = declinedRow ? 'Detainer Declined by LEA' : pickReason(rnd());
+    const dayOffset = Math.floor((i / Math.max(1, rows)) * days);
+    const prepared = start + dayOffset * DAY_MS + Math.floor(rnd() * 86_400) * 1000;
+    const redacted = rnd() < 0.004;
+    const values: Record<Field, string | number | Date | null> = {
+      'Detainer Prepare Date': new Date(prepared),
+      'Facility State': facility.state,
+      'Facility AOR': facility.aor,
+      'Detainer Type': DETAINER_TYPES[Math.floor(rnd() * DETAINER_TYPES.length)],
+      'Case Status': rnd() < 0.6 ? 'ACTIVE' : 'CLOSED',
+      'Detainer Prepared Criminality': CRIMINALITY[Math.floor(rnd() * CRIMINALITY.length)],
+      'Detention Facility': facility.name,
+      'Detention Facility Code': facility.name.replace(/[^A-Z]/g, '').slice(0, 5) + facility.state.slice(0, 2),
+      'Facility City': redacted ? '(b)(7)(E)' : facility.city,
+      Gender: rnd() < 0.88 ? 'Male' : 'Female',
+      'Birth Year': 1950 + Math.floor(rnd() * 55),
+      'Citizenship Country': COUNTRIES[Math.floor(rnd() * COUNTRIES.length)],
+      'Detainer Threat Level': THREAT[Math.floor(rnd() * THREAT.length)],
+      'Resume Custody Yes No': rnd() < 0.1 ? 'YES' : 'NO',
+      'Detainer Lift Reason': reason === '' ? null : reason,
+      'Detainer Lift Reason Code': reason === '' ? null : reason.slice(0, 3).toUpperCase(),
+      'Notify Release Request Yes No': rnd() < 0.3 ? 'YES' : 'NO',
+      'Detainer Lift Date': reason === '' ? null : new Date(prepared + Math.floor(rnd() * 40) * DAY_MS),
+      'Unique Identifier': `${(seed * 7919 + i * 104729).toString(36).toUpperCase()}${i}`,
+    };
+    if (declinedRow) declined++;
+    first = Math.min(first, prepared);
+    last = Math.max(last, prepared);
+    sheet.addRow(columns.map(({ field }) => values[field])).commit();
+  }
+  sheet.commit();
+  await workbook.commit();
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { file: out, rows, declined, coverage: rows > 0 ? { from: iso(first), to: iso(last) } : { from, to: from } };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const cli = new Command()
+    .requiredOption('--out <file>', 'XLSX file to write')
+    .option('--rows <n>', 'detainer rows', '1000')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--variant <v>', 'header layout: 2023 or 2026', '2023')
+    .parse();
+  const opts = cli.opts<{ out: string; rows: string; seed: string; variant: string }>();
+  if (opts.variant !== '2023' && opts.variant !== '2026') throw new Error(`--variant must be 2023 or 2026, not ${opts.variant}`);
+  const result = await generateDdpXlsx({ out: opts.out, rows: Number(opts.rows), seed: Number(opts.seed), variant: opts.variant });
+  console.log(JSON.stringify(result));
+}
