@@ -72,4 +72,13 @@ export interface Release {
   status: 'archived' | 'ingested' | 'quarantined' | 'held';
   /** Why it was quarantined or held. */
   reason?: string;
+  /** What ingest read, kept to spot schema drift in the next release of the same source. */
+  stats?: ReleaseStats;
+}
+
+export interface ReleaseStats {
+  rowsRead: number;
+  rowsKept: number;
+  resolutionRate: number;
+  columns: string[];
 }

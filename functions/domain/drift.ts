@@ -1,0 +1,38 @@
+import type { ReleaseStats } from './release';
+
+/** How far a release may depart from the previous release of the same source before a person looks. */
+export interface DriftLimits {
+  /** Smallest accepted ratio of rows read to the previous release's. */
+  minRowRatio: number;
+  /** Largest accepted fall in resolution rate, in absolute share. */
+  maxResolutionFall: number;
+  /** Largest accepted share of the previous release's columns that are gone. */
+  maxColumnsGone: number;
+}
+
+export const DEFAULT_DRIFT_LIMITS: DriftLimits = { minRowRatio: 0.5, maxResolutionFall: 0.25, maxColumnsGone: 0.5 };
+
+const normalise = (column: string) => column.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * Schema drift guard: a release whose size, resolved share or column set departs sharply from
+ * the previous one usually means the publisher changed the file, not that the world changed.
+ * Returns the reason to quarantine, or null.
+ */
+export function detectDrift(previous: ReleaseStats, current: ReleaseStats, limits: DriftLimits = DEFAULT_DRIFT_LIMITS): string | null {
+  if (previous.rowsRead > 0 && current.rowsRead / previous.rowsRead < limits.minRowRatio) {
+    return `schema drift: ${current.rowsRead} rows read, previous release had ${previous.rowsRead}`;
+  }
+  if (previous.resolutionRate - current.resolutionRate > limits.maxResolutionFall) {
+    const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+    return `schema drift: ${pct(current.resolutionRate)} of declined detainers resolved to counties, previous release ${pct(previous.resolutionRate)}`;
+  }
+  if (previous.columns.length > 0) {
+    const now = new Set(current.columns.map(normalise));
+    const gone = previous.columns.filter((column) => !now.has(normalise(column)));
+    if (gone.length / previous.columns.length > limits.maxColumnsGone) {
+      return `schema drift: ${gone.length} of ${previous.columns.length} columns of the previous release are gone (${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', ...' : ''})`;
+    }
+  }
+  return null;
+}
