@@ -78,3 +78,8 @@ export function isQuarterComplete(id: QuarterId, coverage: DateRange): boolean {
   const range = quarterRange(id);
   return coverage.from <= range.from && coverage.to >= range.to;
 }
+
+export function previousQuarter(id: QuarterId): QuarterId {
+  const { fy, q } = parts(id);
+  return q === 1 ? `FY${fy - 1}Q4` : `FY${fy}Q${(q - 1) as 1 | 2 | 3}`;
+}

@@ -1,5 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Deps } from '../commons/deps';
-import type { ReleaseChange } from '../domain/change';
+import { parseReleaseKey } from '../archive/release-key';
+import type { RankingChange, ReleaseChange } from '../domain/change';
+import { diffRanking, orderQuarterChanges } from '../domain/diff';
+import { detectDrift } from '../domain/drift';
+import { formatQuarter, previousQuarter } from '../domain/quarter';
+import type { Ranking } from '../domain/ranking';
+import { hashRanking } from '../domain/ranking';
+import { InvalidReleaseError, type Release, type ReleaseStats } from '../domain/release';
+import { QuarterTallies } from '../domain/tally';
+import type { QuarterWrite } from '../ports/store';
+import { reportToOperator } from '../notify/operator';
+import { parseRelease } from './parsers';
 
 export interface IngestReport {
   source: string;
@@ -14,9 +28,178 @@ export interface IngestReport {
   quarterItemsWritten: number;
 }
 
-/** Parse, rank, diff and commit one archived release, identified by its archive key `raw/<source>/<sha256>.<ext>`. */
+/**
+ * Parse, rank, diff and commit one archived release, identified by its archive key
+ * `raw/<source>/<sha256>.<ext>`. Nothing is written unless the whole release reads cleanly and
+ * passes its sanity checks; then the changed quarter versions and the change record are written
+ * in one transaction.
+ */
 export async function ingestRelease(deps: Deps, archiveKey: string): Promise<IngestReport> {
-  void deps;
-  void archiveKey;
-  throw new Error('ingestRelease: implemented by the lead in the next commit');
+  const { source, sha256 } = parseReleaseKey(archiveKey);
+  const release = (await deps.releases.getRelease(source, sha256)) ?? (await recordUnknownRelease(deps, archiveKey));
+  const empty = { source, release: sha256, rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0 };
+  if (release.status === 'ingested') return { ...empty, outcome: 'already-ingested' };
+  if (release.status === 'quarantined' || release.status === 'held') return { ...empty, outcome: release.status, ...(release.reason ? { reason: release.reason } : {}) };
+
+  const file = join(deps.workDir, `${sha256}-${randomUUID()}`);
+  try {
+    await deps.archive.getToFile(archiveKey, file);
+    const tallies = new QuarterTallies(deps.resolver());
+    let summary;
+    try {
+      summary = await parseRelease(file, release.format, (observation) => tallies.add(observation));
+    } catch (error) {
+      if (error instanceof InvalidReleaseError) return await quarantine(deps, release, error.reason, empty);
+      throw error;
+    }
+    const stats: ReleaseStats = {
+      rowsRead: summary.rowsRead,
+      rowsKept: summary.rowsKept,
+      resolutionRate: tallies.resolutionRate(),
+      columns: summary.columns,
+    };
+    const report = { ...empty, rowsRead: stats.rowsRead, rowsKept: stats.rowsKept, resolutionRate: stats.resolutionRate, unresolved: tallies.unresolvedFacilities() };
+    deps.count?.('RowsParsed', stats.rowsRead);
+
+    const drift = await driftFromPrevious(deps, release, stats);
+    if (drift) return await quarantine(deps, release, drift, report);
+
+    const coverage = summary.coverage ?? tallies.observedRange();
+    const rankings = tallies.rankings(source, sha256, coverage);
+    const plan = await planQuarterWrites(deps, rankings);
+    const held = heldForTotalDrop(deps, plan.changes);
+    if (held) {
+      await deps.releases.setReleaseStatus(source, sha256, 'held', held);
+      await reportToOperator(deps, 'held', { source, file: release.url, reason: held });
+      return { ...report, outcome: 'held', reason: held };
+    }
+    if (stats.resolutionRate < deps.config.minResolutionRate) {
+      await reportToOperator(deps, 'low-resolution', {
+        source,
+        file: release.url,
+        reason: `${(stats.resolutionRate * 100).toFixed(1)}% of declined detainers resolved to a county (threshold ${(deps.config.minResolutionRate * 100).toFixed(0)}%)`,
+        unresolved: report.unresolved,
+      });
+    }
+
+    const now = deps.clock().toISOString();
+    const change: ReleaseChange | null = plan.changes.length
+      ? {
+          id: `${source}#${sha256}`,
+          source,
+          release: sha256,
+          url: release.url,
+          archiveKey: release.archiveKey,
+          ...(release.publishedAt ? { publishedAt: release.publishedAt } : {}),
+          firstSeen: release.firstSeen,
+          createdAt: now,
+          quarters: orderQuarterChanges(plan.changes),
+          unresolved: report.unresolved,
+          resolutionRate: stats.resolutionRate,
+        }
+      : null;
+    const outcome = await deps.rankings.commitRelease({
+      release: { ...release, status: 'ingested', stats },
+      quarters: plan.writes,
+      change,
+      token: randomUUID(),
+    });
+    deps.log.info('release ingested', { source, release: sha256, change: change?.id, quarters: plan.writes.length, outcome });
+    return {
+      ...report,
+      outcome: change ? 'ingested' : 'unchanged',
+      ...(change ? { change } : {}),
+      quarterItemsWritten: plan.writes.length,
+    };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** An object can reach the archive without its record (a crash between the two): rebuild the record from the key. */
+async function recordUnknownRelease(deps: Deps, archiveKey: string): Promise<Release> {
+  const { source, sha256 } = parseReleaseKey(archiveKey);
+  const config = deps.config.sources.find((s) => s.name === source);
+  const release: Release = {
+    source,
+    sha256,
+    url: deps.archive.locate(archiveKey),
+    archiveKey,
+    bytes: 0,
+    format: config?.parser ?? 'ddp',
+    firstSeen: deps.clock().toISOString(),
+    status: 'archived',
+  };
+  await deps.releases.recordRelease(release);
+  return (await deps.releases.getRelease(source, sha256)) ?? release;
+}
+
+async function quarantine<T extends object>(deps: Deps, release: Release, reason: string, report: T): Promise<T & { outcome: 'quarantined'; reason: string }> {
+  await deps.releases.setReleaseStatus(release.source, release.sha256, 'quarantined', reason);
+  deps.count?.('Quarantined');
+  await reportToOperator(deps, 'quarantine', { source: release.source, file: release.url, reason });
+  return { ...report, outcome: 'quarantined', reason };
+}
+
+async function driftFromPrevious(deps: Deps, release: Release, stats: ReleaseStats): Promise<string | null> {
+  const previous = (await deps.releases.listReleases(release.source))
+    .filter((r) => r.status === 'ingested' && r.stats && r.sha256 !== release.sha256)
+    .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))
+    .at(-1);
+  return previous?.stats ? detectDrift(previous.stats, stats) : null;
+}
+
+/**
+ * For every quarter the release speaks for, compare with the stored version: an unchanged
+ * quarter writes nothing, so writes are proportional to what changed, not to the jurisdictions.
+ */
+async function planQuarterWrites(deps: Deps, rankings: Ranking[]): Promise<{ writes: QuarterWrite[]; changes: RankingChange[] }> {
+  const writes: QuarterWrite[] = [];
+  const changes: RankingChange[] = [];
+  const byQuarter = new Map(rankings.map((r) => [r.quarter, r]));
+  for (const ranking of rankings) {
+    const hash = hashRanking(ranking);
+    const stored = await deps.rankings.getQuarter(ranking.source, ranking.quarter);
+    if (stored?.hash === hash) continue;
+    if (!stored && ranking.rows.length === 0) continue;
+    let change: RankingChange | null;
+    if (stored) {
+      const history = await deps.rankings.quarterHistory(ranking.source, ranking.quarter);
+      change = diffRanking({
+        before: stored,
+        after: ranking,
+        afterHash: hash,
+        baseline: 'stored-version',
+        baselineQuarter: ranking.quarter,
+        topN: deps.config.topN,
+        history: history.map((h) => ({ version: h.version, hash: h.hash })),
+      });
+    } else {
+      const prior = previousQuarter(ranking.quarter);
+      const before = byQuarter.get(prior) ?? (await deps.rankings.getQuarter(ranking.source, prior));
+      change = diffRanking({
+        ...(before && before.rows.length ? { before } : {}),
+        after: ranking,
+        afterHash: hash,
+        baseline: before && before.rows.length ? 'previous-quarter' : 'none',
+        ...(before && before.rows.length ? { baselineQuarter: prior } : {}),
+        topN: deps.config.topN,
+      });
+    }
+    writes.push({ ranking, hash, expectedVersion: stored?.version ?? null });
+    if (change) changes.push(change);
+  }
+  return { writes, changes };
+}
+
+/** A complete quarter whose total falls sharply with no sign of a declared revision is held for a person. */
+function heldForTotalDrop(deps: Deps, changes: RankingChange[]): string | null {
+  for (const change of changes) {
+    if (change.kind !== 'revision' || change.totalBefore === null || change.totalBefore === 0) continue;
+    const fall = (change.totalBefore - change.totalAfter) / change.totalBefore;
+    if (fall > deps.config.maxTotalDrop) {
+      return `${formatQuarter(change.quarter)} total falls from ${change.totalBefore} to ${change.totalAfter} (${(fall * 100).toFixed(0)}%), more than the ${(deps.config.maxTotalDrop * 100).toFixed(0)}% allowed without a declared revision`;
+    }
+  }
+  return null;
 }
