@@ -12,6 +12,13 @@ export interface FetchRequest {
   allowLoopback?: boolean;
   /** Stream the body to this file instead of memory. */
   toFile?: string;
+  /**
+   * Media types the body may have (`text/html`, `application/pdf`, `text/*`); a response whose
+   * Content-Type is none of them is refused. Absent: any type.
+   */
+  accept?: string[];
+  /** Abort when no byte arrives for this long (default: `timeoutMs`). */
+  idleTimeoutMs?: number;
 }
 
 export type FetchResult =
@@ -38,6 +45,17 @@ export interface Fetcher {
 export class FetchRefusedError extends Error {
   override readonly name = 'FetchRefusedError';
   constructor(readonly url: string, readonly reason: string) {
+    super(`${url}: ${reason}`);
+  }
+}
+
+/**
+ * A fetch that failed without a policy decision (timeout, connection reset, HTTP error status):
+ * worth retrying later, unlike a refusal.
+ */
+export class FetchFailedError extends Error {
+  override readonly name = 'FetchFailedError';
+  constructor(readonly url: string, readonly reason: string, readonly status?: number) {
     super(`${url}: ${reason}`);
   }
 }
