@@ -1,0 +1,209 @@
+import type { County, Place, Resolution, Resolver } from '../../domain/jurisdiction';
+import aliasFile from './aliases.json' with { type: 'json' };
+import { CountyList } from './countyList';
+import { Gazetteer } from './gazetteer';
+import { cleanName, placeKey } from './placeName';
+import { StateNames } from './state';
+
+export interface AliasEntry {
+  name: string;
+  state: string;
+  fips: string;
+  why?: string;
+}
+
+export interface AliasFile {
+  /** Facility names that no rule places (misspellings, named centres, federal offices). */
+  facilities: AliasEntry[];
+  /** Place names, as a county, jurisdiction or city, that the county list and gazetteer miss or get wrong. */
+  places: AliasEntry[];
+}
+
+export interface ResolverOptions {
+  /** Folder holding counties.json and places.json; defaults to `data/` beside this module (or the bundle). */
+  dataDir?: URL;
+  /** Replaces the curated aliases.json. */
+  aliases?: AliasFile;
+}
+
+interface ReferenceData {
+  counties: CountyList;
+  gazetteer: Gazetteer;
+  states: StateNames;
+}
+
+const DEFAULT_DATA_DIR = new URL('./data/', import.meta.url);
+const loaded = new Map<string, ReferenceData>();
+
+/** Reads the data files once per process and folder: they are a third of a megabyte of JSON. */
+function referenceData(dataDir: URL): ReferenceData {
+  let data = loaded.get(dataDir.href);
+  if (!data) {
+    const counties = CountyList.load(dataDir);
+    data = { counties, gazetteer: Gazetteer.load(dataDir, counties), states: new StateNames(counties.states) };
+    loaded.set(dataDir.href, data);
+  }
+  return data;
+}
+
+/** USPS code for "NEW JERSEY", "New Jersey", "nj", "D.C.", "Puerto Rico"; undefined when not a US state or territory. */
+export function normaliseState(state: string | undefined, options: Pick<ResolverOptions, 'dataDir'> = {}): string | undefined {
+  return referenceData(options.dataDir ?? DEFAULT_DATA_DIR).states.normalise(state);
+}
+
+/** The county with this 5-digit FIPS code, from the official list. */
+export function countyByFips(fips: string, options: Pick<ResolverOptions, 'dataDir'> = {}): County | undefined {
+  return referenceData(options.dataDir ?? DEFAULT_DATA_DIR).counties.byFips.get(fips);
+}
+
+const COUNTY_MARKERS = new Set(['COUNTY', 'CNTY', 'CO', 'CTY', 'PARISH', 'PAR', 'BOROUGH', 'BORO']);
+
+/**
+ * Places a facility in a county by, in order: the curated alias table (facility name + state), the name's
+ * own county (`X COUNTY JAIL`, `X CO. JAIL`, `X PARISH PRISON`, `X CITY JAIL` for independent cities),
+ * the county or jurisdiction the source names, then the facility's city through the gazetteer.
+ * Anything else stays a facility, flagged `unresolved`. Results are cached per distinct place.
+ */
+export function createResolver(options: ResolverOptions = {}): Resolver {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const aliases = options.aliases ?? (aliasFile as AliasFile);
+  const cache = new Map<string, Resolution>();
+  let rules: Rules | undefined;
+
+  return {
+    resolve(place: Place): Resolution {
+      const key = `${place.facility}\u0001${place.city}\u0001${place.state}\u0001${place.county}\u0001${place.jurisdiction}`;
+      let resolution = cache.get(key);
+      if (!resolution) {
+        rules ??= new Rules(referenceData(dataDir), aliases);
+        resolution = rules.resolve(place);
+        cache.set(key, resolution);
+      }
+      return resolution;
+    },
+  };
+}
+
+class Rules {
+  private readonly facilityAliases = new Map<string, County>();
+  /** Facility name key → county, for names curated in exactly one state (used when a source gives no state). */
+  private readonly facilityAliasesAnyState = new Map<string, County | null>();
+  private readonly placeAliases = new Map<string, County>();
+
+  constructor(
+    private readonly data: ReferenceData,
+    aliases: AliasFile,
+  ) {
+    for (const entry of aliases.facilities) {
+      const county = this.aliasCounty(entry);
+      this.facilityAliases.set(`${county.state}:${placeKey(entry.name)}`, county);
+      const nameKey = placeKey(entry.name);
+      const seen = this.facilityAliasesAnyState.get(nameKey);
+      this.facilityAliasesAnyState.set(nameKey, seen === undefined || seen?.fips === county.fips ? county : null);
+    }
+    for (const entry of aliases.places) {
+      const county = this.aliasCounty(entry);
+      this.placeAliases.set(`${county.state}:${placeKey(entry.name)}`, county);
+    }
+  }
+
+  resolve(place: Place): Resolution {
+    const facility = place.facility ? cleanName(place.facility) : undefined;
+    const city = place.city ? cleanName(place.city) : undefined;
+    let state = this.data.states.normalise(place.state);
+    let jurisdiction = place.jurisdiction ? cleanName(place.jurisdiction) : undefined;
+    if (jurisdiction && !state) {
+      // "Travis County, Texas" in one cell.
+      const [, name, written] = /^(.+),\s*([^,]+)$/.exec(jurisdiction) ?? [];
+      const parsed = this.data.states.normalise(written);
+      if (name && parsed) [jurisdiction, state] = [name, parsed];
+    }
+
+    if (facility) {
+      const alias = state
+        ? this.facilityAliases.get(`${state}:${placeKey(facility)}`)
+        : (this.facilityAliasesAnyState.get(placeKey(facility)) ?? undefined);
+      if (alias) return { jurisdiction: alias, via: 'alias' };
+      const named = state ? this.countyInFacilityName(facility, state) : undefined;
+      if (named) return { jurisdiction: named, via: 'pattern' };
+    }
+    if (state) {
+      for (const name of [place.county, jurisdiction]) {
+        if (!name) continue;
+        const county = this.countyNamed(cleanName(name), state);
+        if (county) return { jurisdiction: county, via: 'county-name' };
+      }
+      for (const name of [city, jurisdiction]) {
+        if (!name) continue;
+        const county = this.countyOfCity(name, state);
+        if (county) return { jurisdiction: county, via: 'gazetteer' };
+      }
+    }
+    return {
+      jurisdiction: {
+        kind: 'facility',
+        name: facility ?? jurisdiction ?? (place.county ? cleanName(place.county) : undefined) ?? city ?? '',
+        ...(city ? { city } : {}),
+        ...(state ? { state } : {}),
+      },
+      via: 'unresolved',
+    };
+  }
+
+  /** `MIAMI-DADE COUNTY JAIL`, `CONTRA COSTA CO. JAIL`, `ORLEANS PARISH PRISON`, `COUNTY OF SANTA CLARA`, `RICHMOND CITY JAIL`. */
+  private countyInFacilityName(facility: string, state: string): County | undefined {
+    const words = facility.toUpperCase().replace(/['’]/g, '').split(/[^A-Z0-9]+/).filter(Boolean);
+    for (let i = 0; i < words.length; i++) {
+      const marker = words[i];
+      if (COUNTY_MARKERS.has(marker)) {
+        // Longest run of words before the marker first: "NEW HANOVER COUNTY" before "HANOVER COUNTY".
+        for (let start = 0; start < i; start++) {
+          const county = this.countyNamed(words.slice(start, i).join(' '), state);
+          if (county) return county;
+        }
+        if (words[i + 1] === 'OF') {
+          for (let end = words.length; end > i + 2; end--) {
+            const county = this.countyNamed(words.slice(i + 2, end).join(' '), state);
+            if (county) return county;
+          }
+        }
+      } else if (marker === 'CITY') {
+        for (let start = 0; start < i; start++) {
+          const name = words.slice(start, i).join(' ');
+          const county = this.data.counties.findIndependentCity(name, state) ?? this.placeAliases.get(`${state}:${placeKey(name)}`);
+          if (county) return county;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** A county as a source names it: "Miami-Dade", "Travis County", "TRAVIS CO.", "Dade", "Baltimore City". */
+  private countyNamed(name: string, state: string): County | undefined {
+    const counties = this.data.counties;
+    const bare = name.replace(/[\s.]+(COUNTY|CNTY|CO|CTY|PARISH|PAR|BOROUGH|BORO)\.?$/i, '');
+    return (
+      counties.findByName(name, state) ??
+      counties.findByName(bare, state) ??
+      this.placeAliases.get(`${state}:${placeKey(name)}`) ??
+      this.placeAliases.get(`${state}:${placeKey(bare)}`)
+    );
+  }
+
+  /** Curated places (boroughs, consolidated cities) first, then independent cities, then the gazetteer. */
+  private countyOfCity(city: string, state: string): County | undefined {
+    return (
+      this.placeAliases.get(`${state}:${placeKey(city)}`) ??
+      this.data.counties.findIndependentCity(city, state) ??
+      this.data.gazetteer.find(city, state)
+    );
+  }
+
+  private aliasCounty(entry: AliasEntry): County {
+    const county = this.data.counties.byFips.get(entry.fips);
+    if (!county || county.state !== entry.state) {
+      throw new Error(`aliases: ${entry.name} (${entry.state}) points at ${entry.fips}, not a county of that state`);
+    }
+    return county;
+  }
+}
