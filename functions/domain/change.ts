@@ -81,4 +81,8 @@ export interface ReleaseChange {
   resolutionRate: number;
 }
 
-export type RowWithPrevious = RankingRow & { previousRank: number | null };
+export type RowWithPrevious = RankingRow & {
+  previousRank: number | null;
+  /** Declined count in the baseline (0 when absent there); undefined when there is no baseline. */
+  previousDeclined?: number;
+};

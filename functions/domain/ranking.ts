@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DateRange, QuarterId } from './quarter';
 import type { Jurisdiction } from './jurisdiction';
 import { jurisdictionKey, jurisdictionLabel } from './jurisdiction';
@@ -50,4 +51,20 @@ export function rankTallies(tallies: Iterable<Tally>): RankingRow[] {
     rows.push({ rank, jurisdiction: t.jurisdiction, declined: t.declined, ...(t.categories ? { categories: t.categories } : {}) });
   });
   return rows;
+}
+
+/**
+ * Content hash of a ranking's numbers: declined count per jurisdiction key plus the complete
+ * flag, and nothing about the release it came from. Two releases with the same numbers hash the
+ * same, which is how a re-published identical quarter is recognised as no change and a return to
+ * earlier numbers as a revert.
+ */
+export function hashRanking(r: Pick<Ranking, 'rows' | 'complete'>): string {
+  const lines = r.rows
+    .filter((row) => row.declined > 0)
+    .map((row) => `${jurisdictionKey(row.jurisdiction)}\t${row.declined}`)
+    .sort();
+  return createHash('sha256')
+    .update(`complete\t${r.complete}\n${lines.join('\n')}`)
+    .digest('hex');
 }

@@ -1,0 +1,202 @@
+import type { RankingChange, ReleaseChange } from '../change';
+import { jurisdictionKey, jurisdictionLabel } from '../jurisdiction';
+import { formatQuarter } from '../quarter';
+import type { Subscriber, SubscriberFilters } from '../subscriber';
+import { alertSubject, headlineStatements, quarterHeading, quarterTitle, tableRows } from './headline';
+
+/**
+ * What an alert says, before it is HTML or text: both parts are rendered from this one model so
+ * they cannot drift apart. Strings here are raw data; the renderers escape.
+ */
+export interface AlertDocument {
+  subject: string;
+  /** One sentence under the title. */
+  intro: string;
+  quarters: QuarterSection[];
+  unresolved: { name: string; state?: string; declined: number }[];
+  /** Share of the release's declined detainers placed in a county, e.g. "99.5%". */
+  resolution: string;
+  /** Dates already formatted for people. */
+  release: { source: string; url: string; published: string; firstSeen: string; archiveUrl: string };
+  recipient: { email: string; filters: string };
+  unsubscribeUrl: string;
+}
+
+export interface QuarterSection {
+  /** "FY2017 Q2". */
+  quarter: string;
+  /** "Revised: FY2017 Q1 declined detainers". */
+  heading: string;
+  kindLabel: string;
+  partial: boolean;
+  /** Plain statements, e.g. "Denver County, CO rises to #2". */
+  headline: string[];
+  comparedWith: string;
+  notes: string[];
+  entered: Fact[];
+  left: Fact[];
+  revised: Fact[];
+  retracted: Fact[];
+  moved: Fact[];
+  topN: number;
+  rows: TableRow[];
+  /** Header of the column of count changes; null when counts are not comparable (no baseline, a new partial quarter). */
+  deltaLabel: string | null;
+  total: { after: number; before: number | null; beforeLabel: string | null };
+}
+
+/** A jurisdiction and what happened to it. */
+export interface Fact {
+  name: string;
+  detail: string;
+}
+
+export interface TableRow {
+  rank: number;
+  /** 'up' / 'down' by `places`, 'new' (not ranked in the baseline), 'same', or 'none' (no baseline). */
+  move: 'up' | 'down' | 'new' | 'same' | 'none';
+  places: number;
+  name: string;
+  declined: number;
+  /** Count change against the baseline; null when not shown (no baseline, or a partial quarter's decrease). */
+  delta: number | null;
+  /** Bar length, 0..100, relative to the largest count in the table. */
+  barPercent: number;
+}
+
+function kindLabel(q: RankingChange): string {
+  if (q.kind === 'revision') return 'Revised';
+  if (q.kind === 'new-quarter' || q.baseline !== 'stored-version') return 'New quarter';
+  return q.complete ? 'Quarter completed' : 'Updated';
+}
+
+export function alertDocument(change: ReleaseChange, subscriber: Subscriber, links: { unsubscribeUrl: string; archiveUrl: string }): AlertDocument {
+  return {
+    subject: alertSubject(change),
+    intro: introFor(change),
+    quarters: change.quarters.map(quarterSection),
+    unresolved: [...change.unresolved].sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
+    resolution: formatPercent(change.resolutionRate),
+    release: {
+      source: change.source,
+      url: change.url,
+      published: change.publishedAt ? formatDate(change.publishedAt) : 'not stated by the source',
+      firstSeen: formatDate(change.firstSeen),
+      archiveUrl: links.archiveUrl,
+    },
+    recipient: { email: subscriber.email, filters: describeFilters(subscriber.filters) },
+    unsubscribeUrl: links.unsubscribeUrl,
+  };
+}
+
+function introFor(change: ReleaseChange): string {
+  const byKind = (kind: RankingChange['kind']) => change.quarters.filter((q) => q.kind === kind).map((q) => quarterTitle(q));
+  const parts = [
+    listed('adds', byKind('new-quarter')),
+    listed('revises', byKind('revision')),
+    listed('updates', byKind('partial-update')),
+  ].filter(Boolean);
+  return `A new release from the ${change.source} source ${joinAnd(parts as string[])}.`;
+}
+
+function listed(verb: string, quarters: string[]): string | null {
+  return quarters.length ? `${verb} ${joinAnd(quarters)}` : null;
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function quarterSection(q: RankingChange): QuarterSection {
+  const rows = tableRows(q);
+  const max = Math.max(1, ...rows.map((row) => row.declined));
+  const partial = q.kind === 'partial-update';
+  const baselineLabel = q.baselineQuarter ? formatQuarter(q.baselineQuarter) : null;
+  const hasBaseline = q.baseline !== 'none';
+  // A partial quarter's counts against a whole previous quarter compare coverage, not numbers.
+  const countsComparable = hasBaseline && !(partial && q.baseline === 'previous-quarter');
+
+  const table: TableRow[] = rows.map((row) => {
+    const from = row.previousRank;
+    const move: TableRow['move'] = !hasBaseline ? 'none' : from === null ? 'new' : from > row.rank ? 'up' : from < row.rank ? 'down' : 'same';
+    const delta = countsComparable && row.previousDeclined !== undefined ? row.declined - row.previousDeclined : null;
+    return {
+      rank: row.rank,
+      move,
+      places: from === null ? 0 : Math.abs(from - row.rank),
+      name: jurisdictionLabel(row.jurisdiction),
+      declined: row.declined,
+      // A revision table shows only what was revised; a partial quarter's decrease is not a drop.
+      delta: delta === null || (partial && delta < 0) || (delta === 0 && q.baseline === 'stored-version') ? null : delta,
+      barPercent: Math.max(1, Math.round((row.declined / max) * 1000) / 10),
+    };
+  });
+
+  const shownKeys = new Set(rows.map((row) => jurisdictionKey(row.jurisdiction)));
+  const rank = (r: number | null) => (r === null ? 'unranked' : `#${r}`);
+  const notes: string[] = [];
+  if (!q.complete) {
+    const span = q.after.coverage ? ` (the release covers ${q.after.coverage.from} to ${q.after.coverage.to})` : '';
+    notes.push(`Partial quarter: the data ends or starts inside ${formatQuarter(q.quarter)}${span}. Counts will grow as later releases fill it in; a lower count here is not a drop.`);
+  }
+  if (q.complete && q.previousComplete === false) notes.push(`${formatQuarter(q.quarter)} is now complete; the earlier numbers covered only part of it.`);
+  if (q.revertsTo) notes.push(`These numbers are the same as version ${q.revertsTo.replace(/^v/, '')} of this quarter: the previous revision has been undone.`);
+
+  return {
+    quarter: formatQuarter(q.quarter),
+    heading: quarterHeading(q),
+    kindLabel: kindLabel(q),
+    partial: !q.complete,
+    headline: headlineStatements(q),
+    comparedWith: comparedWith(q, baselineLabel),
+    notes,
+    entered: q.entered.map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `${rank(m.from)} → #${m.to}` })),
+    left: q.left.filter((m) => !q.retracted.some((r) => jurisdictionKey(r.jurisdiction) === jurisdictionKey(m.jurisdiction))).map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → ${m.to === null ? 'no longer listed' : `#${m.to}`}` })),
+    revised: q.kind === 'revision' ? q.deltas.map((d) => ({ name: jurisdictionLabel(d.jurisdiction), detail: `${d.before} → ${d.after}` })) : [],
+    retracted: q.retracted.map((d) => ({ name: jurisdictionLabel(d.jurisdiction), detail: `${d.before} → removed from this release` })),
+    // Moves in the table are already visible as arrows; list the ones that happened outside it.
+    moved: q.moved
+      .filter((m) => !shownKeys.has(jurisdictionKey(m.jurisdiction)) && !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)))
+      .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}` })),
+    topN: q.topN,
+    rows: table,
+    deltaLabel: countsComparable ? 'Change' : null,
+    total: {
+      after: q.totalAfter,
+      before: countsComparable ? q.totalBefore : null,
+      beforeLabel: !countsComparable || q.totalBefore === null ? null : q.baseline === 'stored-version' ? 'before this release' : `in ${baselineLabel ?? 'the previous quarter'}`,
+    },
+  };
+}
+
+function comparedWith(q: RankingChange, baselineLabel: string | null): string {
+  if (q.baseline === 'none') return `The first ${formatQuarter(q.quarter)} numbers detainer-watch has seen; later releases will be compared with them.`;
+  if (q.baseline === 'stored-version') return `Changes are against the ${formatQuarter(q.quarter)} numbers of an earlier release.`;
+  if (!q.complete) return `Ranks are compared with ${baselineLabel ?? 'the previous quarter'}.`;
+  return `Rank moves and count changes are against ${baselineLabel ?? 'the previous quarter'}.`;
+}
+
+/** "all states · top 10", "CO, NM · Denver · top 5 · moves of 2+ ranks". */
+export function describeFilters(filters: SubscriberFilters): string {
+  const parts = [
+    filters.states.length ? filters.states.join(', ') : 'all states',
+    ...(filters.jurisdictions.length ? [filters.jurisdictions.join(', ')] : []),
+    `top ${filters.topN}`,
+    ...(filters.minMove > 0 ? [`moves of ${filters.minMove}+ ranks`] : []),
+    ...(filters.minDelta > 0 ? [`changes of ${filters.minDelta}+`] : []),
+  ];
+  return parts.join(' · ');
+}
+
+/** "2026-11-29 03:50 UTC" for instants, the date itself for dates, anything else as written. */
+function formatDate(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function formatPercent(rate: number): string {
+  return `${(Math.round(rate * 1000) / 10).toString()}%`;
+}

@@ -1,0 +1,161 @@
+import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
+import { escapeHtml as e, isWebUrl } from './html';
+
+/**
+ * The HTML part. Table layout with inline styles and `width`/`bgcolor` attributes: that is what
+ * every mail client (Outlook's Word engine included) lays out the same; the bar chart is table
+ * cells with a background, so it shows with images blocked.
+ */
+export function renderAlertHtml(doc: AlertDocument): string {
+  const first = doc.quarters[0];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${e(doc.subject)}</title>
+</head>
+<body style="margin:0;padding:0;background:#eef1f5;">
+<div style="display:none;max-height:0;overflow:hidden;">${e(doc.intro)}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#eef1f5" style="background:#eef1f5;">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background:#ffffff;border:1px solid #d9dee7;border-radius:8px;${FONT}">
+<tr><td bgcolor="#1d2b45" style="background:#1d2b45;padding:20px 28px;border-radius:8px 8px 0 0;">
+<div style="font-size:12px;letter-spacing:1.5px;text-transform:uppercase;color:#9fb3d9;">detainer-watch · declined detainers</div>
+<div style="font-size:22px;line-height:1.3;font-weight:bold;color:#ffffff;margin-top:6px;">${e(first ? first.heading : doc.subject)}</div>
+${first && first.headline.length ? `<div style="font-size:16px;line-height:1.4;color:#e6ecf7;margin-top:6px;">${first.headline.map(e).join('<br>')}</div>` : ''}
+</td></tr>
+<tr><td style="padding:16px 28px 0 28px;font-size:14px;line-height:1.5;color:#3d4759;">${e(doc.intro)}</td></tr>
+${doc.quarters.map((q, i) => quarterHtml(q, i > 0)).join('\n')}
+${unresolvedHtml(doc)}
+${releaseHtml(doc)}
+<tr><td style="padding:20px 28px 24px 28px;border-top:1px solid #e5e8ee;font-size:12px;line-height:1.6;color:#6b7485;">
+Counts are ICE detainers that a local law-enforcement agency declined, per county and federal fiscal quarter (FY2017 Q1 = October–December 2016), ranked 1, 2, 2, 4 on ties.<br>
+You receive this because ${e(doc.recipient.email)} subscribed to detainer-watch alerts (${e(doc.recipient.filters)}).<br>
+<a href="${e(doc.unsubscribeUrl)}" style="color:#1d4ed8;">Unsubscribe</a> with one click.
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;";
+const NUM = 'text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;';
+
+function quarterHtml(q: QuarterSection, repeatHeadline: boolean): string {
+  const badge = (text: string, color: string, bg: string) =>
+    `<span style="display:inline-block;font-size:11px;font-weight:bold;letter-spacing:0.5px;text-transform:uppercase;color:${color};background:${bg};border-radius:10px;padding:2px 8px;margin-left:6px;vertical-align:middle;">${e(text)}</span>`;
+  return `<tr><td style="padding:24px 28px 0 28px;">
+<div style="font-size:19px;font-weight:bold;color:#1d2b45;">${e(q.quarter)}${badge(q.kindLabel, '#1d4ed8', '#e0e9fb')}${q.partial ? badge('partial', '#9a3412', '#fde7d3') : ''}</div>
+${repeatHeadline && q.headline.length ? `<div style="font-size:15px;font-weight:bold;color:#1f2937;margin-top:6px;">${q.headline.map(e).join('; ')}</div>` : ''}
+<div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(q.comparedWith)}</div>
+${q.notes.map((n) => `<div style="font-size:13px;line-height:1.5;color:#7c2d12;background:#fff4e8;border-left:3px solid #f59e0b;padding:8px 12px;margin-top:10px;">${e(n)}</div>`).join('\n')}
+${factsHtml(`Entered the top ${q.topN}`, q.entered)}
+${factsHtml(`Left the top ${q.topN}`, q.left)}
+${factsHtml('Revised numbers', q.revised)}
+${factsHtml('Retracted', q.retracted)}
+${factsHtml('Other moves', q.moved)}
+${tableHtml(q)}
+</td></tr>`;
+}
+
+function factsHtml(title: string, facts: Fact[]): string {
+  if (facts.length === 0) return '';
+  return `<div style="margin-top:14px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(title)}</div>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:4px;font-size:14px;line-height:1.6;color:#1f2937;">
+${facts.map((f) => `<tr><td style="padding:0 12px 0 0;">${e(f.name)}</td><td style="color:#3d4759;${NUM}text-align:left;">${e(f.detail)}</td></tr>`).join('\n')}
+</table>`;
+}
+
+function tableHtml(q: QuarterSection): string {
+  const th = (text: string, align = 'left') =>
+    `<th align="${align}" style="padding:6px 8px;font-size:11px;font-weight:bold;text-transform:uppercase;letter-spacing:0.5px;color:#6b7485;border-bottom:2px solid #d9dee7;text-align:${align};">${e(text)}</th>`;
+  const title = q.rows.length === 0 ? 'No jurisdiction to show' : `Top ${q.topN}${q.partial ? ' so far' : ''}`;
+  return `<div style="margin-top:18px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(title)}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin-top:6px;border-collapse:collapse;font-size:14px;color:#1f2937;">
+<tr>${th('#', 'right')}${th('Move', 'center')}${th('Jurisdiction')}${th('Declined', 'right')}${q.deltaLabel ? th(q.deltaLabel, 'right') : ''}${th('')}</tr>
+${q.rows.map((row, i) => rowHtml(row, q.deltaLabel !== null, i % 2 === 1)).join('\n')}
+<tr>
+<td colspan="3" style="padding:8px;border-top:2px solid #d9dee7;font-weight:bold;">Total, all jurisdictions${q.partial ? ' (so far)' : ''}</td>
+<td style="padding:8px;border-top:2px solid #d9dee7;font-weight:bold;${NUM}">${e(q.total.after)}</td>
+${q.deltaLabel ? `<td style="padding:8px;border-top:2px solid #d9dee7;${NUM}">${q.total.before === null ? '' : deltaHtml(q.total.after - q.total.before, q.partial)}</td>` : ''}
+<td style="padding:8px;border-top:2px solid #d9dee7;font-size:12px;color:#6b7485;">${q.total.before === null ? '' : `${e(q.total.before)} ${e(q.total.beforeLabel ?? '')}`}</td>
+</tr>
+</table>`;
+}
+
+function rowHtml(row: TableRow, withDelta: boolean, shaded: boolean): string {
+  const bg = shaded ? 'background:#f7f9fc;' : '';
+  const cell = (content: string, style = '') => `<td style="padding:6px 8px;border-bottom:1px solid #edf0f4;${bg}${style}">${content}</td>`;
+  return `<tr>
+${cell(e(row.rank), `${NUM}font-weight:bold;color:#1d2b45;`)}
+${cell(moveHtml(row), 'text-align:center;white-space:nowrap;')}
+${cell(e(row.name))}
+${cell(e(row.declined), `${NUM}font-weight:bold;`)}
+${withDelta ? cell(row.delta === null ? '' : deltaHtml(row.delta, false), NUM) : ''}
+${cell(barHtml(row.barPercent), 'width:120px;min-width:60px;')}
+</tr>`;
+}
+
+function moveHtml(row: TableRow): string {
+  switch (row.move) {
+    case 'up':
+      return `<span style="color:#c2410c;font-weight:bold;">&#9650;&nbsp;${e(row.places)}</span>`;
+    case 'down':
+      return `<span style="color:#0f766e;font-weight:bold;">&#9660;&nbsp;${e(row.places)}</span>`;
+    case 'new':
+      return `<span style="font-size:11px;font-weight:bold;text-transform:uppercase;color:#6d28d9;background:#ede9fe;border-radius:8px;padding:1px 6px;">new</span>`;
+    case 'same':
+      return `<span style="color:#9aa3b2;">&ndash;</span>`;
+    default:
+      return '';
+  }
+}
+
+function deltaHtml(delta: number, partial: boolean): string {
+  if (delta === 0) return `<span style="color:#9aa3b2;">0</span>`;
+  if (delta < 0 && partial) return '';
+  const color = delta > 0 ? '#c2410c' : '#0f766e';
+  return `<span style="color:${color};">${delta > 0 ? '+' : '&minus;'}${e(Math.abs(delta))}</span>`;
+}
+
+/** A bar is a two-cell table: the filled cell's width is the row's share of the largest count. */
+function barHtml(percent: number): string {
+  const rest = Math.max(0, 100 - percent);
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;"><tr>` +
+    `<td class="dw-bar" width="${percent}%" height="12" bgcolor="#4f6fae" style="width:${percent}%;height:12px;background:#4f6fae;border-radius:2px;font-size:0;line-height:0;">&nbsp;</td>` +
+    (rest > 0 ? `<td width="${rest}%" style="width:${rest}%;font-size:0;line-height:0;">&nbsp;</td>` : '') +
+    `</tr></table>`;
+}
+
+function unresolvedHtml(doc: AlertDocument): string {
+  if (doc.unresolved.length === 0) return '';
+  const total = doc.unresolved.reduce((sum, u) => sum + u.declined, 0);
+  return `<tr><td style="padding:24px 28px 0 28px;">
+<div style="font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">Not placed in a county</div>
+<div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(total)} declined detainers at ${e(doc.unresolved.length)} ${doc.unresolved.length === 1 ? 'facility' : 'facilities'} could not be placed in a county; they are counted under the facility's own name. ${e(doc.resolution)} of this release's declined detainers were placed.</div>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:6px;font-size:14px;line-height:1.6;color:#1f2937;">
+${doc.unresolved.map((u) => `<tr><td style="padding:0 12px 0 0;">${e(u.name)}${u.state ? `, ${e(u.state)}` : ''}</td><td style="${NUM}">${e(u.declined)}</td></tr>`).join('\n')}
+</table>
+</td></tr>`;
+}
+
+function releaseHtml(doc: AlertDocument): string {
+  const r = doc.release;
+  const link = (url: string, text: string) => (isWebUrl(url) ? `<a href="${e(url)}" style="color:#1d4ed8;word-break:break-all;">${e(text)}</a>` : e(text));
+  const line = (label: string, value: string) =>
+    `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;white-space:nowrap;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${value}</td></tr>`;
+  return `<tr><td style="padding:24px 28px 20px 28px;">
+<div style="font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">About this release</div>
+<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:6px;font-size:13px;line-height:1.5;color:#1f2937;">
+${line('Source', `${e(r.source)}: ${link(r.url, r.url)}`)}
+${line('Published', e(r.published))}
+${line('First seen', e(r.firstSeen))}
+${line('Archived copy', link(r.archiveUrl, 'raw file as downloaded'))}
+</table>
+</td></tr>`;
+}

@@ -1,0 +1,83 @@
+import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
+
+/** The plain-text part: the same sections as the HTML, in the same order, readable in a terminal. */
+export function renderAlertText(doc: AlertDocument): string {
+  const out: string[] = [doc.subject, '', doc.intro];
+  for (const q of doc.quarters) out.push('', ...quarterText(q));
+  if (doc.unresolved.length) {
+    const total = doc.unresolved.reduce((sum, u) => sum + u.declined, 0);
+    out.push(
+      '',
+      'NOT PLACED IN A COUNTY',
+      `${total} declined detainers at ${doc.unresolved.length} ${doc.unresolved.length === 1 ? 'facility' : 'facilities'} could not be placed in a county; ${doc.resolution} of this release's declined detainers were placed.`,
+      ...doc.unresolved.map((u) => `  - ${u.name}${u.state ? `, ${u.state}` : ''}: ${u.declined}`),
+    );
+  }
+  const r = doc.release;
+  out.push(
+    '',
+    'ABOUT THIS RELEASE',
+    `  Source:        ${r.source}: ${r.url}`,
+    `  Published:     ${r.published}`,
+    `  First seen:    ${r.firstSeen}`,
+    `  Archived copy: ${r.archiveUrl}`,
+    '',
+    '--',
+    'Counts are ICE detainers that a local law-enforcement agency declined, per county and federal fiscal quarter (FY2017 Q1 = October-December 2016), ranked 1, 2, 2, 4 on ties.',
+    `You receive this because ${doc.recipient.email} subscribed to detainer-watch alerts (${doc.recipient.filters}).`,
+    `Unsubscribe: ${doc.unsubscribeUrl}`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function quarterText(q: QuarterSection): string[] {
+  const title = `${q.heading.toUpperCase()} [${q.kindLabel.toLowerCase()}${q.partial ? ', partial' : ''}]`;
+  const out = [title, '='.repeat(Math.min(72, title.length))];
+  if (q.headline.length) out.push(q.headline.join('; '));
+  out.push(q.comparedWith, ...q.notes.map((n) => `NOTE: ${n}`));
+  facts(out, `Entered the top ${q.topN}`, q.entered);
+  facts(out, `Left the top ${q.topN}`, q.left);
+  facts(out, 'Revised numbers', q.revised);
+  facts(out, 'Retracted', q.retracted);
+  facts(out, 'Other moves', q.moved);
+  out.push('', q.rows.length ? `Top ${q.topN}${q.partial ? ' so far' : ''}` : 'No jurisdiction to show', ...table(q));
+  return out;
+}
+
+function facts(out: string[], title: string, list: Fact[]): void {
+  if (list.length === 0) return;
+  out.push('', `${title}:`, ...list.map((f) => `  - ${f.name}: ${f.detail}`));
+}
+
+const BAR_WIDTH = 20;
+
+function table(q: QuarterSection): string[] {
+  const withDelta = q.deltaLabel !== null;
+  const totalLabel = `Total, all jurisdictions${q.partial ? ' (so far)' : ''}`;
+  const nameWidth = Math.min(36, Math.max(totalLabel.length, ...q.rows.map((row) => row.name.length)));
+  const deltaWidth = Math.max(7, q.deltaLabel?.length ?? 0);
+  const line = (rank: string, move: string, name: string, declined: string, delta: string, bar: string) =>
+    [rank.padStart(4), move.padEnd(5), name.padEnd(nameWidth), declined.padStart(8), ...(withDelta ? [delta.padStart(deltaWidth)] : []), bar].join('  ').trimEnd();
+  const lines = [line('#', 'Move', 'Jurisdiction', 'Declined', q.deltaLabel ?? '', '')];
+  for (const row of q.rows) {
+    lines.push(line(String(row.rank), move(row), row.name, String(row.declined), row.delta === null ? '' : signed(row.delta), '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH)))));
+  }
+  const totalDelta = q.total.before === null ? '' : signed(q.total.after - q.total.before);
+  lines.push(
+    line('', '', totalLabel, String(q.total.after), q.partial && totalDelta.startsWith('-') ? '' : totalDelta, q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')')),
+  );
+  return lines;
+}
+
+function move(row: TableRow): string {
+  if (row.move === 'up') return `▲${row.places}`;
+  if (row.move === 'down') return `▼${row.places}`;
+  if (row.move === 'new') return 'new';
+  if (row.move === 'same') return '-';
+  return '';
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
