@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SourceConfig } from '../functions/commons/config';
+import { releaseKey } from '../functions/archive/release-key';
+import { jurisdictionLabel } from '../functions/domain/jurisdiction';
+import { formatQuarter, parseQuarter } from '../functions/domain/quarter';
+import type { ReleaseFormat } from '../functions/domain/release';
+import { ingestRelease } from '../functions/ingest/ingest';
+import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
+import { notifyPending, runCycle } from './cycle';
+import { runDemo } from './demo-run';
+import { listOutbox } from './outbox';
+import { matchesJurisdiction, rankingJson, rankingText, sortQuarters } from './rankings-view';
+import { DEFAULT_SUBSCRIPTION_PORT, openLocal, type LocalRuntime } from './runtime';
+import { describeCycle, describeIngest } from './summary';
+import { startSubscriptionServer } from './subscription-server';
+
+/** A failure the user can act on: printed as one line, no stack trace. */
+export class CliError extends Error {}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+interface Global {
+  home?: string;
+  debug?: boolean;
+}
+
+async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>): Promise<T> {
+  const { home, debug } = program.opts<Global>();
+  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug) });
+  try {
+    return await work(local);
+  } finally {
+    await local.stop();
+  }
+}
+
+function sourceFor(local: LocalRuntime, nameOrUrl: string, parser?: ReleaseFormat): SourceConfig {
+  if (/^https?:\/\//i.test(nameOrUrl)) {
+    const url = new URL(nameOrUrl);
+    return { name: url.hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-'), url: url.href, linkPattern: '\\.(xlsx|pdf|csv)(\\?.*)?$', allowedHosts: [url.hostname], parser: parser ?? 'ddp' };
+  }
+  const source = local.deps.config.sources.find((s) => s.name === nameOrUrl);
+  if (!source) throw new CliError(`unknown source "${nameOrUrl}" (known: demo, ${local.deps.config.sources.map((s) => s.name).join(', ')}; or give a URL)`);
+  return source;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const FORMAT_BY_EXTENSION: Record<string, ReleaseFormat> = { '.xlsx': 'ddp', '.pdf': 'ddor', '.csv': 'table', '.txt': 'table', '.tsv': 'table' };
+
+export function buildProgram(out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
+  const program = new Command('detainer-watch')
+    .description('Watch ICE declined-detainer releases, rank counties per fiscal quarter, and email what changed.')
+    .option('--home <dir>', 'state folder (default $DETAINER_WATCH_HOME or ./.detainer-watch)')
+    .option('--debug', 'print logs and stack traces')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description('one poll → ingest → notify cycle; `--source demo` replays the bundled demo releases')
+    .option('--source <name|url>', 'source name from the config, or an index page URL', 'demo')
+    .option('--home <dir>', 'state folder')
+    .action(async (options: { source: string; home?: string }) => {
+      if (options.home) program.setOptionValue('home', options.home);
+      await withLocal(program, async (local) => {
+        if (options.source === 'demo') {
+          await runDemo(local, out);
+          return;
+        }
+        const report = await runCycle(local.deps, sourceFor(local, options.source));
+        out(describeCycle(report, local.outboxDir));
+      });
+    });
+
+  program
+    .command('ingest')
+    .description('process a local file as a newly found release')
+    .argument('<file>', 'XLSX (ddp), PDF (ddor), or CSV/XLSX (table)')
+    .addOption(new Option('--source <format>', 'how to read it').choices(['ddp', 'ddor', 'table']))
+    .action(async (file: string, options: { source?: ReleaseFormat }) => {
+      const path = resolve(file);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) throw new CliError(`${file}: no such file`);
+      const format = options.source ?? FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
+      if (!format) throw new CliError(`${file}: cannot tell the format from the name; give --source ddp|ddor|table`);
+      await withLocal(program, async (local) => {
+        const sha256 = await sha256File(path);
+        const archiveKey = releaseKey(format, sha256, extname(path).slice(1) || format);
+        await local.deps.archive.putFile(archiveKey, path, { sha256, sourceUrl: pathToFileURL(path).href });
+        await local.deps.releases.recordRelease({
+          source: format,
+          sha256,
+          url: pathToFileURL(path).href,
+          archiveKey,
+          bytes: info.size,
+          format,
+          firstSeen: local.deps.clock().toISOString(),
+          publishedAt: info.mtime.toISOString(),
+          status: 'archived',
+        });
+        const report = await ingestRelease(local.deps, archiveKey);
+        if (report.outcome === 'quarantined' || report.outcome === 'held') {
+          throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome}; raw file kept in the archive)`);
+        }
+        const notifies = await notifyPending(local.deps);
+        out(describeIngest(basename(path), report, notifies, local.outboxDir));
+      });
+    });
+
+  program
+    .command('rankings')
+    .description('stored rankings per source and quarter')
+    .option('--source <name>', 'only this source')
+    .option('--quarter <FY2017Q1>', 'only this fiscal quarter')
+    .option('--top <n>', 'only the top N ranks', positiveInt('--top'))
+    .option('--json', 'one JSON object per source and quarter, one per line')
+    .action(async (options: { source?: string; quarter?: string; top?: number; json?: boolean }) => {
+      let quarter: string | undefined;
+      try {
+        quarter = options.quarter ? parseQuarter(options.quarter) : undefined;
+      } catch (error) {
+        throw new CliError(`--quarter: ${(error as Error).message}`);
+      }
+      await withLocal(program, async (local) => {
+        const all = await local.deps.rankings.listQuarters();
+        const chosen = sortQuarters(all).filter((q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter));
+        const views = chosen.map((q) => rankingJson(q, all, options.top));
+        if (options.json) views.forEach((view) => out(JSON.stringify(view)));
+        else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
+      });
+    });
+
+  program
+    .command('history')
+    .description('one jurisdiction across quarters')
+    .argument('<jurisdiction>', 'FIPS code or name, e.g. 08031, "Denver County", "Miami-Dade"')
+    .option('--json', 'JSON output')
+    .action(async (query: string, options: { json?: boolean }) => {
+      await withLocal(program, async (local) => {
+        const quarters = sortQuarters(await local.deps.rankings.listQuarters());
+        const points = quarters.flatMap((q) =>
+          q.rows.filter((row) => matchesJurisdiction(query, row.jurisdiction)).map((row) => ({ source: q.source, quarter: q.quarter, complete: q.complete, rank: row.rank, declined: row.declined, total: q.total, jurisdiction: row.jurisdiction })),
+        );
+        if (!points.length) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
+        if (options.json) {
+          const j = points[0].jurisdiction;
+          out(JSON.stringify({ fips: j.kind === 'county' ? j.fips : null, name: j.name, state: j.state ?? null, quarters: points.map(({ jurisdiction: _, ...p }) => p) }));
+        } else {
+          out(jurisdictionLabel(points[0].jurisdiction));
+          for (const p of points) out(`  ${p.source} ${formatQuarter(p.quarter)}${p.complete ? '' : ' (partial)'}: #${p.rank}, ${p.declined} of ${p.total}`);
+        }
+      });
+    });
+
+  program
+    .command('subscribe')
+    .description('subscribe an address (double opt-in: a confirmation email is sent)')
+    .argument('<email>')
+    .option('--states <list>', 'USPS codes, e.g. CA,FL', list)
+    .option('--jurisdictions <list>', 'FIPS codes or names, e.g. 08031,Miami-Dade', list)
+    .option('--top <n>', 'top N to watch (default 10)', positiveInt('--top'))
+    .option('--min-move <k>', 'smallest rank move worth an email', positiveInt('--min-move'))
+    .option('--min-delta <d>', 'smallest count change worth an email', positiveInt('--min-delta'))
+    .action(async (email: string, options: { states?: string[]; jurisdictions?: string[]; top?: number; minMove?: number; minDelta?: number }) => {
+      await withLocal(program, async (local) => {
+        const filters = {
+          ...(options.states ? { states: options.states.map((s) => s.toUpperCase()) } : {}),
+          ...(options.jurisdictions ? { jurisdictions: options.jurisdictions } : {}),
+          ...(options.top !== undefined ? { topN: options.top } : {}),
+          ...(options.minMove !== undefined ? { minMove: options.minMove } : {}),
+          ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
+        };
+        const result = await subscribe(local.deps, email, filters).catch((error: Error) => {
+          throw new CliError(error.message);
+        });
+        out(
+          result.confirmationSent
+            ? `${result.subscriber.email}: pending; confirmation email sent (outbox: ${local.outboxDir}). Open its link while \`detainer-watch serve\` runs.`
+            : `${result.subscriber.email}: already confirmed; filters updated.`,
+        );
+      });
+    });
+
+  program
+    .command('unsubscribe')
+    .description('stop alerts to an address')
+    .argument('<email>')
+    .action(async (email: string) => {
+      await withLocal(program, async (local) => {
+        const known = await unsubscribe(local.deps, email).catch((error: Error) => {
+          throw new CliError(error.message);
+        });
+        out(known ? `${email.trim().toLowerCase()}: unsubscribed.` : `${email}: not subscribed; nothing to do.`);
+      });
+    });
+
+  program
+    .command('outbox')
+    .description('messages sent by local mode')
+    .option('--json', 'JSON output')
+    .action(async (options: { json?: boolean }) => {
+      const { home } = program.opts<Global>();
+      const dir = resolve(home ?? process.env.DETAINER_WATCH_HOME ?? '.detainer-watch', 'outbox');
+      const entries = await listOutbox(dir);
+      if (options.json) out(JSON.stringify(entries));
+      else out(entries.length ? entries.map((e) => `${e.sentAt}  ${e.to}  ${e.subject}\n    ${e.html ?? e.file}`).join('\n') : `No messages in ${dir}.`);
+    });
+
+  program
+    .command('serve')
+    .description('run the subscription endpoint (confirm / one-click unsubscribe links) until stopped')
+    .option('--port <port>', 'port on 127.0.0.1', positiveInt('--port'), DEFAULT_SUBSCRIPTION_PORT)
+    .action(async (options: { port: number }) => {
+      await withLocal(program, async (local) => {
+        const server = await startSubscriptionServer(local.deps, options.port);
+        out(`Subscription endpoint at ${server.url} (Ctrl-C to stop)`);
+        await new Promise<void>((resolveStop) => {
+          process.once('SIGINT', resolveStop);
+          process.once('SIGTERM', resolveStop);
+        });
+        await server.stop();
+      });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (code?.startsWith('commander.')) return 1;
+    const debug = argv.includes('--debug');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`detainer-watch: ${message.split('\n')[0]}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

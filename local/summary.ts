@@ -1,0 +1,66 @@
+import type { RankingChange } from '../functions/domain/change';
+import { jurisdictionLabel } from '../functions/domain/jurisdiction';
+import { formatQuarter } from '../functions/domain/quarter';
+import type { IngestReport } from '../functions/ingest/ingest';
+import type { NotifyReport } from '../functions/notify/notify';
+import type { CycleReport } from './cycle';
+
+const KIND: Record<RankingChange['kind'], string> = { 'new-quarter': 'new quarter', revision: 'revised', 'partial-update': 'partial-quarter update' };
+
+export function describeQuarterChange(change: RankingChange): string {
+  const parts: string[] = [];
+  const top = change.after.rows[0];
+  if (top) parts.push(`#1 ${jurisdictionLabel(top.jurisdiction)} (${top.declined})`);
+  if (change.entered.length) parts.push(`entered top ${change.topN}: ${change.entered.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
+  if (change.left.length) parts.push(`left top ${change.topN}: ${change.left.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
+  const bigMoves = change.moved.filter((m) => m.from !== null && m.to !== null && m.to <= change.topN).slice(0, 3);
+  if (bigMoves.length) parts.push(`moved: ${bigMoves.map((m) => `${jurisdictionLabel(m.jurisdiction)} #${m.from} → #${m.to}`).join(', ')}`);
+  if (change.kind === 'revision') {
+    const revised = change.deltas.filter((d) => d.before > 0 && d.after > 0).slice(0, 3);
+    if (revised.length) parts.push(`revised: ${revised.map((d) => `${jurisdictionLabel(d.jurisdiction)} ${d.before} → ${d.after}`).join(', ')}`);
+  }
+  if (change.retracted.length) parts.push(`retracted: ${change.retracted.map((d) => `${jurisdictionLabel(d.jurisdiction)} (was ${d.before})`).join(', ')}`);
+  if (change.revertsTo) parts.push(`back to the numbers of ${change.revertsTo}`);
+  const label = `${formatQuarter(change.quarter)} ${KIND[change.kind]}${change.complete ? '' : ' (partial)'}, total ${change.totalBefore === null ? '' : `${change.totalBefore} → `}${change.totalAfter}`;
+  return `    ${label}\n${parts.map((p) => `      ${p}`).join('\n')}`;
+}
+
+function describeNotify(reports: NotifyReport[], outboxDir: string): string {
+  const sent = reports.reduce((n, r) => n + r.sent, 0);
+  const skipped = reports.reduce((n, r) => n + r.skippedByFilters, 0);
+  const pending = reports.reduce((n, r) => n + r.failed + r.ambiguous + r.inFlight, 0);
+  const parts = [`${sent} email${sent === 1 ? '' : 's'} sent${sent ? ` (outbox: ${outboxDir})` : ''}`];
+  if (skipped) parts.push(`${skipped} subscriber${skipped === 1 ? '' : 's'} not matched by their filters`);
+  if (pending) parts.push(`${pending} send${pending === 1 ? '' : 's'} to retry on the next run`);
+  return `  emails: ${parts.join('; ')}`;
+}
+
+export function describeIngest(name: string, report: IngestReport, notifies: NotifyReport[], outboxDir: string): string {
+  const lines = [`${name} (sha256 ${report.release.slice(0, 12)}…): ${report.outcome}`];
+  lines.push(`  rows: ${report.rowsRead} read, ${report.rowsKept} declined detainers; ${(report.resolutionRate * 100).toFixed(1)}% resolved to counties`);
+  if (report.unresolved.length) {
+    lines.push(`  unresolved facilities: ${report.unresolved.slice(0, 10).map((u) => `${u.name}${u.state ? `, ${u.state}` : ''} (${u.declined})`).join('; ')}${report.unresolved.length > 10 ? `; … ${report.unresolved.length - 10} more` : ''}`);
+  }
+  if (report.change) {
+    lines.push('  quarters:');
+    for (const quarter of report.change.quarters) lines.push(describeQuarterChange(quarter));
+  } else if (report.outcome === 'unchanged') {
+    lines.push('  no quarter changed');
+  }
+  lines.push(describeNotify(notifies, outboxDir));
+  return lines.join('\n');
+}
+
+export function describeCycle(report: CycleReport, outboxDir: string): string {
+  const lines: string[] = [];
+  if (report.poll) {
+    const p = report.poll;
+    lines.push(`${p.source}: index ${p.index}; ${p.archived.length} new release${p.archived.length === 1 ? '' : 's'}, ${p.skipped} already known; ${p.bytesDownloaded} bytes downloaded in ${p.requests} request${p.requests === 1 ? '' : 's'}`);
+  }
+  for (const ingest of report.ingests) {
+    const name = report.poll?.archived.find((r) => r.sha256 === ingest.release)?.url.split('/').pop() ?? ingest.release.slice(0, 12);
+    lines.push(describeIngest(name, ingest, [], outboxDir).split('\n').slice(0, -1).join('\n'));
+  }
+  lines.push(describeNotify(report.notifies, outboxDir));
+  return lines.join('\n');
+}
