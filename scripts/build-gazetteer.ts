@@ -68,7 +68,9 @@ let cityCount = 0;
 for (const [state, byCity] of [...cityWeights].sort(([a], [b]) => a.localeCompare(b))) {
   const table: Record<string, string> = {};
   for (const [city, weights] of [...byCity].sort(([a], [b]) => a.localeCompare(b))) {
-    const [principal] = [...weights].filter(([fips]) => counties.has(fips)).sort((a, b) => b[1] - a[1])[0] ?? [];
+    // A ZIP can reach over a state line; only the city's own state's counties count.
+    const [principal] =
+      [...weights].filter(([fips]) => counties.get(fips)?.[1] === state).sort((a, b) => b[1] - a[1])[0] ?? [];
     if (principal) {
       table[city] = principal.slice(2);
       cityCount++;
