@@ -23,7 +23,8 @@ import { DEFAULT_FILTERS } from './subscriber';
  *   itself is the news, so it matches whenever the table is not empty; `minMove` and `minDelta`
  *   only trim the highlights listed with it;
  * - a stored quarter that changed (revision, partial update): a watched jurisdiction entering or
- *   leaving the national top N (always news), or, within the table before or after, a rank move
+ *   leaving the national top N (always news, except a retraction below `minDelta`), or, within
+ *   the table before or after, a rank move
  *   of at least `minMove`, a count change or retraction of at least `minDelta`, or the quarter
  *   becoming complete.
  * Unresolved facilities are kept when they are in the subscriber's states (or state unknown).
@@ -61,14 +62,18 @@ function filterQuarter(q: RankingChange, filters: SubscriberFilters, watched: (j
   const entered = hasBaseline
     ? watchedNow.filter((row) => row.rank <= topN && (row.previousRank === null || row.previousRank > topN)).map((row) => ({ jurisdiction: row.jurisdiction, from: row.previousRank, to: row.rank }))
     : [];
-  const left = hasBaseline
+  const allLeft = hasBaseline
     ? watchedBefore
         .filter((b) => b.rank <= topN && (rankNow.get(b.key) ?? Infinity) > topN)
         .map((b) => ({ jurisdiction: known.get(b.key)!, from: b.rank, to: rankNow.get(b.key) ?? null }))
     : [];
+  const retractedKeys = new Set(q.retracted.map((d) => jurisdictionKey(d.jurisdiction)));
+  const retracted = q.retracted.filter((d) => shown(d.jurisdiction) && d.before >= minDelta);
+  const kept = new Set(retracted.map((d) => jurisdictionKey(d.jurisdiction)));
+  // Leaving the top N by retraction is the retraction: it obeys the same minimum.
+  const left = allLeft.filter((m) => !retractedKeys.has(jurisdictionKey(m.jurisdiction)) || kept.has(jurisdictionKey(m.jurisdiction)));
   const moved = q.moved.filter((m) => shown(m.jurisdiction) && m.from !== null && m.to !== null && Math.abs(m.from - m.to) >= minMove);
   const deltas = q.deltas.filter((d) => shown(d.jurisdiction) && Math.abs(d.after - d.before) >= minDelta);
-  const retracted = q.retracted.filter((d) => shown(d.jurisdiction) && d.before >= minDelta);
 
   const firstSeen = q.baseline !== 'stored-version';
   const becameComplete = q.complete && q.previousComplete === false;
