@@ -138,7 +138,8 @@ function errorName(error: unknown): string | undefined {
 
 /** Create the table (and its TTL) unless it exists; resolves once it is ACTIVE. */
 export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClient, name: string): Promise<'created' | 'existed'> {
-  const describe = async () => (await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus;
+  const ddb = client as DynamoDBClient;
+  const describe = async () => (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus;
   let status: string | undefined;
   let created = false;
   try {
@@ -146,7 +147,7 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
   } catch (error) {
     if (errorName(error) !== 'ResourceNotFoundException') throw error;
     try {
-      await client.send(new CreateTableCommand(createTableInput(name)));
+      await ddb.send(new CreateTableCommand(createTableInput(name)));
       created = true;
     } catch (createError) {
       if (errorName(createError) !== 'ResourceInUseException') throw createError;
@@ -158,7 +159,7 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
     status = await describe();
   }
   if (created) {
-    await client.send(
+    await ddb.send(
       new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true } }),
     );
   }

@@ -1,0 +1,149 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SendClaim, SendLog } from '../ports/store';
+import { ConflictError, isConditionalCheckFailed } from './conflict-error';
+import { queryAll } from './query-all';
+import { keys, SEND_LOG_RETENTION_DAYS, TABLE_KEYS } from './table-schema';
+
+type SendStatus = 'in-flight' | 'sent' | 'ambiguous' | 'released';
+const STATUSES: SendStatus[] = ['in-flight', 'sent', 'ambiguous', 'released'];
+
+export interface SendRecord {
+  changeId: string;
+  email: string;
+  status: SendStatus;
+  attempts: number;
+  messageId?: string;
+}
+
+/**
+ * The exactly-once ledger of notify, one item per (change, subscriber). Each write is conditional
+ * on the attempt's token, so a write retried after a lost acknowledgement finds its own token and
+ * counts as done; an item held by another token is never taken over.
+ */
+export class DynamoSendLog implements SendLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async read(changeId: string, email: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.send(changeId, email), ConsistentRead: true }))).Item;
+  }
+
+  /**
+   * 'claimed': this token may send now. 'sent': already delivered. 'in-flight': another attempt
+   * holds it, or its outcome is ambiguous and waits for the operator; do not send.
+   */
+  async claim(changeId: string, email: string, token: string): Promise<SendClaim> {
+    const now = this.now();
+    const expiresAt = Math.floor(now.getTime() / 1000) + SEND_LOG_RETENTION_DAYS * 86_400;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.send(changeId, email),
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          UpdateExpression:
+            'SET #type = :type, changeId = :changeId, email = :email, #status = :inFlight, #token = :token, attempts = if_not_exists(attempts, :zero) + :one, claimedAt = :now, #ttl = :ttl, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#token': 'token', '#ttl': TABLE_KEYS.ttlAttribute },
+          ExpressionAttributeValues: {
+            ':type': 'send',
+            ':changeId': changeId,
+            ':email': email,
+            ':inFlight': 'in-flight',
+            ':released': 'released',
+            ':token': token,
+            ':zero': 0,
+            ':one': 1,
+            ':now': now.toISOString(),
+            ':ttl': expiresAt,
+            ':gsi1pk': 'SENDS#in-flight',
+            ':gsi1sk': `${changeId}#${email.toLowerCase()}`,
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const item = await this.read(changeId, email);
+      if (item?.status === 'sent') return 'sent';
+      if (item?.token === token && item.status === 'in-flight') return 'claimed';
+      return 'in-flight';
+    }
+  }
+
+  async markSent(changeId: string, email: string, token: string, messageId: string): Promise<void> {
+    await this.transition(changeId, email, token, 'sent', { messageId, sentAt: this.now().toISOString() });
+  }
+
+  async release(changeId: string, email: string, token: string, error: string): Promise<void> {
+    await this.transition(changeId, email, token, 'released', { lastError: error }, 'in-flight');
+  }
+
+  async markAmbiguous(changeId: string, email: string, token: string, error: string): Promise<void> {
+    await this.transition(changeId, email, token, 'ambiguous', { lastError: error, ambiguousAt: this.now().toISOString() }, 'in-flight');
+  }
+
+  private async transition(changeId: string, email: string, token: string, status: SendStatus, fields: Record<string, string>, from?: SendStatus): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status', '#token': 'token' };
+    const values: Record<string, unknown> = { ':status': status, ':token': token, ':gsi1pk': `SENDS#${status}` };
+    const sets = ['#status = :status', 'gsi1pk = :gsi1pk'];
+    Object.entries(fields).forEach(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      sets.push(`#f${i} = :f${i}`);
+    });
+    if (from) values[':from'] = from;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.send(changeId, email),
+          ConditionExpression: from ? '#token = :token AND #status IN (:from, :status)' : '#token = :token',
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const item = await this.read(changeId, email);
+      throw new ConflictError(
+        `send ${changeId} → ${email}: cannot mark ${status}, ` +
+          (item ? `it is ${String(item.status)} under another attempt's claim` : 'it was never claimed'),
+      );
+    }
+  }
+
+  async listSends(changeId?: string): Promise<SendRecord[]> {
+    const items = changeId
+      ? await queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.send(changeId, '').pk },
+          ConsistentRead: true,
+        })
+      : (
+          await Promise.all(
+            STATUSES.map((status) =>
+              queryAll(this.client, {
+                TableName: this.tableName,
+                IndexName: TABLE_KEYS.gsi1.indexName,
+                KeyConditionExpression: 'gsi1pk = :pk',
+                ExpressionAttributeValues: { ':pk': `SENDS#${status}` },
+              }),
+            ),
+          )
+        ).flat();
+    return items
+      .map((item) => ({
+        changeId: item.changeId as string,
+        email: item.email as string,
+        status: item.status as SendStatus,
+        attempts: item.attempts as number,
+        ...(item.messageId ? { messageId: item.messageId as string } : {}),
+      }))
+      .sort((a, b) => a.changeId.localeCompare(b.changeId) || a.email.localeCompare(b.email));
+  }
+}
