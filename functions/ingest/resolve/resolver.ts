@@ -130,7 +130,8 @@ class Rules {
     if (state) {
       for (const name of [place.county, jurisdiction]) {
         if (!name) continue;
-        const county = this.countyNamed(cleanName(name), state);
+        // "Miami-Dade County Corrections" as a jurisdiction reads like a facility name.
+        const county = this.countyNamed(cleanName(name), state) ?? this.countyInFacilityName(name, state);
         if (county) return { jurisdiction: county, via: 'county-name' };
       }
       for (const name of [city, jurisdiction]) {
@@ -150,7 +151,10 @@ class Rules {
     };
   }
 
-  /** `MIAMI-DADE COUNTY JAIL`, `CONTRA COSTA CO. JAIL`, `ORLEANS PARISH PRISON`, `COUNTY OF SANTA CLARA`, `RICHMOND CITY JAIL`. */
+  /**
+   * `MIAMI-DADE COUNTY JAIL`, `CONTRA COSTA CO. JAIL`, `ORLEANS PARISH PRISON`, `COUNTY OF SANTA CLARA`, `RICHMOND CITY JAIL`,
+   * `CITY OF BALTIMORE`. "X CITY" counts only for an independent or consolidated city: Union City NJ is no Union County.
+   */
   private countyInFacilityName(facility: string, state: string): County | undefined {
     const words = facility.toUpperCase().replace(/['’]/g, '').split(/[^A-Z0-9]+/).filter(Boolean);
     for (let i = 0; i < words.length; i++) {
@@ -168,8 +172,10 @@ class Rules {
           }
         }
       } else if (marker === 'CITY') {
-        for (let start = 0; start < i; start++) {
-          const name = words.slice(start, i).join(' ');
+        const names = [];
+        for (let start = 0; start < i; start++) names.push(words.slice(start, i).join(' '));
+        if (words[i + 1] === 'OF') for (let end = words.length; end > i + 2; end--) names.push(words.slice(i + 2, end).join(' '));
+        for (const name of names) {
           const county = this.data.counties.findIndependentCity(name, state) ?? this.placeAliases.get(`${state}:${placeKey(name)}`);
           if (county) return county;
         }

@@ -134,6 +134,8 @@ describe('resolver on facility names across states', () => {
     ['ST. LOUIS COUNTY JAIL', 'MO', '29189', 'pattern'],
     ['CARSON CITY JAIL', 'NEVADA', '32510', 'pattern'],
     ['COUNTY OF SANTA CLARA ELMWOOD', 'CA', '06085', 'pattern'],
+    ['CITY OF ALEXANDRIA ADC', 'VA', '51510', 'pattern'],
+    ['PHILADELPHIA CITY JAIL', 'PA', '42101', 'pattern'],
   ];
 
   it.each(cases)('%s, %s → %s by %s', (facility, state, fips, via) => {
@@ -266,6 +268,7 @@ describe('resolver on county and jurisdiction names given by the source', () => 
     [{ county: 'LaPorte', state: 'IN' }, '18091'],
     [{ county: 'Saint Lucie', state: 'FL' }, '12111'],
     [{ jurisdiction: 'Santa Ana', state: 'CA' }, '06059'],
+    [{ jurisdiction: 'Miami-Dade County Corrections', state: 'FL' }, '12086'],
   ];
 
   it.each(cases)('%j → %s', (place, fips) => {
