@@ -1,3 +1,7 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { County, Place, Resolution } from '../../../functions/domain/jurisdiction';
 import aliasFile from '../../../functions/ingest/resolve/aliases.json' with { type: 'json' };
@@ -402,5 +406,34 @@ describe('curated aliases', () => {
 
     // Assess
     expect(act).toThrow(/MISPLACED JAIL \(TX\) points at 12086/);
+  });
+});
+
+describe('resolver data folder', () => {
+  it('reads its data from the folder it is given, as a bundle ships it beside itself', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'resolver-data-'));
+    cpSync(new URL('../../../functions/ingest/resolve/data/', import.meta.url), dir, { recursive: true });
+    const resolver = createResolver({ dataDir: pathToFileURL(`${dir}/`) });
+
+    // Act
+    const resolution = resolver.resolve({ facility: 'US MARSHALS SERVICE', city: 'SEATTLE', state: 'WASHINGTON' });
+
+    // Assess
+    expect(fipsOf(resolution)).toBe('53033');
+    rmSync(dir, { recursive: true });
+  });
+
+  it('fails with the missing file named when the folder has no data', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'resolver-empty-'));
+    const resolver = createResolver({ dataDir: pathToFileURL(`${dir}/`) });
+
+    // Act
+    const act = () => resolver.resolve({ city: 'SEATTLE', state: 'WA' });
+
+    // Assess
+    expect(act).toThrow(/counties\.json/);
+    rmSync(dir, { recursive: true });
   });
 });
