@@ -1,0 +1,123 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENVIRONMENT } from '../functions/commons/environment';
+import { CHANGE_ITEM } from '../functions/store/table-schema';
+import { DetainerFunction, type DetainerFunctionProps } from './detainer-function';
+import type { Mail } from './mail';
+import { acknowledge, acknowledgeDeadLetterQueue } from './nag';
+import type { OperatorAlerts } from './operator-alerts';
+import type { RankingStore } from './ranking-store';
+import { SECURE_QUEUE } from './secure-defaults';
+import type { Subscription } from './subscription';
+
+/** Environment variable of the notify function: subscribers per delivery message. */
+export const DELIVERY_BATCH_SIZE = 'DELIVERY_BATCH_SIZE';
+
+const DELIVER_TIMEOUT = Duration.minutes(2);
+
+export interface NotifyProps {
+  store: RankingStore;
+  mail: Mail;
+  subscription: Subscription;
+  alerts: OperatorAlerts;
+  /** SES account send rate, shared by every concurrent delivery. */
+  sendRatePerSecond: number;
+  deliveryBatchSize: number;
+  deliveryConcurrency: number;
+  functionDefaults: Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'>;
+}
+
+/**
+ * Fan-out in two steps so no Lambda runs anywhere near its 15-minute limit, whatever the number of
+ * subscribers: `notify` (on the stream's change insert) only plans batches of subscribers and puts
+ * one message per batch on the delivery queue; `deliver` sends one batch per invocation, each send
+ * claimed in the send log first, so a redelivered batch skips what was sent.
+ *
+ * The SES rate is respected by capping the queue's event source at `deliveryConcurrency` concurrent
+ * invocations, each sending at `sendRatePerSecond / deliveryConcurrency`. (The event source's
+ * maximum concurrency rather than reserved concurrency: reserving would fail on new accounts whose
+ * concurrency limit is 10, and would take capacity from the rest of the account.)
+ */
+export class Notify extends Construct {
+  readonly planner: DetainerFunction;
+  readonly deliverer: DetainerFunction;
+  readonly deliveryQueue: sqs.Queue;
+  readonly deliveryDeadLetters: sqs.Queue;
+  readonly streamDeadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: NotifyProps) {
+    super(scope, id);
+    this.streamDeadLetters = new sqs.Queue(this, 'StreamDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
+    acknowledgeDeadLetterQueue(this.streamDeadLetters);
+    this.deliveryDeadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
+    acknowledgeDeadLetterQueue(this.deliveryDeadLetters);
+    this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
+      ...SECURE_QUEUE,
+      visibilityTimeout: Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: 5 },
+    });
+
+    this.planner = new DetainerFunction(this, 'Function', {
+      ...props.functionDefaults,
+      step: 'notify',
+      description: 'Plans the delivery of a new change record: one queue message per batch of subscribers',
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+    });
+    this.planner.addEnvironment(ENVIRONMENT.deliveryQueueUrl, this.deliveryQueue.queueUrl);
+    this.planner.addEnvironment(DELIVERY_BATCH_SIZE, String(props.deliveryBatchSize));
+    this.deliveryQueue.grantSendMessages(this.planner);
+    // Reads the change and the subscribers; writes only to mark a change with nobody to tell as notified.
+    props.store.bindTo(this.planner, 'readWrite');
+    this.planner.addEventSource(
+      new lambdaEventSources.DynamoEventSource(props.store.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.days(1),
+        reportBatchItemFailures: true,
+        onFailure: new lambdaEventSources.SqsDlq(this.streamDeadLetters),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual(CHANGE_ITEM.sk) } } },
+          }),
+        ],
+      }),
+    );
+    acknowledge(this.planner, 'Serverless-LambdaDLQ', 'Invoked by the DynamoDB stream: records that keep failing go to the event source\'s on-failure queue, not a function DLQ.');
+    acknowledge(this.planner, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by the DynamoDB stream, never asynchronously; the event source has its own on-failure queue.');
+
+    const concurrency = props.deliveryConcurrency;
+    this.deliverer = new DetainerFunction(this, 'DeliverFunction', {
+      ...props.functionDefaults,
+      environment: {
+        ...props.functionDefaults.environment,
+        [ENVIRONMENT.sendRatePerSecond]: String(Math.max(1, Math.floor(props.sendRatePerSecond / concurrency))),
+      },
+      step: 'deliver',
+      description: 'Sends one batch of a change\'s alert, each subscriber exactly once',
+      memorySize: 512,
+      timeout: DELIVER_TIMEOUT,
+    });
+    this.deliverer.addEventSource(
+      new lambdaEventSources.SqsEventSource(this.deliveryQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: concurrency }),
+    );
+    acknowledge(this.deliverer, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources take no on-failure destination; the delivery queue\'s redrive policy (5 receives) parks failures in its dead-letter queue.');
+    props.store.bindTo(this.deliverer, 'readWrite');
+    props.mail.grantSendTo(this.deliverer);
+    props.subscription.grantTokenSecret(this.deliverer);
+    acknowledge(this.deliverer, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed batches go to the delivery queue\'s own dead-letter queue.');
+    acknowledge(this.deliverer, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by an SQS event source, never asynchronously; the delivery queue\'s redrive policy parks failures.');
+
+    props.alerts.whenFunctionFails(this, this.planner, 'notify');
+    props.alerts.whenFunctionFails(new Construct(this, 'Deliver'), this.deliverer, 'deliver');
+    props.alerts.whenDeadLettersArrive(this, this.streamDeadLetters, 'StreamDeadLettersAlarm', 'Planning the alert of a change record');
+    props.alerts.whenDeadLettersArrive(this, this.deliveryDeadLetters, 'DeliveryDeadLettersAlarm', 'Delivering a batch of alerts');
+  }
+}
