@@ -19,18 +19,18 @@ export function renderAlertHtml(doc: AlertDocument): string {
 <body style="margin:0;padding:0;background:#eef1f5;">
 <div style="display:none;max-height:0;overflow:hidden;">${e(doc.intro)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#eef1f5" style="background:#eef1f5;">
-<tr><td align="center" style="padding:24px 12px;">
+<tr><td align="center" style="padding:24px 8px;">
 <table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background:#ffffff;border:1px solid #d9dee7;border-radius:8px;${FONT}">
-<tr><td bgcolor="#1d2b45" style="background:#1d2b45;padding:20px 28px;border-radius:8px 8px 0 0;">
+<tr><td bgcolor="#1d2b45" style="background:#1d2b45;padding:20px 20px;border-radius:8px 8px 0 0;">
 <div style="font-size:12px;letter-spacing:1.5px;text-transform:uppercase;color:#9fb3d9;">detainer-watch · declined detainers</div>
 <div style="font-size:22px;line-height:1.3;font-weight:bold;color:#ffffff;margin-top:6px;">${e(first ? first.heading : doc.subject)}</div>
 ${first && first.headline.length ? `<div style="font-size:16px;line-height:1.4;color:#e6ecf7;margin-top:6px;">${first.headline.map(e).join('<br>')}</div>` : ''}
 </td></tr>
-<tr><td style="padding:16px 28px 0 28px;font-size:14px;line-height:1.5;color:#3d4759;">${e(doc.intro)}</td></tr>
+<tr><td style="padding:16px 20px 0 20px;font-size:14px;line-height:1.5;color:#3d4759;">${e(doc.intro)}</td></tr>
 ${doc.quarters.map((q, i) => quarterHtml(q, i > 0)).join('\n')}
 ${unresolvedHtml(doc)}
 ${releaseHtml(doc)}
-<tr><td style="padding:20px 28px 24px 28px;border-top:1px solid #e5e8ee;font-size:12px;line-height:1.6;color:#6b7485;">
+<tr><td style="padding:20px 20px 24px 20px;border-top:1px solid #e5e8ee;font-size:12px;line-height:1.6;color:#6b7485;">
 Counts are ICE detainers that a local law-enforcement agency declined, per county and federal fiscal quarter (FY2017 Q1 = October–December 2016), ranked 1, 2, 2, 4 on ties.<br>
 You receive this because ${e(doc.recipient.email)} subscribed to detainer-watch alerts (${e(doc.recipient.filters)}).<br>
 <a href="${e(doc.unsubscribeUrl)}" style="color:#1d4ed8;">Unsubscribe</a> with one click.
@@ -49,7 +49,7 @@ const NUM = 'text-align:right;font-variant-numeric:tabular-nums;white-space:nowr
 function quarterHtml(q: QuarterSection, repeatHeadline: boolean): string {
   const badge = (text: string, color: string, bg: string) =>
     `<span style="display:inline-block;font-size:11px;font-weight:bold;letter-spacing:0.5px;text-transform:uppercase;color:${color};background:${bg};border-radius:10px;padding:2px 8px;margin-left:6px;vertical-align:middle;">${e(text)}</span>`;
-  return `<tr><td style="padding:24px 28px 0 28px;">
+  return `<tr><td style="padding:24px 20px 0 20px;">
 <div style="font-size:19px;font-weight:bold;color:#1d2b45;">${e(q.quarter)}${badge(q.kindLabel, '#1d4ed8', '#e0e9fb')}${q.partial ? badge('partial', '#9a3412', '#fde7d3') : ''}</div>
 ${repeatHeadline && q.headline.length ? `<div style="font-size:15px;font-weight:bold;color:#1f2937;margin-top:6px;">${q.headline.map(e).join('; ')}</div>` : ''}
 <div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(q.comparedWith)}</div>
@@ -73,7 +73,7 @@ ${facts.map((f) => `<tr><td style="padding:0 12px 0 0;">${e(f.name)}</td><td sty
 
 function tableHtml(q: QuarterSection): string {
   const th = (text: string, align = 'left') =>
-    `<th align="${align}" style="padding:6px 8px;font-size:11px;font-weight:bold;text-transform:uppercase;letter-spacing:0.5px;color:#6b7485;border-bottom:2px solid #d9dee7;text-align:${align};">${e(text)}</th>`;
+    `<th align="${align}" style="padding:6px 6px;font-size:11px;font-weight:bold;text-transform:uppercase;letter-spacing:0.3px;color:#6b7485;border-bottom:2px solid #d9dee7;text-align:${align};">${e(text)}</th>`;
   const title = q.rows.length === 0 ? 'No jurisdiction to show' : `Top ${q.topN}${q.partial ? ' so far' : ''}`;
   return `<div style="margin-top:18px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(title)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin-top:6px;border-collapse:collapse;font-size:14px;color:#1f2937;">
@@ -90,14 +90,14 @@ ${q.deltaLabel ? `<td style="padding:8px;border-top:2px solid #d9dee7;${NUM}">${
 
 function rowHtml(row: TableRow, withDelta: boolean, shaded: boolean): string {
   const bg = shaded ? 'background:#f7f9fc;' : '';
-  const cell = (content: string, style = '') => `<td style="padding:6px 8px;border-bottom:1px solid #edf0f4;${bg}${style}">${content}</td>`;
+  const cell = (content: string, style = '') => `<td style="padding:6px 6px;border-bottom:1px solid #edf0f4;${bg}${style}">${content}</td>`;
   return `<tr>
 ${cell(e(row.rank), `${NUM}font-weight:bold;color:#1d2b45;`)}
 ${cell(moveHtml(row), 'text-align:center;white-space:nowrap;')}
 ${cell(e(row.name))}
 ${cell(e(row.declined), `${NUM}font-weight:bold;`)}
 ${withDelta ? cell(row.delta === null ? '' : deltaHtml(row.delta, false), NUM) : ''}
-${cell(barHtml(row.barPercent), 'width:120px;min-width:60px;')}
+${cell(barHtml(row.barPercent), 'width:22%;')}
 </tr>`;
 }
 
@@ -135,7 +135,7 @@ function barHtml(percent: number): string {
 function unresolvedHtml(doc: AlertDocument): string {
   if (doc.unresolved.length === 0) return '';
   const total = doc.unresolved.reduce((sum, u) => sum + u.declined, 0);
-  return `<tr><td style="padding:24px 28px 0 28px;">
+  return `<tr><td style="padding:24px 20px 0 20px;">
 <div style="font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">Not placed in a county</div>
 <div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(total)} declined detainers at ${e(doc.unresolved.length)} ${doc.unresolved.length === 1 ? 'facility' : 'facilities'} could not be placed in a county; they are counted under the facility's own name. ${e(doc.resolution)} of this release's declined detainers were placed.</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:6px;font-size:14px;line-height:1.6;color:#1f2937;">
@@ -149,7 +149,7 @@ function releaseHtml(doc: AlertDocument): string {
   const link = (url: string, text: string) => (isWebUrl(url) ? `<a href="${e(url)}" style="color:#1d4ed8;word-break:break-all;">${e(text)}</a>` : e(text));
   const line = (label: string, value: string) =>
     `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;white-space:nowrap;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${value}</td></tr>`;
-  return `<tr><td style="padding:24px 28px 20px 28px;">
+  return `<tr><td style="padding:24px 20px 20px 20px;">
 <div style="font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">About this release</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:6px;font-size:13px;line-height:1.5;color:#1f2937;">
 ${line('Source', `${e(r.source)}: ${link(r.url, r.url)}`)}
