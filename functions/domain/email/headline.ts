@@ -77,12 +77,24 @@ function alsoLabel(q: RankingChange): string {
   return `${formatQuarter(q.quarter)} new`;
 }
 
+/** "3 new quarters, 1 revised": a backfill release can hold dozens of quarters. */
+function countKinds(quarters: RankingChange[]): string {
+  const count = (kind: RankingChange['kind']) => quarters.filter((q) => q.kind === kind).length;
+  const parts: string[] = [];
+  const fresh = count('new-quarter');
+  if (fresh) parts.push(`${fresh} new quarter${fresh === 1 ? '' : 's'}`);
+  if (count('revision')) parts.push(`${count('revision')} revised`);
+  const partial = count('partial-update');
+  if (partial) parts.push(`${partial} partial update${partial === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 /** The subject: the first (most important) quarter's headline, then what else the release holds. */
 export function alertSubject(change: ReleaseChange): string {
   const [first, ...rest] = change.quarters;
   if (!first) return headerText(`${change.source}: new release`);
   const statements = headlineStatements(first);
   const main = statements.length ? `${quarterHeading(first)}: ${statements.join('; ')}` : quarterHeading(first);
-  const also = rest.length ? ` — also ${rest.map(alsoLabel).join(', ')}` : '';
+  const also = rest.length === 0 ? '' : rest.length <= 2 ? ` — also ${rest.map(alsoLabel).join(', ')}` : ` — also ${countKinds(rest)}`;
   return headerText(`${main}${also}`);
 }

@@ -41,6 +41,18 @@ describe('composeAlert subject', () => {
     expect(email.subject).toBe(subject);
   });
 
+  it('counts the other quarters of a large release instead of naming them', () => {
+    // Prepare
+    const [q2, q1, q3] = mixedChange().quarters;
+    const change = { ...mixedChange(), quarters: [q2, { ...q2, quarter: 'FY2017Q4' as const }, { ...q2, quarter: 'FY2018Q1' as const }, q1, q3] };
+
+    // Act
+    const email = compose(change);
+
+    // Assess
+    expect(email.subject).toBe('FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also 2 new quarters, 1 revised, 1 partial update');
+  });
+
   it('says when a revision goes back to earlier numbers', () => {
     // Prepare
     const v1 = ranking('FY2017Q1', [[VENTURA, 188]]);
