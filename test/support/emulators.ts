@@ -24,6 +24,8 @@ export interface EmulatorContext {
   workDir: string;
 }
 
+const TEST_TIMEOUTS = { dynamodb: { requestMs: 30_000 }, s3: { requestMs: 60_000 }, ses: { requestMs: 30_000 } };
+
 /** A short unique name, valid as a table name and an S3 bucket name. */
 export function uniqueName(prefix = 'dw'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
@@ -44,10 +46,11 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     if (shared) {
       context.endpoints = shared;
     } else {
-      emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true });
+      emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true, persist: false });
       context.endpoints = emulators.endpoints;
     }
-    context.clients = createClients({ endpoints: context.endpoints });
+    // The machine runs many suites at once; a loaded emulator may take longer than AWS ever would.
+    context.clients = createClients({ endpoints: context.endpoints, timeouts: TEST_TIMEOUTS });
     context.tableName = uniqueName('dw-table');
     context.bucket = uniqueName('dw-bucket');
     await Promise.all([
