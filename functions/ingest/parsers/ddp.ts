@@ -1,0 +1,139 @@
+/**
+ * Deportation Data Project detainer releases: record-level XLSX, one row per detainer, the
+ * header under about six title rows. A declined detainer has lift reason
+ * `Detainer Declined by LEA`; it counts on its prepare date at its facility (city, state).
+ */
+import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
+import { headerNames, isBlankRow, matchColumns, requireColumns, type ColumnIndex, type ColumnSpec } from './header-row';
+import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
+import { readXlsxRows, type XlsxCell, type XlsxReadOptions } from './xlsx-rows';
+
+const DDP_COLUMNS = {
+  prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date', 'Prepare Date'], required: true },
+  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Facility'], required: true },
+  city: { aliases: ['Facility City', 'Detention Facility City', 'Detainer Facility City'], required: false },
+  state: { aliases: ['Facility State', 'Detention Facility State', 'Detainer Facility State'], required: true },
+  liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
+  criminality: { aliases: ['Detainer Prepared Criminality', 'Detainer Criminality', 'Criminality'], required: false },
+  person: { aliases: ['Unique Identifier', 'Unique ID', 'Anonymized Identifier'], required: false },
+} satisfies Record<string, ColumnSpec>;
+
+type DdpField = keyof typeof DDP_COLUMNS;
+
+/** The header is found among the first rows; real releases have about six title rows. */
+const HEADER_SEARCH_ROWS = 30;
+const DECLINED = 'detainer declined by lea';
+const DAY_MS = 86_400_000;
+
+/** FOIA redaction markers such as `(b)(6)`, `(b)(7)(C)`: present, but not data. */
+const REDACTED = /^\(b\)\(\d\)/i;
+
+function text(cell: XlsxCell): string | undefined {
+  if (cell === undefined) return undefined;
+  const value = (typeof cell === 'number' ? String(cell) : cell).trim();
+  if (value === '' || REDACTED.test(value)) return undefined;
+  return value;
+}
+
+function isDeclined(cell: XlsxCell): boolean {
+  if (typeof cell !== 'string' || cell.length < DECLINED.length) return false;
+  return cell.trim().toLowerCase() === DECLINED;
+}
+
+export interface DdpParseOptions {
+  /** Passed to the XLSX reader: caps, error label. */
+  xlsx?: XlsxReadOptions;
+  /** Clock for the plausible-date check. */
+  now?: Date;
+}
+
+export async function parseDdpWith(file: string, sink: (o: Observation) => void, options: DdpParseOptions = {}): Promise<ParseSummary> {
+  const label = options.xlsx?.label ?? file;
+  const plausible = plausibleDateRange(options.now);
+  let columns: ColumnIndex<DdpField> | undefined;
+  let names: string[] = [];
+  let rowsRead = 0;
+  let rowsKept = 0;
+  let undated = 0;
+  let declinedUndated = 0;
+  let declinedWithoutPlace = 0;
+  let duplicates = 0;
+  let first: string | undefined;
+  let last: string | undefined;
+  const lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
+
+  const onRow = (cells: XlsxCell[], rowNumber: number): void | 'stop' => {
+    if (!columns) {
+      if (isBlankRow(cells)) return;
+      const { columns: found, found: count } = matchColumns(cells, DDP_COLUMNS);
+      if (count >= 3) {
+        requireColumns(label, found, DDP_COLUMNS, rowNumber);
+        columns = found;
+        names = headerNames(cells);
+      } else if (rowNumber > HEADER_SEARCH_ROWS) {
+        throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) in the first ${HEADER_SEARCH_ROWS} rows`);
+      }
+      return;
+    }
+    if (isBlankRow(cells)) return;
+    rowsRead++;
+    const c = columns as Required<Pick<ColumnIndex<DdpField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<DdpField>;
+    const date = parseReleaseDate(cells[c.prepareDate]);
+    const declined = isDeclined(cells[c.liftReason]);
+    if (date === undefined) {
+      undated++;
+      if (declined) declinedUndated++;
+      return;
+    }
+    if (date < plausible.from || date > plausible.to) assertPlausibleDate(date, label, `row ${rowNumber}, Detainer Prepare Date`, plausible);
+    if (first === undefined || date < first) first = date;
+    if (last === undefined || date > last) last = date;
+    if (!declined) return;
+
+    const facility = text(cells[c.facility]);
+    const city = c.city === undefined ? undefined : text(cells[c.city]);
+    const state = text(cells[c.state]);
+    if (facility === undefined && city === undefined) declinedWithoutPlace++;
+    const category = c.criminality === undefined ? undefined : text(cells[c.criminality]);
+    const person = c.person === undefined ? undefined : text(cells[c.person]);
+    if (person !== undefined) {
+      const at = Date.parse(`${date}T00:00:00Z`);
+      const seen = lastSeenByPerson.get(person);
+      if (seen && seen.facility === facility && Math.abs(at - seen.at) <= DAY_MS) duplicates++;
+      lastSeenByPerson.set(person, { facility, at });
+    }
+    rowsKept++;
+    sink({
+      place: {
+        ...(facility !== undefined ? { facility } : {}),
+        ...(city !== undefined ? { city } : {}),
+        ...(state !== undefined ? { state } : {}),
+      },
+      count: 1,
+      date,
+      ...(category !== undefined ? { category } : {}),
+    });
+  };
+
+  const sheet = await readXlsxRows(file, onRow, { ...options.xlsx, label });
+  if (sheet.rows === 0) throw new InvalidReleaseError(label, 'the worksheet is empty (no rows)');
+  if (!columns) throw new InvalidReleaseError(label, 'no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found');
+  if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');
+
+  const warnings: string[] = [];
+  if (undated > 0) warnings.push(`${undated} of ${rowsRead} rows have no usable Detainer Prepare Date (${declinedUndated} of them declined); left out`);
+  if (declinedWithoutPlace > 0) warnings.push(`${declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
+  if (duplicates > 0) warnings.push(`${duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
+  if (columns.city === undefined) warnings.push('no Facility City column: facilities resolve by name only');
+  return {
+    format: 'ddp',
+    rowsRead,
+    rowsKept,
+    columns: names,
+    ...(first !== undefined && last !== undefined ? { coverage: { from: first, to: last } } : {}),
+    warnings,
+  };
+}
+
+/** Parser for DDP record-level XLSX releases. */
+export const parseDdp: Parser = (file, sink) => parseDdpWith(file, sink);

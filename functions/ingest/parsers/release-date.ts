@@ -1,0 +1,108 @@
+/**
+ * Dates as releases write them: Excel serial numbers, ISO text, US `M/D/YYYY` with or without
+ * a time, Oracle-style `14-SEP-23`. Everything becomes an ISO calendar date (`YYYY-MM-DD`);
+ * the sources carry dates, not instants, so no time zone is applied.
+ */
+import { InvalidReleaseError } from '../../domain/release';
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+};
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil_from_days; no Date allocation). */
+function isoFromEpochDays(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+/**
+ * Excel serial day → ISO date. Serials count from 1899-12-30 in the 1900 system (which keeps
+ * Lotus' fictitious 1900-02-29, so serials below 61 are one day off; no release dates from then).
+ */
+export function excelSerialToIsoDate(serial: number, date1904 = false): string {
+  const days = Math.floor(serial + 1e-9) + (date1904 ? 1462 : 0) - 25569;
+  return isoFromEpochDays(days);
+}
+
+/** Excel serial → `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS` when it carries a time of day. */
+export function excelSerialToIso(serial: number, date1904 = false): string {
+  const date = excelSerialToIsoDate(serial, date1904);
+  const seconds = Math.round((serial - Math.floor(serial + 1e-9)) * 86400);
+  if (seconds <= 0 || seconds >= 86400) return date;
+  return `${date}T${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validDate(y: number, m: number, d: number): string | undefined {
+  if (m < 1 || m > 12 || d < 1) return undefined;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0)) return undefined;
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+}
+
+function fullYear(y: number, digits: number): number {
+  if (digits > 2) return y;
+  return y < 70 ? 2000 + y : 1900 + y;
+}
+
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]|$)/;
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})(?:\s|$)/;
+const ORACLE = /^(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4})(?:\s|$)/;
+
+/**
+ * A date cell or field as written by a release → `YYYY-MM-DD`, or undefined when the value is
+ * empty, redacted or not a date. Numbers are Excel serials.
+ */
+export function parseReleaseDate(value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 1 || value > 2958465) return undefined;
+    return excelSerialToIsoDate(value);
+  }
+  const text = value.trim();
+  if (text.length === 0) return undefined;
+  // Fast path for what the XLSX reader emits for date-styled cells.
+  if (text.length >= 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && (text.length === 10 || text.charCodeAt(10) === 84)) {
+    const y = Number(text.slice(0, 4));
+    const m = Number(text.slice(5, 7));
+    const d = Number(text.slice(8, 10));
+    if (Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d)) return validDate(y, m, d);
+  }
+  let match = ISO.exec(text);
+  if (match) return validDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = US.exec(text);
+  if (match) return validDate(fullYear(Number(match[3]), match[3].length), Number(match[1]), Number(match[2]));
+  match = ORACLE.exec(text);
+  if (match) {
+    const month = MONTHS[match[2].toUpperCase()];
+    return month ? validDate(fullYear(Number(match[3]), match[3].length), month, Number(match[1])) : undefined;
+  }
+  return undefined;
+}
+
+/** No declined-detainer data predates FY2000; nothing can be dated more than a year ahead. */
+export function plausibleDateRange(now: Date = new Date()): { from: string; to: string } {
+  const ahead = new Date(now.getTime());
+  ahead.setUTCFullYear(ahead.getUTCFullYear() + 1);
+  return { from: '1999-10-01', to: ahead.toISOString().slice(0, 10) };
+}
+
+/** Throws when a date lies outside any plausible range: a sign of a misread column or a broken file. */
+export function assertPlausibleDate(date: string, file: string, where: string, range = plausibleDateRange()): void {
+  if (date < range.from || date > range.to) {
+    throw new InvalidReleaseError(file, `${where}: date ${date} is outside the plausible range ${range.from} to ${range.to}`);
+  }
+}
