@@ -3,7 +3,7 @@ import type { RuntimeConfig } from './config';
 import type { Deps, Log } from './deps';
 import { DynamoRankingStore } from '../store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../store/dynamo-release-store';
-import { DynamoSendLog } from '../store/dynamo-send-log';
+import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../store/dynamo-send-log';
 import { DynamoSubscriberStore } from '../store/dynamo-subscriber-store';
 import { S3Archive } from '../archive/s3-archive';
 import { SesMailer } from '../notify/ses-mailer';
@@ -41,7 +41,8 @@ export function wireDeps(options: WiringOptions): Deps {
     releases: new DynamoReleaseStore(clients.dynamodb, tableName),
     rankings: new DynamoRankingStore(clients.dynamodb, tableName),
     subscribers: new DynamoSubscriberStore(clients.dynamodb, tableName),
-    sendLog: new DynamoSendLog(clients.dynamodb, tableName),
+    // Ambiguous sends are retried (at most one duplicate, never a loss): the README's reliability section.
+    sendLog: new DynamoSendLog(clients.dynamodb, tableName, options.clock, { onAmbiguous: 'retry', leaseMs: DEFAULT_SEND_LEASE_MS }),
     archive: new S3Archive(clients.s3, options.bucket, options.archiveBaseUrl ? { publicBaseUrl: options.archiveBaseUrl } : {}),
     mailer: options.decorateMailer ? options.decorateMailer(ses) : ses,
     fetcher: new HttpFetcher(),

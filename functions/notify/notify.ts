@@ -84,8 +84,8 @@ async function deliver(deps: Deps, change: ReleaseChange, subscriber: Subscriber
   const raw = await buildMime(email, { from: deps.config.sender, to: subscriber.email });
   await rate.take();
   try {
-    const { messageId } = await deps.mailer.sendRaw({ from: deps.config.sender, to: subscriber.email, raw, html: email.html, subject: email.subject });
-    await deps.sendLog.markSent(change.id, subscriber.email, token, messageId);
+    const { messageId, retriedAfterAmbiguous } = await deps.mailer.sendRaw({ from: deps.config.sender, to: subscriber.email, raw, html: email.html, subject: email.subject });
+    await deps.sendLog.markSent(change.id, subscriber.email, token, messageId, retriedAfterAmbiguous ? { retriedAfterAmbiguous } : {});
     report.sent++;
   } catch (error) {
     if (isAmbiguousSendError(error)) {

@@ -7,5 +7,5 @@ export interface Mailer {
     /** The HTML part and subject, for local mode's readable outbox copy; SES gets `raw` only. */
     html?: string;
     subject?: string;
-  }): Promise<{ messageId: string }>;
+  }): Promise<{ messageId: string; retriedAfterAmbiguous?: boolean }>;
 }

@@ -77,10 +77,11 @@ export type SendClaim = 'claimed' | 'sent' | 'in-flight';
 
 export interface SendLog {
   claim(changeId: string, email: string, token: string): Promise<SendClaim>;
-  markSent(changeId: string, email: string, token: string, messageId: string): Promise<void>;
+  /** `retriedAfterAmbiguous`: an SDK retry followed a lost acknowledgement, so SES may hold two copies. */
+  markSent(changeId: string, email: string, token: string, messageId: string, details?: { retriedAfterAmbiguous?: boolean }): Promise<void>;
   /** The SES call failed before being accepted: release the claim so a retry sends. */
   release(changeId: string, email: string, token: string, error: string): Promise<void>;
   /** The SES call's outcome is unknown (lost acknowledgement): recorded for the operator. */
   markAmbiguous(changeId: string, email: string, token: string, error: string): Promise<void>;
-  listSends(changeId?: string): Promise<{ changeId: string; email: string; status: 'in-flight' | 'sent' | 'ambiguous' | 'released'; attempts: number; messageId?: string }[]>;
+  listSends(changeId?: string): Promise<{ changeId: string; email: string; status: 'in-flight' | 'sent' | 'ambiguous' | 'released'; attempts: number; messageId?: string; retriedAfterAmbiguous?: boolean }[]>;
 }

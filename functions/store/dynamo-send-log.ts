@@ -13,7 +13,23 @@ export interface SendRecord {
   status: SendStatus;
   attempts: number;
   messageId?: string;
+  /** Sent, but an earlier SDK attempt of the same call lost its acknowledgement: possibly twice. */
+  retriedAfterAmbiguous?: boolean;
 }
+
+/**
+ * What a claim may take over besides a new or released send.
+ * - `onAmbiguous`: 'retry' re-sends a send whose outcome is unknown on the next run (at most one
+ *   duplicate, never a loss); 'hold' leaves it to the operator.
+ * - `leaseMs`: an in-flight claim older than this belongs to a run that died (a Lambda lives at
+ *   most 15 minutes), so another run may take it and send.
+ */
+export interface SendLogPolicy {
+  onAmbiguous: 'retry' | 'hold';
+  leaseMs: number;
+}
+
+export const DEFAULT_SEND_LEASE_MS = 16 * 60_000;
 
 /**
  * The exactly-once ledger of notify, one item per (change, subscriber). Each write is conditional
@@ -25,6 +41,7 @@ export class DynamoSendLog implements SendLog {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly policy: SendLogPolicy = { onAmbiguous: 'hold', leaseMs: DEFAULT_SEND_LEASE_MS },
   ) {}
 
   private async read(changeId: string, email: string): Promise<Record<string, unknown> | undefined> {
@@ -43,7 +60,9 @@ export class DynamoSendLog implements SendLog {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.send(changeId, email),
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :released OR (#status = :inFlight AND claimedAt < :leaseCutoff)' +
+            (this.policy.onAmbiguous === 'retry' ? ' OR #status = :ambiguous' : ''),
           UpdateExpression:
             'SET #type = :type, changeId = :changeId, email = :email, #status = :inFlight, #token = :token, attempts = if_not_exists(attempts, :zero) + :one, claimedAt = :now, #ttl = :ttl, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
           ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#token': 'token', '#ttl': TABLE_KEYS.ttlAttribute },
@@ -53,6 +72,8 @@ export class DynamoSendLog implements SendLog {
             ':email': email,
             ':inFlight': 'in-flight',
             ':released': 'released',
+            ':leaseCutoff': new Date(now.getTime() - this.policy.leaseMs).toISOString(),
+            ...(this.policy.onAmbiguous === 'retry' ? { ':ambiguous': 'ambiguous' } : {}),
             ':token': token,
             ':zero': 0,
             ':one': 1,
@@ -73,8 +94,12 @@ export class DynamoSendLog implements SendLog {
     }
   }
 
-  async markSent(changeId: string, email: string, token: string, messageId: string): Promise<void> {
-    await this.transition(changeId, email, token, 'sent', { messageId, sentAt: this.now().toISOString() });
+  async markSent(changeId: string, email: string, token: string, messageId: string, details: { retriedAfterAmbiguous?: boolean } = {}): Promise<void> {
+    await this.transition(changeId, email, token, 'sent', {
+      messageId,
+      sentAt: this.now().toISOString(),
+      ...(details.retriedAfterAmbiguous ? { retriedAfterAmbiguous: true } : {}),
+    });
   }
 
   async release(changeId: string, email: string, token: string, error: string): Promise<void> {
@@ -85,7 +110,7 @@ export class DynamoSendLog implements SendLog {
     await this.transition(changeId, email, token, 'ambiguous', { lastError: error, ambiguousAt: this.now().toISOString() }, 'in-flight');
   }
 
-  private async transition(changeId: string, email: string, token: string, status: SendStatus, fields: Record<string, string>, from?: SendStatus): Promise<void> {
+  private async transition(changeId: string, email: string, token: string, status: SendStatus, fields: Record<string, unknown>, from?: SendStatus): Promise<void> {
     const names: Record<string, string> = { '#status': 'status', '#token': 'token' };
     const values: Record<string, unknown> = { ':status': status, ':token': token, ':gsi1pk': `SENDS#${status}` };
     const sets = ['#status = :status', 'gsi1pk = :gsi1pk'];
@@ -143,6 +168,7 @@ export class DynamoSendLog implements SendLog {
         status: item.status as SendStatus,
         attempts: item.attempts as number,
         ...(item.messageId ? { messageId: item.messageId as string } : {}),
+        ...(item.retriedAfterAmbiguous ? { retriedAfterAmbiguous: true } : {}),
       }))
       .sort((a, b) => a.changeId.localeCompare(b.changeId) || a.email.localeCompare(b.email));
   }
