@@ -81,7 +81,7 @@ function indexPage(published: Array<DemoRelease & { bytes: number }>): string {
       <p class="published">Published <time datetime="${release.publishedAt}">${longDate(release.publishedAt)}</time></p>
       <p>${escapeHtml(release.note)}</p>
       <ul>
-        <li><a href="releases/${encodeURIComponent(release.name)}">${escapeHtml(release.label)} (XLSX, ${Math.round(release.bytes / 1024)} KB)</a></li>
+        <li><a href="releases/${encodeURIComponent(release.name)}">${escapeHtml(release.label)}</a> (XLSX, ${Math.round(release.bytes / 1024)} KB)</li>
         <li><a href="https://github.com/deportationdata/ice/blob/main/codebook.md">Codebook</a></li>
       </ul>
     </section>`).join('\n');

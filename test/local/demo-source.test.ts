@@ -1,5 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { discoverReleases } from '../../functions/poll/discover';
+import { HttpFetcher } from '../../functions/poll/fetcher';
 import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -120,5 +125,50 @@ describe('demo source', () => {
     expect(config).toMatchObject({ name: 'demo', parser: 'ddp', allowLoopback: true, allowedHosts: ['127.0.0.1'] });
     expect(source.releases.every((r) => pattern.test(r.url))).toBe(true);
     expect(pattern.test(source.url)).toBe(false);
+  });
+});
+
+describe('demo source through the poller\'s fetcher and discovery', () => {
+  let source: DemoSource;
+  let scratch: string;
+  beforeAll(async () => {
+    source = await startDemoSource({ published: 0 });
+    scratch = await mkdtemp(join(tmpdir(), 'demo-poll-'));
+  });
+  afterAll(async () => {
+    await source.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('discovers each published release with its date, downloads it intact, then gets 304s', async () => {
+    // Prepare
+    const config = demoSourceConfig(source.url);
+    const fetcher = new HttpFetcher();
+    const common = { allowedHosts: config.allowedHosts, allowLoopback: true, maxBytes: 10 * 1024 * 1024, timeoutMs: 10_000 };
+    source.publish(2);
+
+    // Act
+    const index = await fetcher.fetch({ url: config.url, accept: ['text/html'], ...common });
+    const html = index.status === 200 ? index.body?.toString('utf8') ?? '' : '';
+    const found = discoverReleases(html, index.url, config);
+    const downloads = [];
+    for (const release of found) {
+      const file = join(scratch, release.url.split('/').at(-1) ?? 'x');
+      downloads.push({ file, result: await fetcher.fetch({ url: release.url, toFile: file, accept: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], ...common }) });
+    }
+    const again = index.status === 200 ? await fetcher.fetch({ url: config.url, etag: index.etag, lastModified: index.lastModified, ...common }) : index;
+
+    // Assess
+    expect(found.map((r) => [r.url, r.publishedAt])).toEqual([
+      [source.releases[1].url, '2017-04-18'],
+      [source.releases[0].url, '2017-01-17'],
+    ]);
+    expect(found[1].label).toBe('ICE detainers, October – December 2016 (January 2017 release)');
+    for (const { file, result } of downloads) {
+      const onDisk = await readFile(join(source.releases[0].file, '..', file.split('/').at(-1) ?? ''));
+      expect(result.status === 200 && result.sha256).toBe(createHash('sha256').update(onDisk).digest('hex'));
+      expect((await readFile(file)).equals(onDisk)).toBe(true);
+    }
+    expect(again.status).toBe(304);
   });
 });
