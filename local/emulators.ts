@@ -95,6 +95,8 @@ export async function startEmulators(options: {
   quiet?: boolean;
   /** false: DynamoDB Local keeps its tables in memory (tests; much faster writes). Default true. */
   persist?: boolean;
+  /** Start only these (default all); the others' endpoints are ''. */
+  services?: Service[];
 }): Promise<Emulators> {
   const quiet = options.quiet ?? true;
   const dirs: Record<Service, string> = { dynamodb: options.persist === false ? '-' : join(options.home, 'dynamodb'), s3: join(options.home, 's3'), ses: join(options.home, 'ses') };
@@ -103,6 +105,7 @@ export async function startEmulators(options: {
   const services: Service[] = ['dynamodb', 's3', 'ses'];
   const results = await Promise.allSettled(
     services.map(async (service) => {
+      if (options.services && !options.services.includes(service)) return '';
       const external = process.env[ENDPOINT_ENV[service]];
       if (external) return external;
       const started = Date.now();

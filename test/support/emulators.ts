@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createClients, type Clients } from '../../functions/commons/clients';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from '../../local/emulators';
+import { ensureBucket, ensureTable, startEmulators, type Emulators, type Service } from '../../local/emulators';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,8 @@ export function uniqueName(prefix = 'dw'): string {
 }
 
 /**
- * Real DynamoDB Local, s3rver and aws-ses-v2-local for a test file: started in `beforeAll` (or
+ * Real DynamoDB Local, s3rver and aws-ses-v2-local for a test file (DynamoDB Local only with a
+ * table, s3rver only with a bucket): started in `beforeAll` (or
  * reused when the global setup provides them, or taken from `AWS_ENDPOINT_URL_*`), stopped in
  * `afterAll`, with a fresh table and bucket. Read the context inside hooks and tests, not at
  * collection time.
@@ -46,11 +47,13 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     if (shared) {
       context.endpoints = shared;
     } else {
-      emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true, persist: false });
+      const services: Service[] = [...(options.table === false ? [] : ['dynamodb' as const]), ...(options.bucket === false ? [] : ['s3' as const]), 'ses'];
+      emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true, persist: false, services });
       context.endpoints = emulators.endpoints;
     }
     // The machine runs many suites at once; a loaded emulator may take longer than AWS ever would.
-    context.clients = createClients({ endpoints: context.endpoints, timeouts: TEST_TIMEOUTS });
+    const { dynamodb, s3, ses } = context.endpoints;
+    context.clients = createClients({ endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined }, timeouts: TEST_TIMEOUTS });
     context.tableName = uniqueName('dw-table');
     context.bucket = uniqueName('dw-bucket');
     await Promise.all([
