@@ -1,0 +1,179 @@
+import ExcelJS from 'exceljs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidReleaseError, type Observation } from '../../../functions/domain/release';
+import { parseDdp } from '../../../functions/ingest/parsers/ddp';
+import { generateDdpXlsx } from '../../../scripts/generate-ddp-xlsx';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/releases');
+const HEADER = ['Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Detainer Prepared Criminality', 'Detention Facility', 'Facility City', 'Detainer Lift Reason', 'Unique Identifier'];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ddp-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(file: string) {
+  const observations: Observation[] = [];
+  const summary = await parseDdp(file, (o) => observations.push(o));
+  return { observations, summary };
+}
+
+/** A DDP-layout workbook with the given data rows under six title rows and `header`. */
+async function workbook(name: string, rows: unknown[][], header: string[] = HEADER): Promise<string> {
+  const file = join(dir, name);
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Detainers');
+  for (const title of ['ICE Detainers', 'Deportation Data Project', 'FOIA production', 'Notes', 'Generated for a test', '']) sheet.addRow([title]);
+  sheet.addRow(header);
+  for (const row of rows) sheet.addRow(row);
+  await book.xlsx.writeFile(file);
+  return file;
+}
+
+describe('parseDdp', () => {
+  it('reads the two header variants of the real releases into the same observations', async () => {
+    // Act
+    const older = await collect(join(FIXTURES, 'ddp-2023-400rows.xlsx'));
+    const newer = await collect(join(FIXTURES, 'ddp-2026-400rows.xlsx'));
+
+    // Assess
+    expect(older.summary.columns).toContain('Detention Facility');
+    expect(newer.summary.columns).toContain('Detainer Facility');
+    expect(newer.summary.columns).toContain('Detainer Lift Reason Code');
+    expect(older.observations.length).toBeGreaterThan(0);
+    expect(newer.observations).toEqual(older.observations);
+    expect(newer.summary.coverage).toEqual(older.summary.coverage);
+  });
+
+  it('skips the title rows and counts what the generator wrote: rows, declined rows, coverage of all rows', async () => {
+    // Prepare
+    const generated = await generateDdpXlsx({ rows: 1500, seed: 11, variant: '2026', out: join(dir, 'generated.xlsx') });
+
+    // Act
+    const { observations, summary } = await collect(generated.file);
+
+    // Assess
+    expect(summary.rowsRead).toBe(generated.rows);
+    expect(summary.rowsKept).toBe(generated.declined);
+    expect(observations).toHaveLength(generated.declined);
+    expect(summary.coverage).toEqual(generated.coverage);
+    expect(observations.every((o) => o.count === 1 && /^\d{4}-\d{2}-\d{2}$/.test(o.date ?? '') && o.place.state === o.place.state?.toUpperCase())).toBe(true);
+    expect(observations.some((o) => o.place.facility === 'TURNER GUIFORD KNIGHT (TGK) JAIL' && o.place.city === 'MIAMI' && o.place.state === 'FLORIDA')).toBe(true);
+  });
+
+  it('keeps only declined rows, matching the lift reason loosely, dated by prepare date', async () => {
+    // Prepare
+    const file = await workbook('reasons.xlsx', [
+      [new Date(Date.UTC(2024, 0, 5, 10)), 'NEW JERSEY', 'Newark', '1 Convicted Criminal', 'ESSEX COUNTY CORRECTIONAL FACILITY', 'NEWARK', '  detainer declined by LEA ', 'A1'],
+      [new Date(Date.UTC(2024, 0, 6)), 'NEW JERSEY', 'Newark', '1 Convicted Criminal', 'ESSEX COUNTY CORRECTIONAL FACILITY', 'NEWARK', 'Booked into Detention', 'A2'],
+      ['09/14/2023 10:32', 'COLORADO', 'Denver', '3 Other Immigration Violator', 'DENVER JUSTICE CENTER', 'DENVER', 'Detainer Declined by LEA', 'A3'],
+      ['2023-09-15', 'COLORADO', 'Denver', '', 'DENVER JUSTICE CENTER', '(b)(7)(E)', 'Detainer Declined by LEA', 'A4'],
+      [null, 'COLORADO', 'Denver', '', 'DENVER COUNTY JAIL', 'DENVER', 'Detainer Declined by LEA', 'A5'],
+      ['(b)(6)', 'COLORADO', 'Denver', '', 'DENVER COUNTY JAIL', 'DENVER', 'Lifted', 'A6'],
+    ]);
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([
+      { place: { facility: 'ESSEX COUNTY CORRECTIONAL FACILITY', city: 'NEWARK', state: 'NEW JERSEY' }, count: 1, date: '2024-01-05', category: '1 Convicted Criminal' },
+      { place: { facility: 'DENVER JUSTICE CENTER', city: 'DENVER', state: 'COLORADO' }, count: 1, date: '2023-09-14', category: '3 Other Immigration Violator' },
+      { place: { facility: 'DENVER JUSTICE CENTER', state: 'COLORADO' }, count: 1, date: '2023-09-15' },
+    ]);
+    expect(summary.rowsRead).toBe(6);
+    expect(summary.rowsKept).toBe(3);
+    expect(summary.coverage).toEqual({ from: '2023-09-14', to: '2024-01-06' });
+    expect(summary.warnings.join('\n')).toMatch(/2 of 6 rows have no usable Detainer Prepare Date \(1 of them declined\)/);
+  });
+
+  it('passes formula-looking text, <script> and CR/LF in facility names through as data', async () => {
+    // Prepare
+    const hostile = ['=HYPERLINK("http://evil.example","click")', '<script>alert(1)</script> JAIL', 'LINE ONE\r\nLINE TWO JAIL'];
+    const file = await workbook('hostile.xlsx', hostile.map((facility, i) => ['2024-02-01', 'TEXAS', 'Houston', '', facility, 'HOUSTON', 'Detainer Declined by LEA', `H${i}`]));
+
+    // Act
+    const { observations } = await collect(file);
+
+    // Assess
+    expect(observations.map((o) => o.place.facility)).toEqual(hostile);
+  });
+
+  it('reads formula cells as their cached values', async () => {
+    // Prepare
+    const file = await workbook('formulas.xlsx', [
+      [{ formula: 'DATE(2024,3,1)', result: new Date(Date.UTC(2024, 2, 1)) }, 'OREGON', 'Seattle', '', { formula: 'UPPER("multnomah county detention center")', result: 'MULTNOMAH COUNTY DETENTION CENTER' }, 'PORTLAND', 'Detainer Declined by LEA', 'F1'],
+    ]);
+
+    // Act
+    const { observations } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([{ place: { facility: 'MULTNOMAH COUNTY DETENTION CENTER', city: 'PORTLAND', state: 'OREGON' }, count: 1, date: '2024-03-01' }]);
+  });
+
+  it('counts likely duplicates (same person, same facility, within 24 hours) as a warning', async () => {
+    // Prepare
+    const row = (date: string) => [date, 'ILLINOIS', 'Chicago', '', 'COOK COUNTY JAIL', 'CHICAGO', 'Detainer Declined by LEA', 'SAME-PERSON'];
+    const file = await workbook('duplicates.xlsx', [row('2024-05-01'), row('2024-05-02'), row('2024-06-20')]);
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toHaveLength(3);
+    expect(summary.warnings.join('\n')).toMatch(/^1 declined rows look like duplicates/m);
+  });
+
+  it('names the missing required column', async () => {
+    // Prepare
+    const file = await workbook('no-lift-reason.xlsx', [['2024-01-01', 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'X1']], HEADER.filter((h) => h !== 'Detainer Lift Reason'));
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toBeInstanceOf(InvalidReleaseError);
+    await expect(parse).rejects.toThrow(/missing required column "Detainer Lift Reason" .*on row 7/);
+  });
+
+  it.each([
+    ['before FY2000', '1995-06-01'],
+    ['more than a year ahead', '2099-01-01'],
+  ])('refuses a prepare date %s, naming the row', async (_, date) => {
+    // Prepare
+    const file = await workbook(`date-${date}.xlsx`, [
+      ['2024-01-01', 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'Lifted', 'D1'],
+      [date, 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'Lifted', 'D2'],
+    ]);
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toThrow(new RegExp(`row 9, Detainer Prepare Date: date ${date} is outside the plausible range`));
+  });
+
+  it('refuses an empty sheet and a sheet without a DDP header', async () => {
+    // Prepare
+    const emptyFile = join(dir, 'empty.xlsx');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Detainers');
+    await book.xlsx.writeFile(emptyFile);
+    const noHeader = await workbook('no-header.xlsx', [['just', 'some', 'numbers', 1, 2, 3]], ['Name', 'Value']);
+
+    // Act
+    const empty = collect(emptyFile);
+    const headerless = collect(noHeader);
+
+    // Assess
+    await expect(empty).rejects.toThrow(/the worksheet is empty/);
+    await expect(headerless).rejects.toThrow(/no DDP header row/);
+  });
+});

@@ -1,0 +1,151 @@
+import ExcelJS from 'exceljs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidReleaseError, type Observation } from '../../../functions/domain/release';
+import { parseTable } from '../../../functions/ingest/parsers/table';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/releases');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'table-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(file: string) {
+  const observations: Observation[] = [];
+  const summary = await parseTable(file, (o) => observations.push(o));
+  return { observations, summary };
+}
+
+async function csv(name: string, text: string | Buffer): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('parseTable', () => {
+  it('reads a top-jurisdictions CSV: names without "County", the quarter declared in the title, categories apart from the total', async () => {
+    // Act
+    const { observations, summary } = await collect(join(FIXTURES, 'table-fy2017q1-top-jurisdictions.csv'));
+
+    // Assess
+    const totals = observations.filter((o) => o.category === undefined);
+    expect(totals).toEqual([
+      { place: { jurisdiction: 'Ventura', state: 'CA' }, count: 188, quarter: 'FY2017Q1' },
+      { place: { jurisdiction: 'Miami-Dade', state: 'FL' }, count: 93, quarter: 'FY2017Q1' },
+      { place: { jurisdiction: 'Denver', state: 'CO' }, count: 74, quarter: 'FY2017Q1' },
+      { place: { jurisdiction: 'Clark', state: 'NV' }, count: 68, quarter: 'FY2017Q1' },
+      { place: { jurisdiction: 'Los Angeles', state: 'CA' }, count: 57, quarter: 'FY2017Q1' },
+    ]);
+    const byCategory = new Map<string, number>();
+    for (const o of observations) if (o.category) byCategory.set(o.category, (byCategory.get(o.category) ?? 0) + o.count);
+    expect(Object.fromEntries(byCategory)).toEqual({ Assault: 16, 'Drug/Alcohol': 39, Weapons: 18 });
+    expect(observations.every((o) => o.date === undefined)).toBe(true);
+    expect(summary).toMatchObject({ format: 'table', rowsRead: 5, rowsKept: 5, coverage: { from: '2016-10-01', to: '2016-12-31' }, declaredCoverage: true });
+    expect(summary.warnings.join('\n')).toMatch(/1 total row\(s\) left out/);
+  });
+
+  it('reads the tab-delimited variant with a quarter per row, in either spelling', async () => {
+    // Act
+    const { observations, summary } = await collect(join(FIXTURES, 'table-fy2017-by-quarter-tab.csv'));
+
+    // Assess
+    expect(observations.map((o) => [o.quarter, o.place.jurisdiction, o.place.state, o.count])).toEqual([
+      ['FY2017Q1', 'Miami-Dade', 'FL', 93],
+      ['FY2017Q1', 'Denver', 'CO', 74],
+      ['FY2017Q2', 'Miami-Dade', 'FL', 41],
+      ['FY2017Q2', 'Santa Clara, County of', 'CA', 12],
+      ['FY2017Q2', 'Doña Ana', 'NM', 3],
+    ]);
+    expect(summary.coverage).toEqual({ from: '2016-10-01', to: '2017-03-31' });
+  });
+
+  it('reads an XLSX table with a date range per row', async () => {
+    // Prepare
+    const file = join(dir, 'range.xlsx');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Top 50');
+    sheet.addRow(['County', 'State', 'From', 'To', 'Declined']);
+    sheet.addRow(['Travis', 'TX', new Date(Date.UTC(2017, 0, 1)), new Date(Date.UTC(2017, 2, 31)), 143]);
+    await book.xlsx.writeFile(file);
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([{ place: { jurisdiction: 'Travis', state: 'TX' }, count: 143, quarter: 'FY2017Q2' }]);
+    expect(summary.coverage).toEqual({ from: '2017-01-01', to: '2017-03-31' });
+  });
+
+  it.each([
+    ['negative', '-4', /row 3, column "Declined": -4 is negative, not a count/],
+    ['fractional', '2.5', /row 3, column "Declined": 2.5 is fractional, not a count/],
+    ['text', 'n/a', /row 3, column "Declined": "n\/a" is not a count/],
+  ])('refuses a %s count, naming row and column', async (_, value, message) => {
+    // Prepare
+    const file = await csv(`count-${_}.csv`, `Jurisdiction,State,Quarter,Declined\nDenver,CO,FY2017Q1,74\nClark,NV,FY2017Q1,${value}\n`);
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toBeInstanceOf(InvalidReleaseError);
+    await expect(parse).rejects.toThrow(message);
+  });
+
+  it('refuses a category count that is not a count too', async () => {
+    // Prepare
+    const file = await csv('category.csv', 'Jurisdiction,State,Quarter,Declined,Assault\nDenver,CO,FY2017Q1,74,-1\n');
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toThrow(/row 2, column "Assault": -1 is negative/);
+  });
+
+  it('refuses a CSV that is not UTF-8', async () => {
+    // Prepare
+    const latin1 = Buffer.from('Jurisdiction,State,Quarter,Declined\nDo\xf1a Ana,NM,FY2017Q1,3\n', 'latin1');
+    const file = await csv('latin1.csv', latin1);
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toThrow(/is not UTF-8 text: invalid byte sequence/);
+  });
+
+  it('refuses a table without a period, or without a count column', async () => {
+    // Prepare
+    const noPeriod = await csv('no-period.csv', 'Jurisdiction,State,Declined\nDenver,CO,74\n');
+    const noCount = await csv('no-count.csv', 'Jurisdiction,State,Quarter\nDenver,CO,FY2017Q1\n');
+
+    // Act
+    const periodless = collect(noPeriod);
+    const countless = collect(noCount);
+
+    // Assess
+    await expect(periodless).rejects.toThrow(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
+    await expect(countless).rejects.toThrow(/no header row with a jurisdiction column and a declined count column/);
+  });
+
+  it('refuses a range spanning quarters and a quarter outside the plausible range', async () => {
+    // Prepare
+    const spanning = await csv('spanning.csv', 'Jurisdiction,State,From,To,Declined\nDenver,CO,2016-12-01,2017-01-31,74\n');
+    const ancient = await csv('ancient.csv', 'Jurisdiction,State,Quarter,Declined\nDenver,CO,FY1990Q1,74\n');
+
+    // Act
+    const spans = collect(spanning);
+    const old = collect(ancient);
+
+    // Assess
+    await expect(spans).rejects.toThrow(/spans more than one fiscal quarter/);
+    await expect(old).rejects.toThrow(/outside the plausible range/);
+  });
+});
