@@ -140,6 +140,9 @@ function quarterSection(q: RankingChange): QuarterSection {
     notes.push(`Partial quarter: the data ends or starts inside ${formatQuarter(q.quarter)}${span}. Counts will grow as later releases fill it in; a lower count here is not a drop.`);
   }
   if (q.complete && q.previousComplete === false) notes.push(`${formatQuarter(q.quarter)} is now complete; the earlier numbers covered only part of it.`);
+  if (q.kind === 'revision' && q.deltas.length === 0 && q.retracted.length === 0 && q.moved.length > 0) {
+    notes.push('These rank moves follow revisions to jurisdictions outside your filters.');
+  }
   if (q.revertsTo) notes.push(`These numbers are the same as version ${q.revertsTo.replace(/^v/, '')} of this quarter: the previous revision has been undone.`);
 
   return {

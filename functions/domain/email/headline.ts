@@ -34,13 +34,7 @@ export function headlineStatements(q: RankingChange): string[] {
       ? [`${tied.map(label).join(' and ')} tie at #${top.rank} with ${top.declined}`]
       : [`${label(top)} is #${top.rank} with ${top.declined}`];
   }
-  const climbers = rows
-    .filter((row) => row.previousRank !== null && row.previousRank > row.rank)
-    .sort((a, b) => a.rank - b.rank || b.previousRank! - b.rank - (a.previousRank! - a.rank));
-  const entrant = rows.find((row) => row.previousRank === null);
-  const statements: string[] = [];
-  const mover = climbers[0] ?? entrant;
-  if (mover) statements.push(mover.previousRank === null ? `${label(mover)} enters at #${mover.rank}` : `${label(mover)} rises to #${mover.rank}`);
+  const { statements, mover } = moveStatements(q, rows);
   if (mover !== top) {
     if (top.previousRank === top.rank) statements.push(`${label(top)} stays #${top.rank}`);
     else if (top.previousRank !== null && top.previousRank < top.rank) statements.push(`${label(top)} falls to #${top.rank}`);
@@ -52,12 +46,32 @@ export function headlineStatements(q: RankingChange): string[] {
   return statements;
 }
 
+/** The climb to the highest rank, else an entrant, else the biggest fall; with the row it is about. */
+function moveStatements(q: RankingChange, rows: RowWithPrevious[]): { statements: string[]; mover?: RowWithPrevious } {
+  const label = (row: RowWithPrevious) => jurisdictionLabel(row.jurisdiction);
+  const climbers = rows
+    .filter((row) => row.previousRank !== null && row.previousRank > row.rank)
+    .sort((a, b) => a.rank - b.rank || b.previousRank! - b.rank - (a.previousRank! - a.rank));
+  const entrant = rows.find((row) => row.previousRank === null && q.baseline !== 'none');
+  const statements: string[] = [];
+  const mover = climbers[0] ?? entrant;
+  if (mover) {
+    statements.push(mover.previousRank === null ? `${label(mover)} enters at #${mover.rank}` : `${label(mover)} rises to #${mover.rank}`);
+  } else if (q.kind === 'revision') {
+    const faller = rows.filter((row) => row.previousRank !== null && row.previousRank < row.rank).sort((a, b) => a.rank - b.rank)[0];
+    if (faller) statements.push(`${label(faller)} falls to #${faller.rank}`);
+  }
+  if (statements.length === 0 && q.kind === 'revision') statements.push('numbers revised');
+  return { statements, ...(mover ? { mover } : {}) };
+}
+
 function revisionStatements(q: RankingChange): string[] {
-  const revised = q.deltas.map((d) => ({ size: Math.abs(d.after - d.before), text: `${jurisdictionLabel(d.jurisdiction)} revised ${d.before} → ${d.after}` }));
-  const retracted = q.retracted.map((d) => ({ size: d.before, text: `${jurisdictionLabel(d.jurisdiction)} removed (was ${d.before})` }));
-  const all = [...revised, ...retracted];
-  if (all.length === 0) return ['numbers revised'];
-  const shown = all.slice(0, 2).map((s) => s.text);
+  const all = [
+    ...q.deltas.map((d) => `${jurisdictionLabel(d.jurisdiction)} revised ${d.before} → ${d.after}`),
+    ...q.retracted.map((d) => `${jurisdictionLabel(d.jurisdiction)} removed (was ${d.before})`),
+  ];
+  if (all.length === 0) return moveStatements(q, tableRows(q)).statements;
+  const shown = all.slice(0, 2);
   if (all.length > 2) shown.push(`${all.length - 2} more revised`);
   return shown;
 }

@@ -31,6 +31,7 @@ describe('composeAlert subject', () => {
     ['a new quarter', newQuarterChange, {}, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1'],
     ['a revision', revisionChange, {}, 'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61; Nassau County, NY removed (was 38)'],
     ['a revision seen from Nevada', revisionChange, { states: ['NV'] }, 'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61'],
+    ['a revision seen from California, where only ranks moved', revisionChange, { states: ['CA'] }, 'Revised: FY2017 Q1 declined detainers: Santa Clara County, CA rises to #8'],
     ['a release with three quarters', mixedChange, {}, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also FY2017 Q1 revised, FY2017 Q3 partial update'],
     ['a Colorado subscriber', newQuarterChange, { states: ['CO'] }, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2'],
   ])('states the headline of %s', (_, change, filters, subject) => {
@@ -152,6 +153,17 @@ describe('composeAlert body', () => {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Detainer-Watch-Change': newQuarterChange().id,
     });
+  });
+
+  it('explains rank moves that come from revisions outside the subscriber filters', () => {
+    // Act
+    const california = compose(revisionChange(), { states: ['CA'] });
+    const everyone = compose(revisionChange());
+
+    // Assess
+    expect(california.text).toContain('NOTE: These rank moves follow revisions to jurisdictions outside your filters.');
+    expect(california.text).not.toContain('Nassau');
+    expect(everyone.text).not.toContain('outside your filters');
   });
 
   it('gives subscribers with different filters different emails from the same release', () => {
