@@ -1,6 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quarterOf } from '../../../functions/domain/quarter';
 import { InvalidReleaseError, type Observation } from '../../../functions/domain/release';
@@ -62,11 +65,8 @@ describe('parseDdor', () => {
     const file = join(dir, 'no-section-ii.pdf');
     const report = { ...sampleDdorReport(), declined: [] };
     await makeDdorPdf(file, report);
-    const { default: PDFDocument } = await import('pdfkit');
     const other = join(dir, 'other.pdf');
     const doc = new PDFDocument();
-    const { createWriteStream } = await import('node:fs');
-    const { once } = await import('node:events');
     const out = doc.pipe(createWriteStream(other));
     doc.text('I. Top 10 Jurisdictions by Detainers Issued', 72, 72);
     doc.end();
