@@ -207,7 +207,8 @@ export class HttpFetcher implements Fetcher {
       await pipeline(stages);
     } catch (error) {
       if (request.toFile) await rm(request.toFile, { force: true });
-      throw error;
+      const cutShort = !decoder && Number.isFinite(declared) && bytes < declared && !exchange.timedOut && !(error instanceof FetchRefusedError);
+      throw cutShort ? new FetchFailedError(request.url, `connection closed after ${bytes} of ${declared} bytes`) : error;
     }
     const header = (name: string) => {
       const value = response.headers[name];

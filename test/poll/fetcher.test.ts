@@ -335,6 +335,22 @@ describe('HttpFetcher: size, time and type', () => {
     expect(error.reason).toBe('no data for 200 ms');
   });
 
+  it('fails a body cut short by the server as retryable, and keeps no partial file', async () => {
+    // Prepare
+    routes.set('/cut.xlsx', (_req, res) => {
+      res.writeHead(200, { 'Content-Type': XLSX, 'Content-Length': '1000' });
+      res.write(Buffer.alloc(500), () => res.socket?.destroy());
+    });
+    const file = join(scratch, 'cut.xlsx');
+
+    // Act
+    const error = await failure(new HttpFetcher().fetch(request('/cut.xlsx', { toFile: file })));
+
+    // Assess
+    expect(error.reason).toBe('connection closed after 500 of 1000 bytes');
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('refuses an HTML page served where a spreadsheet is expected', async () => {
     // Prepare
     routes.set('/r.xlsx', (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>Please sign in</html>'));
