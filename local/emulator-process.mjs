@@ -22,6 +22,8 @@ let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  // A server's close() waits for idle keep-alive connections; never outlive the parent for them.
+  setTimeout(() => process.exit(code), 3_000);
   for (const stop of stops.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
   process.exit(code);
 }
@@ -108,14 +110,23 @@ async function startS3() {
   mkdirSync(dir, { recursive: true });
   const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true });
   const address = await server.run();
-  stops.push(() => server.close());
+  stops.push(() => {
+    server.httpServer?.closeAllConnections?.();
+    return server.close();
+  });
   return address.port;
 }
 
 async function startSes() {
   const sesLocal = require('aws-ses-v2-local').default;
   const server = await sesLocal({ host: '127.0.0.1', port: 0 });
-  stops.push(() => new Promise((resolve) => server.close(resolve)));
+  stops.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   return server.address().port;
 }
 
