@@ -39,6 +39,8 @@ export interface QuarterSection {
   retracted: Fact[];
   moved: Fact[];
   topN: number;
+  /** "Top 10", "Top 10 in CO", "Your jurisdictions". */
+  tableTitle: string;
   rows: TableRow[];
   /** Header of the column of count changes; null when counts are not comparable (no baseline, a new partial quarter). */
   deltaLabel: string | null;
@@ -74,7 +76,7 @@ export function alertDocument(change: ReleaseChange, subscriber: Subscriber, lin
   return {
     subject: alertSubject(change),
     intro: introFor(change),
-    quarters: change.quarters.map(quarterSection),
+    quarters: change.quarters.map((q) => quarterSection(q, subscriber.filters)),
     unresolved: [...change.unresolved].sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
     resolution: formatPercent(change.resolutionRate),
     release: {
@@ -107,7 +109,7 @@ function joinAnd(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function quarterSection(q: RankingChange): QuarterSection {
+function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSection {
   const rows = tableRows(q);
   const max = Math.max(1, ...rows.map((row) => row.declined));
   const partial = q.kind === 'partial-update';
@@ -162,6 +164,7 @@ function quarterSection(q: RankingChange): QuarterSection {
       .filter((m) => !shownKeys.has(jurisdictionKey(m.jurisdiction)) && !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)))
       .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}` })),
     topN: q.topN,
+    tableTitle: tableTitle(q, filters, table.length),
     rows: table,
     deltaLabel: countsComparable ? 'Change' : null,
     total: {
@@ -170,6 +173,14 @@ function quarterSection(q: RankingChange): QuarterSection {
       beforeLabel: !countsComparable || q.totalBefore === null ? null : q.baseline === 'stored-version' ? 'before this release' : `in ${baselineLabel ?? 'the previous quarter'}`,
     },
   };
+}
+
+function tableTitle(q: RankingChange, filters: SubscriberFilters, rows: number): string {
+  if (rows === 0) return 'No jurisdiction to show';
+  const soFar = q.complete ? '' : ' so far';
+  if (filters.jurisdictions.length) return `Your jurisdictions${soFar}`;
+  if (filters.states.length) return `Top ${q.topN} in ${filters.states.join(', ')}${soFar}`;
+  return `Top ${q.topN}${soFar}`;
 }
 
 function comparedWith(q: RankingChange, baselineLabel: string | null): string {
@@ -197,6 +208,7 @@ function formatDate(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   const iso = date.toISOString();
+  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 

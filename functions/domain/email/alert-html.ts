@@ -74,8 +74,7 @@ ${facts.map((f) => `<tr><td style="padding:0 12px 0 0;">${e(f.name)}</td><td sty
 function tableHtml(q: QuarterSection): string {
   const th = (text: string, align = 'left') =>
     `<th align="${align}" style="padding:6px 6px;font-size:11px;font-weight:bold;text-transform:uppercase;letter-spacing:0.3px;color:#6b7485;border-bottom:2px solid #d9dee7;text-align:${align};">${e(text)}</th>`;
-  const title = q.rows.length === 0 ? 'No jurisdiction to show' : `Top ${q.topN}${q.partial ? ' so far' : ''}`;
-  return `<div style="margin-top:18px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(title)}</div>
+  return `<div style="margin-top:18px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(q.tableTitle)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin-top:6px;border-collapse:collapse;font-size:14px;color:#1f2937;">
 <tr>${th('#', 'right')}${th('Move', 'center')}${th('Jurisdiction')}${th('Declined', 'right')}${q.deltaLabel ? th(q.deltaLabel, 'right') : ''}${th('')}</tr>
 ${q.rows.map((row, i) => rowHtml(row, q.deltaLabel !== null, i % 2 === 1)).join('\n')}

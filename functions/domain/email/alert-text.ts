@@ -41,7 +41,7 @@ function quarterText(q: QuarterSection): string[] {
   facts(out, 'Revised numbers', q.revised);
   facts(out, 'Retracted', q.retracted);
   facts(out, 'Other moves', q.moved);
-  out.push('', q.rows.length ? `Top ${q.topN}${q.partial ? ' so far' : ''}` : 'No jurisdiction to show', ...table(q));
+  out.push('', q.tableTitle, ...table(q));
   return out;
 }
 

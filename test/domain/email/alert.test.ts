@@ -147,6 +147,8 @@ describe('composeAlert body', () => {
     expect(email.html).toContain('<a href="https://alerts.example.org/unsubscribe?token=abc.def"');
     expect(email.text).toContain('  Published:     2017-10-12');
     expect(email.text).toContain('  First seen:    2026-11-29 03:50 UTC');
+    expect(compose({ ...newQuarterChange(), publishedAt: '2017-04-18T00:00:00.000Z' }).text).toContain('  Published:     2017-04-18\n');
+    expect(compose({ ...newQuarterChange(), publishedAt: undefined }).text).toContain('  Published:     not stated by the source\n');
     expect(email.text).toContain('  - EVERGALDES CORR. INSTITUTION, FL: 3');
     expect(email.headers).toEqual({
       'List-Unsubscribe': '<https://alerts.example.org/unsubscribe?token=abc.def>',
@@ -175,6 +177,8 @@ describe('composeAlert body', () => {
     expect(colorado.subject).not.toBe(everyone.subject);
     expect(colorado.text).not.toContain('Ventura County');
     expect(colorado.text).not.toContain('REVISED: FY2017 Q1');
+    expect(colorado.text).toContain('\nTop 10 in CO\n');
+    expect(compose(mixedChange(), { jurisdictions: ['Denver'] }).html).toContain('>Your jurisdictions</div>');
     expect(colorado.text).toContain('You receive this because reporter@example.org subscribed to detainer-watch alerts (CO · top 10 · moves of 2+ ranks).');
   });
 });
