@@ -60,6 +60,9 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
   let duplicates = 0;
   let first: string | undefined;
   let last: string | undefined;
+  const select: { columns?: boolean[] } = {};
+  let lastDay = Number.NaN;
+  let lastDayIso: string | undefined;
   const lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
 
   const onRow = (cells: XlsxCell[], rowNumber: number): void | 'stop' => {
@@ -70,6 +73,9 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
         requireColumns(label, found, DDP_COLUMNS, rowNumber);
         columns = found;
         names = headerNames(cells);
+        const wanted: boolean[] = [];
+        for (const index of Object.values(found)) if (index !== undefined) wanted[index] = true;
+        select.columns = wanted;
       } else if (rowNumber > HEADER_SEARCH_ROWS) {
         throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) in the first ${HEADER_SEARCH_ROWS} rows`);
       }
@@ -78,7 +84,17 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
     if (isBlankRow(cells)) return;
     rowsRead++;
     const c = columns as Required<Pick<ColumnIndex<DdpField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<DdpField>;
-    const date = parseReleaseDate(cells[c.prepareDate]);
+    const prepared = cells[c.prepareDate];
+    let date: string | undefined;
+    if (typeof prepared === 'number') {
+      // Serial dates, the common case, are compared as day numbers and turned into text once per day.
+      const day = Math.floor(prepared);
+      date = day === lastDay ? lastDayIso : parseReleaseDate(day);
+      lastDay = day;
+      lastDayIso = date;
+    } else {
+      date = parseReleaseDate(prepared);
+    }
     const declined = isDeclined(cells[c.liftReason]);
     if (date === undefined) {
       undated++;
@@ -115,7 +131,7 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
     });
   };
 
-  const sheet = await readXlsxRows(file, onRow, { ...options.xlsx, label });
+  const sheet = await readXlsxRows(file, onRow, { ...options.xlsx, label, dates: 'serial', select });
   if (sheet.rows === 0) throw new InvalidReleaseError(label, 'the worksheet is empty (no rows)');
   if (!columns) throw new InvalidReleaseError(label, 'no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found');
   if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');

@@ -33,6 +33,11 @@ export interface XlsxReadOptions {
   maxCompressionRatio?: number;
   /** Date-styled numeric cells as ISO text (`2023-10-01` / `2023-10-01T12:39:30`, default) or raw Excel serials. */
   dates?: 'iso' | 'serial';
+  /**
+   * Columns to decode; others are skipped unread and left undefined. The handler may fill
+   * `columns` once it has seen the header: most of a wide sheet is then never decoded.
+   */
+  select?: { columns?: readonly boolean[] };
 }
 
 export interface XlsxSheetSummary {
@@ -326,6 +331,7 @@ interface SheetState {
   rows: number;
   stopped: boolean;
   onRow: XlsxRowHandler;
+  select: { columns?: readonly boolean[] };
 }
 
 function cellType(s: string, from: number, to: number): number {
@@ -409,6 +415,13 @@ function parseCells(s: string, from: number, limit: number, st: SheetState): num
     col = explicitCol >= 0 ? explicitCol : col + 1;
     if (col >= MAX_COLUMNS) throw corrupt(st.label, `row ${st.lastRow} has a cell beyond the last Excel column`);
     if (selfClosing) continue;
+    const selected = st.select.columns;
+    if (selected !== undefined && selected[col] !== true) {
+      const close = s.indexOf('</c>', p);
+      if (close === -1 || close >= limit) return limit;
+      p = close + 4;
+      continue;
+    }
     // The cell body: `<v>`, `<f>…</f>` (its cached value is the `<v>`), `<is>`, up to `</c>`.
     for (;;) {
       while (p < limit && s.charCodeAt(p) !== 60) p++;
@@ -537,6 +550,7 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
       rows: 0,
       stopped: false,
       onRow,
+      select: options.select ?? {},
     };
     await scanElements(partChunks(ctx, layout.sheetPath, maxPartBytes), '<row', (text) => parseRows(text, text.length, st));
     return { sheetName: layout.sheetName, rows: st.rows, stopped: st.stopped, date1904: layout.date1904 };
