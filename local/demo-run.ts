@@ -4,11 +4,13 @@ import type { SourceConfig } from '../functions/commons/config';
 import type { SubscriberFilters } from '../functions/domain/subscriber';
 import { subscribe } from '../functions/subscription/subscribe';
 import { runCycle } from './cycle';
-import { startDemoSource } from './demo/demo-source';
+import { demoSourceConfig, startDemoSource } from './demo/demo-source';
 import { listOutbox } from './outbox';
 import type { LocalRuntime } from './runtime';
 import { describeCycle } from './summary';
 import { startSubscriptionServer } from './subscription-server';
+
+const DEMO_PORT = 8788;
 
 /** Three readers with different interests, so the outbox shows what filters do. */
 export const DEMO_SUBSCRIBERS: { email: string; filters: Partial<SubscriberFilters> }[] = [
@@ -59,16 +61,11 @@ function describeFilters(filters: Partial<SubscriberFilters>): string {
  */
 export async function runDemo(local: LocalRuntime, out: (text: string) => void): Promise<void> {
   await ensureDemoSubscribers(local, out);
-  const demo = await startDemoSource({ published: 0 });
+  // A stable port keeps release URLs, and so their stored ETags, the same from run to run:
+  // a second `npm start` then downloads no release bytes at all.
+  const demo = await startDemoSource({ published: 0, port: DEMO_PORT }).catch(() => startDemoSource({ published: 0 }));
   try {
-    const source: SourceConfig = {
-      name: 'demo',
-      url: demo.url,
-      linkPattern: '\\.xlsx$',
-      allowedHosts: [new URL(demo.url).hostname],
-      parser: 'ddp',
-      allowLoopback: true,
-    };
+    const source: SourceConfig = demoSourceConfig(demo.url);
     for (let n = 1; n <= demo.releases.length; n++) {
       demo.publish(n);
       out(`\nRelease ${n} of ${demo.releases.length}: ${basename(demo.releases[n - 1].file)}`);
