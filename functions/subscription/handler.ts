@@ -1,0 +1,53 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { awsDeps } from '../commons/aws-deps';
+import type { Deps } from '../commons/deps';
+import { count, instrumented } from '../commons/powertools';
+import type { SubscriberFilters } from '../domain/subscriber';
+import { subscribe } from './subscribe';
+import { handleSubscriptionRequest, type HttpRequest } from './subscription';
+
+const deps = { ...awsDeps(), count };
+
+/** Direct invocation by the operator (`aws lambda invoke`, IAM only): add an address, which gets a confirmation mail. */
+export interface SubscribeCommand {
+  subscribe: string;
+  filters?: Partial<SubscriberFilters>;
+}
+
+/**
+ * Function URL requests (confirm, one-click unsubscribe) and the operator's subscribe command.
+ * The function cannot carry its own URL in its environment (a deployment cycle): a request brings
+ * it as its domain name, the operator command reads it once from the SSM parameter the stack wrote.
+ */
+export const handler = instrumented(async (event: LambdaFunctionURLEvent | SubscribeCommand, _context: Context) => {
+  if ('subscribe' in event) {
+    const { subscriber, confirmationSent } = await subscribe(withBaseUrl(deps, await ownUrl()), event.subscribe, event.filters);
+    return { status: subscriber.status, confirmationSent };
+  }
+  const response = await handleSubscriptionRequest(withBaseUrl(deps, `https://${event.requestContext.domainName}`), toHttpRequest(event));
+  return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
+});
+
+export function toHttpRequest(event: LambdaFunctionURLEvent): HttpRequest {
+  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
+    headers: event.headers ?? {},
+    ...(body === undefined ? {} : { body }),
+  };
+}
+
+function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
+  return { ...base, config: { ...base.config, subscriptionUrl: subscriptionUrl.replace(/\/+$/, '') } };
+}
+
+let url: Promise<string> | undefined;
+function ownUrl(): Promise<string> {
+  url ??= new SSMClient({})
+    .send(new GetParameterCommand({ Name: process.env.SUBSCRIPTION_URL_PARAMETER }))
+    .then((answer) => answer.Parameter?.Value ?? Promise.reject(new Error('subscription URL parameter is empty')));
+  return url;
+}
