@@ -1,0 +1,137 @@
+/**
+ * Section 5: one release's alert to many confirmed subscribers through the local SES at a high
+ * configured send rate; every recipient must get exactly one message.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_FILTERS } from '../functions/domain/subscriber';
+import { keys } from '../functions/store/table-schema';
+import type { Mailer } from '../functions/ports/mailer';
+import { notifyChange, planDeliveries } from '../functions/notify/notify';
+import type { AwsCallCount } from './aws-calls';
+import type { BenchServices } from './services';
+import { BENCH_TABLE } from './services';
+import { ms, type Row } from './stats';
+
+export interface FanoutFigures {
+  subscribers: number;
+  sendRatePerSecond: number;
+  sent: number;
+  ms: number;
+  messagesPerSecond: number;
+  /** Messages in the SES store beyond the first per recipient. */
+  duplicates: number;
+  /** Subscribers with no message in the store. */
+  missing: number;
+  storeMessages: number;
+  /** sendRaw calls counted at the mailer, per recipient beyond the first. */
+  mailerDuplicates: number;
+  aws: AwsCallCount;
+  rawBytesPerMessage: number;
+  /** Mean time of one SES call (the local emulator parses every message). */
+  sesMsPerMessage: number;
+  report: Record<string, number | string>;
+  /** The AWS planner step: list the confirmed subscribers, cut them into batches. */
+  planner: { ms: number; batches: number; batchSize: number; readUnits: number };
+}
+
+async function insertSubscribers(services: BenchServices, count: number, prefix: string): Promise<string[]> {
+  const now = new Date().toISOString();
+  const emails = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}@example.org`);
+  const batches: string[][] = [];
+  for (let i = 0; i < emails.length; i += 25) batches.push(emails.slice(i, i + 25));
+  const worker = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let request: Record<string, Array<Record<string, unknown>>> | undefined = {
+        [BENCH_TABLE]: batch.map((email) => ({
+          PutRequest: {
+            Item: { ...keys.subscriber(email), type: 'subscriber', gsi1pk: 'SUBSCRIBERS#confirmed', gsi1sk: email, email, status: 'confirmed', filters: DEFAULT_FILTERS, createdAt: now, confirmedAt: now },
+          },
+        })),
+      };
+      while (request && Object.keys(request).length) {
+        const answer = await services.clients.dynamodb.send(new BatchWriteCommand({ RequestItems: request as never }));
+        request = answer.UnprocessedItems as typeof request;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return emails;
+}
+
+export async function measureFanout(services: BenchServices, changeId: string, subscribers: number, sendRatePerSecond: number, log: (line: string) => void): Promise<FanoutFigures> {
+  const emails = await insertSubscribers(services, subscribers, `bench${process.pid}`);
+  log(`  ${subscribers.toLocaleString('en-US')} confirmed subscribers inserted`);
+  const ses = services.endpoints.ses;
+  const cleared = await fetch(`${ses}/clear-store`, { method: 'POST' });
+  if (!cleared.ok) throw new Error(`SES clear-store answered ${cleared.status}`);
+
+  const deps = await services.deps({ sendRatePerSecond });
+  services.counter.reset();
+  const planStarted = performance.now();
+  const batchSize = 50;
+  const batches = await planDeliveries(deps, changeId, batchSize);
+  const planner = { ms: performance.now() - planStarted, batches: batches.length, batchSize, readUnits: services.counter.snapshot().readUnits };
+  const perRecipient = new Map<string, number>();
+  let rawBytes = 0;
+  let sesMs = 0;
+  const inner = deps.mailer;
+  const counting: Mailer = {
+    sendRaw: async (message) => {
+      perRecipient.set(message.to, (perRecipient.get(message.to) ?? 0) + 1);
+      rawBytes += message.raw.length;
+      const t = performance.now();
+      try {
+        return await inner.sendRaw(message);
+      } finally {
+        sesMs += performance.now() - t;
+      }
+    },
+  };
+  deps.mailer = counting;
+  services.counter.reset();
+  const started = performance.now();
+  const report = await notifyChange(deps, changeId);
+  const took = performance.now() - started;
+  const aws = services.counter.snapshot();
+
+  const storeAnswer = await fetch(`${ses}/store`);
+  if (!storeAnswer.ok) throw new Error(`SES GET /store answered ${storeAnswer.status}`);
+  const store = (await storeAnswer.json()) as { emails: Array<{ destination?: { to?: string[] } }> };
+  const inStore = new Map<string, number>();
+  for (const email of store.emails) {
+    for (const to of email.destination?.to ?? []) {
+      const address = (/<([^>]+)>/.exec(to)?.[1] ?? to).trim().toLowerCase();
+      inStore.set(address, (inStore.get(address) ?? 0) + 1);
+    }
+  }
+  const duplicates = [...inStore.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+  const missing = emails.filter((email) => !inStore.has(email)).length;
+  const sends = [...perRecipient.values()];
+  return {
+    subscribers,
+    sendRatePerSecond,
+    sent: report.sent,
+    ms: took,
+    messagesPerSecond: report.sent / (took / 1000),
+    duplicates,
+    missing,
+    storeMessages: store.emails.length,
+    mailerDuplicates: sends.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+    aws,
+    sesMsPerMessage: sends.length ? sesMs / sends.length : 0,
+    rawBytesPerMessage: sends.length ? rawBytes / sends.reduce((a, b) => a + b, 0) : 0,
+    report: { ...report },
+    planner,
+  };
+}
+
+export function fanoutRows(f: FanoutFigures): Row[] {
+  const section = '5 notify fan-out';
+  return [
+    { section, measure: `${f.subscribers.toLocaleString('en-US')} subscribers, send rate configured ${f.sendRatePerSecond}/s: sent`, value: `${f.sent.toLocaleString('en-US')} in ${ms(f.ms)} = ${f.messagesPerSecond.toFixed(0)} messages/s`, target: `all ${f.subscribers.toLocaleString('en-US')}`, pass: f.sent === f.subscribers && f.missing === 0 },
+    { section, measure: 'duplicates in the SES store (GET /store); recipients missing', value: `${f.duplicates}; ${f.missing} (${f.storeMessages.toLocaleString('en-US')} messages stored)`, target: '0', pass: f.duplicates === 0 && f.missing === 0 },
+    { section, measure: `planner (AWS: notify step): ${f.subscribers.toLocaleString('en-US')} subscribers listed, cut into batches of ${f.planner.batchSize}`, value: `${f.planner.batches} batches in ${ms(f.planner.ms)} (${f.planner.readUnits.toFixed(0)} RCU)` },
+    { section, measure: 'per message: raw MIME size; mean SES call (emulator)', value: `${(f.rawBytesPerMessage / 1024).toFixed(1)} KiB; ${ms(f.sesMsPerMessage)}` },
+    { section, measure: 'AWS calls per message (DynamoDB claim + mark sent, SES)', value: `${(Object.values(f.aws.calls).reduce((a, b) => a + b, 0) / Math.max(1, f.sent)).toFixed(2)} (${Object.entries(f.aws.calls).map(([k, v]) => `${k} ${v}`).join(', ')})` },
+  ];
+}

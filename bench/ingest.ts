@@ -1,0 +1,168 @@
+/**
+ * Section 1: ingest of a real-size DDP release against the floor (inflating the sheet and shared
+ * strings with `unzip -p`), next to the readers a user would reach for. Rounds are interleaved,
+ * so a change of machine load weighs on every reader alike.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { releaseKey } from '../functions/archive/release-key';
+import { bundle, OUT_DIR, runMeasured, shipResolverData, type ChildRun } from './child-run';
+import type { BenchServices } from './services';
+import { BENCH_BUCKET, BENCH_TABLE } from './services';
+import { mb, median, ms, ratio, type Row } from './stats';
+
+export interface IngestFigures {
+  file: string;
+  fileBytes: number;
+  rows: number;
+  floorMs: number;
+  floorCpuMs: number;
+  readers: Record<string, { wallMs: number; workMs: number; cpuMs: number; maxRssKb: number; ratio: number; cpuRatio: number; runs: number; detail: Record<string, unknown> } | { error: string }>;
+  /** Which of the readers is the handler's own work (full ingest, or parse+resolve+tally when the ingest could not run). */
+  handler: 'ingest' | 'parse';
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The floor: inflating the two parts any reader must inflate, output thrown away. */
+function floorOnce(file: string): Promise<ChildRun> {
+  return runMeasured(['-p', file, 'xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml'], {}, 'unzip', { discardStdout: true });
+}
+
+interface Reader {
+  name: string;
+  run: (round: number) => Promise<ChildRun>;
+}
+
+export async function measureIngest(options: { file: string; fileBytes: number; rows: number; runs: number; services?: BenchServices; comparisons: boolean; log: (line: string) => void }): Promise<IngestFigures> {
+  const { file, runs, services, log } = options;
+  const bundles = join(OUT_DIR, 'bundles');
+  const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outfile: join(bundles, 'ddp-parse', 'index.mjs'), external: ['pdfjs-dist'] });
+  await shipResolverData(join(bundles, 'ddp-parse'));
+  const readers: Reader[] = [{ name: 'parse', run: () => runMeasured([parse.outfile, file]) }];
+
+  let handler: IngestFigures['handler'] = 'parse';
+  const errors: Record<string, string> = {};
+  if (services) {
+    try {
+      const ingest = await bundle({ entry: 'bench/child/ddp-ingest.ts', outfile: join(bundles, 'ddp-ingest', 'index.mjs'), external: ['pdfjs-dist'] });
+      await shipResolverData(join(bundles, 'ddp-ingest'));
+      const sha256 = await sha256Of(file);
+      const deps = await services.deps();
+      const env = {
+        BENCH_DYNAMODB: services.endpoints.dynamodb,
+        BENCH_S3: services.endpoints.s3,
+        BENCH_SES: services.endpoints.ses,
+        BENCH_TABLE,
+        BENCH_BUCKET,
+        BENCH_WORKDIR: join(services.home, 'tmp'),
+      };
+      readers.unshift({
+        name: 'ingest',
+        run: async (round) => {
+          // A source of its own per round: every round is a first ingest (all quarters new, all written).
+          const key = releaseKey(`bench-ingest-${process.pid}-${round}`, sha256, 'xlsx');
+          await deps.archive.putFile(key, file, { sha256, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+          return runMeasured([ingest.outfile, key], env);
+        },
+      });
+      handler = 'ingest';
+    } catch (error) {
+      errors.ingest = String(error instanceof Error ? error.message : error).slice(0, 500);
+      log(`  full ingest not measurable: ${errors.ingest}`);
+    }
+  }
+  if (options.comparisons) {
+    const exceljs = await bundle({ entry: 'bench/child/exceljs-read.ts', outfile: join(bundles, 'exceljs', 'index.mjs') });
+    const sheetjs = await bundle({ entry: 'bench/child/sheetjs-read.ts', outfile: join(bundles, 'sheetjs', 'index.mjs') });
+    readers.push({ name: 'exceljs', run: () => runMeasured([exceljs.outfile, file]) }, { name: 'sheetjs', run: () => runMeasured([sheetjs.outfile, file]) });
+  }
+
+  const floors: ChildRun[] = [];
+  const results = new Map<string, ChildRun[]>();
+  for (let round = 0; round < runs; round++) {
+    floors.push(await floorOnce(file));
+    log(`  round ${round + 1}/${runs}: floor ${ms(floors.at(-1)!.wallMs)}`);
+    for (const reader of readers) {
+      if (errors[reader.name]) continue;
+      try {
+        const run = await reader.run(round);
+        results.set(reader.name, [...(results.get(reader.name) ?? []), run]);
+        log(`    ${reader.name}: ${ms(Number(run.result.workMs ?? run.wallMs))} work, ${ms(run.wallMs)} process, ${mb(run.maxRssKb)} peak RSS`);
+      } catch (error) {
+        errors[reader.name] = String(error instanceof Error ? error.message : error).slice(0, 800);
+        log(`    ${reader.name} failed: ${errors[reader.name]}`);
+        if (reader.name === 'ingest') handler = 'parse';
+      }
+    }
+  }
+  const floorMs = median(floors.map((f) => f.wallMs));
+  const floorCpuMs = median(floors.map((f) => f.cpuMs));
+  const figures: IngestFigures = { file, fileBytes: options.fileBytes, rows: options.rows, floorMs, floorCpuMs, readers: {}, handler };
+  for (const reader of readers) {
+    const list = results.get(reader.name);
+    if (errors[reader.name] || !list) {
+      figures.readers[reader.name] = { error: errors[reader.name] ?? 'not run' };
+      continue;
+    }
+    const workMs = median(list.map((r) => Number(r.result.workMs ?? r.wallMs)));
+    const cpuMs = median(list.map((r) => r.cpuMs));
+    figures.readers[reader.name] = {
+      wallMs: median(list.map((r) => r.wallMs)),
+      workMs,
+      cpuMs,
+      cpuRatio: cpuMs / floorCpuMs,
+      maxRssKb: Math.max(...list.map((r) => r.maxRssKb)),
+      ratio: workMs / floorMs,
+      runs: list.length,
+      detail: list.at(-1)!.result,
+    };
+  }
+  for (const [name, error] of Object.entries(errors)) if (!figures.readers[name]) figures.readers[name] = { error };
+  return figures;
+}
+
+const LABELS: Record<string, string> = {
+  ingest: 'detainer-watch ingestRelease (read, filter, resolve, count, rank, diff, write)',
+  parse: 'detainer-watch parse + resolve + count + rank (no services)',
+  exceljs: 'exceljs streaming WorkbookReader (rows iterated, declined counted)',
+  sheetjs: 'SheetJS XLSX.readFile (whole workbook) + sheet_to_json',
+};
+
+export function ingestRows(f: IngestFigures): Row[] {
+  const section = '1 ingest';
+  const rows: Row[] = [
+    { section, measure: `input: ${f.rows.toLocaleString('en-US')} rows, ${(f.fileBytes / 1e6).toFixed(1)} MB XLSX`, value: '' },
+    { section, measure: 'floor: unzip -p sheet1.xml sharedStrings.xml > /dev/null', value: `${ms(f.floorMs)} (CPU ${ms(f.floorCpuMs)})` },
+  ];
+  for (const [name, figures] of Object.entries(f.readers)) {
+    const own = name === f.handler;
+    if ('error' in figures) {
+      rows.push({ section, measure: LABELS[name] ?? name, value: `not measured: ${figures.error.slice(0, 120)}`, ...(own ? { target: '≤ 4× floor', pass: false } : {}) });
+      continue;
+    }
+    rows.push({
+      section,
+      measure: `${LABELS[name] ?? name}: time`,
+      value: `${ms(figures.workMs)} = ${ratio(figures.ratio)} floor (process CPU ${ms(figures.cpuMs)} = ${ratio(figures.cpuRatio)} floor CPU)`,
+      ...(own || name === 'parse' ? { target: '≤ 4× floor', pass: figures.ratio <= 4 } : {}),
+    });
+    rows.push({
+      section,
+      measure: `${LABELS[name] ?? name}: peak RSS`,
+      value: mb(figures.maxRssKb),
+      ...(own || name === 'parse' ? { target: '≤ 200 MB', pass: figures.maxRssKb <= 200 * 1024 } : {}),
+    });
+    if (name === 'ingest') {
+      const d = figures.detail;
+      rows.push({ section, measure: 'ingest: of which archive download (s3rver) / commit (DynamoDB Local)', value: `${ms(Number(d.downloadMs ?? 0))} / ${ms(Number(d.commitMs ?? 0))}` });
+      rows.push({ section, measure: 'ingest: outcome, declined rows, quarters written, resolution', value: `${String(d.outcome)}, ${String(d.declined)}, ${String(d.quarters)}, ${(Number(d.resolutionRate) * 100).toFixed(2)}%` });
+    }
+  }
+  return rows;
+}
