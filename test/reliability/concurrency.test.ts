@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestRelease, type IngestReport } from '../../functions/ingest/ingest';
+import { notifyChange } from '../../functions/notify/notify';
+import { pollSource } from '../../functions/poll/poll';
+import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
+import { DEFAULT_MAX_ATTEMPTS } from '../../functions/commons/clients';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
+import { demoReaders, openPipeline, type Pipeline } from './pipeline';
+
+/** Two runs of the same step at once, each with its own clients (two Lambda containers). */
+describe('concurrent runs of one step', () => {
+  const emulators = useEmulators();
+  let demo: DemoSource;
+  const pipelines: Pipeline[] = [];
+  const tag = uniqueName('twice');
+
+  beforeAll(async () => {
+    demo = await startDemoSource({ published: 1 });
+    for (const name of ['a', 'b']) {
+      pipelines.push(await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag: `${tag}-${name}` }));
+    }
+    for (const reader of demoReaders(tag)) await pipelines[0].deps.subscribers.putSubscriber(reader);
+  });
+
+  afterAll(async () => {
+    for (const pipeline of pipelines) pipeline.destroy();
+    await demo?.stop();
+  });
+
+  it('two polls archive and record a new release once', async () => {
+    // Act
+    const reports = await Promise.all(pipelines.map((p) => pollSource(p.deps, demoSourceConfig(demo.url))));
+
+    // Assess
+    expect(reports.reduce((n, r) => n + r.archived.length, 0)).toBe(1);
+    expect(await pipelines[0].deps.releases.listReleases('demo')).toHaveLength(1);
+  });
+
+  it('two ingests of one release write its quarters and change once', async () => {
+    // Prepare
+    const [release] = await pipelines[0].deps.releases.listReleases('demo');
+
+    // Act: a run refused by the other's commit is redelivered, as the event source would.
+    const settled = await Promise.allSettled(pipelines.map((p) => ingestRelease(p.deps, release.archiveKey)));
+    const outcomes: IngestReport['outcome'][] = [];
+    for (const [i, result] of settled.entries()) {
+      outcomes.push(result.status === 'fulfilled' ? result.value.outcome : (await ingestRelease(pipelines[i].deps, release.archiveKey)).outcome);
+    }
+
+    // Assess
+    const quarters = await pipelines[0].deps.rankings.listQuarters('demo');
+    expect(outcomes.sort()).toEqual(['already-ingested', 'ingested']);
+    for (const failed of settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((failed.reason as Error).name).toBe('ConflictError');
+    expect(quarters.length).toBeGreaterThan(0);
+    for (const quarter of quarters) expect(await pipelines[0].deps.rankings.quarterHistory('demo', quarter.quarter)).toHaveLength(1);
+    expect(await pipelines[0].deps.rankings.listPendingChanges()).toHaveLength(1);
+  });
+
+  it('two notifies of one change send each subscriber one message', async () => {
+    // Prepare
+    const [change] = await pipelines[0].deps.rankings.listPendingChanges();
+
+    // Act
+    const reports = await Promise.all(pipelines.map((p) => notifyChange(p.deps, change.id)));
+    const rerun = await notifyChange(pipelines[1].deps, change.id);
+
+    // Assess
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(3);
+    expect(rerun).toMatchObject({ sent: 0, alreadySent: 3, inFlight: 0 });
+    for (const reader of demoReaders(tag)) expect(await sesMessages(emulators.endpoints.ses, reader.email)).toHaveLength(1);
+    expect(await pipelines[0].deps.rankings.listPendingChanges()).toHaveLength(0);
+  });
+});
+
+/** A dependency that never recovers ends in a thrown error (the DLQ) and an operator report, not a loop. */
+describe('bounded retries against a permanently failing dependency', () => {
+  const emulators = useEmulators();
+  let demo: DemoSource;
+  let source: FaultProxy;
+  let ddb: FaultProxy;
+  let pipeline: Pipeline;
+  const tag = uniqueName('down');
+
+  beforeAll(async () => {
+    demo = await startDemoSource({ published: 1 });
+    source = await startFaultProxy({ target: demo.url, service: 'http', rate: 1, kinds: ['http500'] });
+    ddb = await startFaultProxy({ target: emulators.endpoints.dynamodb, service: 'dynamodb' });
+    pipeline = await openPipeline({ endpoints: { ...emulators.endpoints, dynamodb: ddb.url }, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag });
+  });
+
+  afterAll(async () => {
+    pipeline?.destroy();
+    await Promise.all([source?.stop(), ddb?.stop(), demo?.stop()]);
+  });
+
+  it('a source answering 500 forever fails each poll and, after three in a row, tells the operator once', async () => {
+    // Prepare
+    const config = demoSourceConfig(new URL(new URL(demo.url).pathname, source.url).href);
+    const errors: unknown[] = [];
+
+    // Act
+    for (let poll = 0; poll < 5; poll++) errors.push(await pollSource(pipeline.deps, config).then(() => null, (e: unknown) => e));
+
+    // Assess
+    const operator = await sesMessages(emulators.endpoints.ses, `operator+${tag}@`);
+    const state = await pipeline.deps.releases.getSourceState('demo');
+    expect(errors.every((e) => e instanceof Error)).toBe(true);
+    expect(state?.consecutiveFailures).toBe(5);
+    expect(operator).toHaveLength(1);
+    expect(operator[0].subject).toMatch(/failing/i);
+    expect(operator[0].destination.to).toEqual([`operator+${tag}@detainer-watch.local`]);
+    expect(source.decisions.length).toBeLessThanOrEqual(5 * DEFAULT_MAX_ATTEMPTS);
+  });
+
+  it('DynamoDB answering 500 forever makes the step throw after the configured attempts', async () => {
+    // Prepare
+    ddb.setRate(1, ['http500']);
+    const before = ddb.decisions.length;
+
+    // Act
+    const error = await pollSource(pipeline.deps, demoSourceConfig(demo.url)).then(() => null, (e: unknown) => e);
+
+    // Assess: the first read fails after its attempts and the step stops (the failure count cannot be saved either).
+    ddb.setRate(0);
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    expect(ddb.decisions.length - before).toBeLessThanOrEqual(DEFAULT_MAX_ATTEMPTS);
+  });
+});
