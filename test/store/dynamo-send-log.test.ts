@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoSendLog } from '../../functions/store/dynamo-send-log';
+import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../../functions/store/dynamo-send-log';
 import { ConflictError } from '../../functions/store/conflict-error';
 import { keys, SEND_LOG_RETENTION_DAYS, TABLE_KEYS } from '../../functions/store/table-schema';
 import { useEmulators, uniqueName } from '../support/emulators';
@@ -99,5 +99,40 @@ describe('DynamoSendLog', () => {
     // Assess
     const { Item } = await env.clients.dynamodb.send(new GetCommand({ TableName: env.tableName, Key: keys.send(change, 'f@example.org') }));
     expect(Item?.[TABLE_KEYS.ttlAttribute]).toBe(Math.floor(now.getTime() / 1000) + SEND_LOG_RETENTION_DAYS * 86_400);
+  });
+});
+
+describe('DynamoSendLog policies', () => {
+  it('lets another run take over a claim left in flight past the lease by a run that died', async () => {
+    // Prepare
+    const change = uniqueName('change');
+    const claimedAt = new Date('2026-06-01T12:00:00.000Z');
+    await new DynamoSendLog(env.clients.dynamodb, env.tableName, () => claimedAt).claim(change, 'g@example.org', 'dead-run');
+    const at = (minutes: number) => new DynamoSendLog(env.clients.dynamodb, env.tableName, () => new Date(claimedAt.getTime() + minutes * 60_000), { onAmbiguous: 'hold', leaseMs: DEFAULT_SEND_LEASE_MS });
+
+    // Act
+    const withinLease = await at(5).claim(change, 'g@example.org', 'early-run');
+    const pastLease = await at(17).claim(change, 'g@example.org', 'late-run');
+
+    // Assess
+    expect([withinLease, pastLease]).toEqual(['in-flight', 'claimed']);
+    expect((await at(17).listSends(change))[0]).toMatchObject({ status: 'in-flight', attempts: 2 });
+  });
+
+  it("re-sends an ambiguous send once under the 'retry' policy, recording a possible duplicate", async () => {
+    // Prepare
+    const change = uniqueName('change');
+    const retrying = new DynamoSendLog(env.clients.dynamodb, env.tableName, () => now, { onAmbiguous: 'retry', leaseMs: DEFAULT_SEND_LEASE_MS });
+    await retrying.claim(change, 'h@example.org', 'run-1');
+    await retrying.markAmbiguous(change, 'h@example.org', 'run-1', 'TimeoutError ETIMEDOUT');
+
+    // Act
+    const again = await retrying.claim(change, 'h@example.org', 'run-2');
+    await retrying.markSent(change, 'h@example.org', 'run-2', 'msg-h', { retriedAfterAmbiguous: true });
+    const afterSent = await retrying.claim(change, 'h@example.org', 'run-3');
+
+    // Assess
+    expect([again, afterSent]).toEqual(['claimed', 'sent']);
+    expect(await retrying.listSends(change)).toEqual([{ changeId: change, email: 'h@example.org', status: 'sent', attempts: 2, messageId: 'msg-h', retriedAfterAmbiguous: true }]);
   });
 });
