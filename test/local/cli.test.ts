@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fixtures = join(root, 'test/fixtures/releases');
+
+/** The installed CLI, as a user runs it: its own process, its own embedded emulators. */
+function cli(home: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'bin/detainer-watch.mjs'), ...args], { cwd: root, env: { ...process.env, DETAINER_WATCH_HOME: home }, timeout: 180_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('detainer-watch CLI contract', () => {
+  let home: string;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'dw-cli-'));
+  });
+
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('ingests a jurisdiction table and prints the resolution rate', async () => {
+    // Act
+    const result = await cli(home, 'ingest', join(fixtures, 'table-fy2017q1-top-jurisdictions.csv'), '--source', 'table');
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ingested/);
+    expect(result.stdout).toMatch(/100\.0% resolved to counties/);
+    expect(result.stdout).toContain('FY2017 Q1 new quarter');
+  }, 200_000);
+
+  it('prints rankings --json in the shape of DESIGN.md', async () => {
+    // Act
+    const result = await cli(home, 'rankings', '--source', 'table', '--quarter', 'FY2017Q1', '--top', '2', '--json');
+    // Assess
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toEqual({
+      source: 'table',
+      quarter: 'FY2017Q1',
+      complete: true,
+      total: 480,
+      rows: [
+        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, previousRank: null },
+        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, previousRank: null },
+      ],
+    });
+  }, 200_000);
+
+  it('refuses a PDF named .xlsx with one line naming the file, and writes nothing', async () => {
+    // Prepare
+    const disguised = join(home, 'release.xlsx');
+    await copyFile(join(fixtures, 'ddor-2017-02-04to02-10.pdf'), disguised);
+    // Act
+    const result = await cli(home, 'ingest', disguised, '--source', 'ddp');
+    const after = await cli(home, 'rankings', '--source', 'ddp', '--json');
+    // Assess
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^detainer-watch: .*release\.xlsx: .*PDF/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(after.stdout.trim()).toBe('');
+  }, 300_000);
+
+  it('follows one jurisdiction across quarters by name', async () => {
+    // Act
+    const result = await cli(home, 'history', 'Miami-Dade', '--json');
+    // Assess
+    expect(result.code).toBe(0);
+    const history = JSON.parse(result.stdout) as { fips: string; quarters: { quarter: string; rank: number; declined: number }[] };
+    expect(history.fips).toBe('12086');
+    expect(history.quarters).toEqual([expect.objectContaining({ quarter: 'FY2017Q1', rank: 2, declined: 93 })]);
+  }, 200_000);
+
+  it('says which file is missing', async () => {
+    // Act
+    const result = await cli(home, 'ingest', join(home, 'nope.xlsx'));
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`detainer-watch: ${join(home, 'nope.xlsx')}: no such file`);
+  }, 60_000);
+});
