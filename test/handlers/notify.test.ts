@@ -1,0 +1,87 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { context, fakeDeps } from './fake-deps';
+
+const deps = fakeDeps();
+vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => deps }));
+vi.mock('../../functions/notify/notify', () => ({ planDeliveries: vi.fn() }));
+process.env.DELIVERY_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/delivery';
+process.env.DELIVERY_BATCH_SIZE = '2';
+
+const sqs = mockClient(SQSClient);
+const { handler, changeIdOf } = await import('../../functions/notify/handler');
+const { planDeliveries } = await import('../../functions/notify/notify');
+const plan = vi.mocked(planDeliveries);
+
+const insert = (sequence: string, pk: string) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: sequence, NewImage: { pk: { S: pk }, sk: { S: 'CHANGE' } } } });
+
+describe('notify handler', () => {
+  beforeAll(() => sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] }));
+  afterEach(() => {
+    plan.mockReset();
+    sqs.resetHistory();
+    vi.mocked(deps.rankings.markChangeNotified).mockClear();
+  });
+
+  it('puts one delivery message per subscriber batch on the queue, ten per request', async () => {
+    // Prepare
+    const batches = Array.from({ length: 12 }, (_, i) => [`s${i}a@example.org`, `s${i}b@example.org`]);
+    plan.mockResolvedValue(batches);
+
+    // Act
+    const response = await handler({ Records: [insert('1', `CHANGE#ddp#${'c'.repeat(64)}`)] } as never, context);
+
+    // Assess
+    expect(plan).toHaveBeenCalledWith(expect.objectContaining({ config: deps.config, count: expect.any(Function) }), `ddp#${'c'.repeat(64)}`, 2);
+    const requests = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input);
+    expect(requests.map((request) => request.Entries!.length)).toEqual([10, 2]);
+    expect(requests[0].QueueUrl).toBe(process.env.DELIVERY_QUEUE_URL);
+    expect(JSON.parse(requests[1].Entries![1].MessageBody!)).toEqual({ changeId: `ddp#${'c'.repeat(64)}`, emails: batches[11] });
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  it('marks a change with nobody to tell as notified', async () => {
+    // Prepare
+    plan.mockResolvedValue([]);
+
+    // Act
+    await handler({ Records: [insert('1', 'CHANGE#ddp#x')] } as never, context);
+
+    // Assess
+    expect(deps.rankings.markChangeNotified).toHaveBeenCalledWith('ddp#x');
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('reports the failing record and stops there, so later records keep their order', async () => {
+    // Prepare
+    plan.mockResolvedValueOnce([['a@example.org']]).mockRejectedValueOnce(new Error('throttled'));
+
+    // Act
+    const response = await handler({ Records: [insert('1', 'CHANGE#one'), insert('2', 'CHANGE#two'), insert('3', 'CHANGE#three')] } as never, context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
+    expect(plan).toHaveBeenCalledTimes(2);
+  });
+
+  it('fails the record when the queue refuses part of a batch', async () => {
+    // Prepare
+    plan.mockResolvedValue([['a@example.org']]);
+    sqs.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+
+    // Act
+    const response = await handler({ Records: [insert('7', 'CHANGE#one')] } as never, context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
+  });
+
+  it('reads the change id from the change item key only', () => {
+    // Act
+    const ids = [changeIdOf('CHANGE#ddp#abc'), changeIdOf('SEND#ddp#abc'), changeIdOf(undefined)];
+
+    // Assess
+    expect(ids).toEqual(['ddp#abc', undefined, undefined]);
+  });
+});

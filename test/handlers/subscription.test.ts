@@ -1,0 +1,65 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { context, fakeDeps } from './fake-deps';
+
+vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => fakeDeps() }));
+vi.mock('../../functions/subscription/subscription', () => ({ handleSubscriptionRequest: vi.fn(async () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<p>Confirmed</p>' })) }));
+vi.mock('../../functions/subscription/subscribe', () => ({ subscribe: vi.fn(async () => ({ subscriber: { status: 'pending' }, confirmationSent: true })) }));
+process.env.SUBSCRIPTION_URL_PARAMETER = '/detainer-watch/dev/subscription-url';
+
+const ssm = mockClient(SSMClient);
+const { handler, toHttpRequest } = await import('../../functions/subscription/handler');
+const { handleSubscriptionRequest } = await import('../../functions/subscription/subscription');
+const { subscribe } = await import('../../functions/subscription/subscribe');
+
+const urlEvent = (overrides: Record<string, unknown> = {}) => ({
+  rawPath: '/confirm',
+  rawQueryString: 'token=abc%2B1',
+  headers: { 'user-agent': 'mail-client' },
+  requestContext: { domainName: 'abc123.lambda-url.us-east-1.on.aws', http: { method: 'GET' } },
+  isBase64Encoded: false,
+  ...overrides,
+});
+
+describe('subscription handler', () => {
+  afterEach(() => {
+    vi.mocked(handleSubscriptionRequest).mockClear();
+    ssm.reset();
+  });
+
+  it('maps a Function URL request to the use case, with links built on the URL the request came to', async () => {
+    // Act
+    const response = await handler(urlEvent() as never, context);
+
+    // Assess
+    const [deps, request] = vi.mocked(handleSubscriptionRequest).mock.calls[0];
+    expect(deps.config.subscriptionUrl).toBe('https://abc123.lambda-url.us-east-1.on.aws');
+    expect(request).toEqual({ method: 'GET', path: '/confirm', query: { token: 'abc+1' }, headers: { 'user-agent': 'mail-client' } });
+    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'text/html' }, body: '<p>Confirmed</p>' });
+  });
+
+  it('decodes a base64 body of a one-click unsubscribe POST', () => {
+    // Act
+    const request = toHttpRequest(urlEvent({ rawPath: '/unsubscribe', body: Buffer.from('List-Unsubscribe=One-Click').toString('base64'), isBase64Encoded: true, requestContext: { domainName: 'x', http: { method: 'POST' } } }) as never);
+
+    // Assess
+    expect(request).toMatchObject({ method: 'POST', path: '/unsubscribe', body: 'List-Unsubscribe=One-Click' });
+  });
+
+  it('subscribes an address the operator names, with links on the URL kept in SSM (read once)', async () => {
+    // Prepare
+    ssm.on(GetParameterCommand, { Name: '/detainer-watch/dev/subscription-url' }).resolves({ Parameter: { Value: 'https://abc123.lambda-url.us-east-1.on.aws/' } });
+
+    // Act
+    const first = await handler({ subscribe: 'reporter@news.example.org', filters: { states: ['CA'] } } as never, context);
+    await handler({ subscribe: 'editor@news.example.org' } as never, context);
+
+    // Assess
+    expect(first).toEqual({ status: 'pending', confirmationSent: true });
+    const [deps, email, filters] = vi.mocked(subscribe).mock.calls[0];
+    expect(deps.config.subscriptionUrl).toBe('https://abc123.lambda-url.us-east-1.on.aws');
+    expect([email, filters]).toEqual(['reporter@news.example.org', { states: ['CA'] }]);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+});
