@@ -56,8 +56,17 @@ function requestHandler(timeouts: ClientTimeouts): NodeHttpHandler {
   });
 }
 
-function endpointGiven(explicit: string | undefined, service: string): boolean {
-  return Boolean(explicit ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env.AWS_ENDPOINT_URL);
+function effectiveEndpoint(explicit: string | undefined, service: string): string | undefined {
+  return explicit ?? process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env.AWS_ENDPOINT_URL;
+}
+
+function isLoopback(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -68,24 +77,26 @@ export function createClients(options: ClientOptions = {}): Clients {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const endpoints = options.endpoints ?? {};
-  const anyLocal = Boolean(endpoints.dynamodb ?? endpoints.s3 ?? endpoints.ses);
-  const credentials = options.credentials ?? (anyLocal && !process.env.AWS_ACCESS_KEY_ID ? LOCAL_CREDENTIALS : undefined);
   const timeouts = (service: 'dynamodb' | 's3' | 'ses'): ClientTimeouts => ({ ...DEFAULT_TIMEOUTS[service], ...options.timeouts?.[service] });
-  const common = { region, maxAttempts, retryMode: RETRY_MODE, ...(credentials ? { credentials } : {}) };
+  // An emulator (or a test proxy) on this machine gets the emulator credentials even when real
+  // ones are in the environment: s3rver refuses any other key.
+  const common = (explicit: string | undefined, service: string) => {
+    const credentials = options.credentials ?? (isLoopback(effectiveEndpoint(explicit, service)) ? LOCAL_CREDENTIALS : undefined);
+    return { region, maxAttempts, retryMode: RETRY_MODE, endpoint: explicit, ...(credentials ? { credentials } : {}) };
+  };
 
   const dynamodb = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb, requestHandler: requestHandler(timeouts('dynamodb')) }),
+    new DynamoDBClient({ ...common(endpoints.dynamodb, 'DYNAMODB'), requestHandler: requestHandler(timeouts('dynamodb')) }),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   );
   const s3 = new S3Client({
-    ...common,
-    endpoint: endpoints.s3,
-    forcePathStyle: endpointGiven(endpoints.s3, 'S3'),
+    ...common(endpoints.s3, 'S3'),
+    forcePathStyle: Boolean(effectiveEndpoint(endpoints.s3, 'S3')),
     // s3rver stores stream uploads with the aws-chunked framing otherwise; AWS needs no checksum for PutObject.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: requestHandler(timeouts('s3')),
   });
-  const ses = new SESClient({ ...common, endpoint: endpoints.ses, requestHandler: requestHandler(timeouts('ses')) });
+  const ses = new SESClient({ ...common(endpoints.ses, 'SES'), requestHandler: requestHandler(timeouts('ses')) });
   return { dynamodb, s3, ses };
 }

@@ -25,6 +25,26 @@ afterEach(async () => {
 });
 
 describe('createClients', () => {
+  it('gives loopback endpoints the emulator credentials even when real ones are in the environment', async () => {
+    // Prepare
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEREAL';
+    process.env.AWS_SECRET_ACCESS_KEY = 'real-secret';
+    try {
+      // Act
+      const local = createClients({ endpoints: { s3: 'http://127.0.0.1:9' } });
+      const keys = [(await local.s3.config.credentials()).accessKeyId, (await local.dynamodb.config.credentials()).accessKeyId];
+
+      // Assess
+      expect(keys).toEqual(['S3RVER', 'AKIAEXAMPLEREAL']);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('fails a stalled request with TimeoutError instead of hanging, after its bounded retries', async () => {
     // Prepare
     const stalled = await stallingServer();
