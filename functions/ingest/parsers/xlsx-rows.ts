@@ -118,7 +118,7 @@ async function* partChunks(ctx: ZipContext, name: string, cap: number): AsyncGen
     throw corrupt(ctx.label, `${name}: ${messageOf(error)}`);
   }
   const raw = createReadStream(ctx.file, { start: fileDataStart, end: fileDataStart + entry.compressedSize - 1, highWaterMark: 1 << 16 });
-  const source = entry.compressionMethod === 8 ? raw.pipe(createInflateRaw({ chunkSize: 1 << 17 })) : raw;
+  const source = entry.compressionMethod === 8 ? raw.pipe(createInflateRaw({ chunkSize: 1 << 16 })) : raw;
   if (source !== raw) raw.on('error', (error) => source.destroy(error));
   let total = 0;
   try {
@@ -334,8 +334,8 @@ interface SheetState {
   select: { columns?: readonly boolean[] };
 }
 
-function cellType(s: string, from: number, to: number): number {
-  const first = s.charCodeAt(from);
+function cellType(b: Buffer, from: number, to: number): number {
+  const first = b[from];
   const length = to - from;
   if (first === 115) return length === 1 ? T_SHARED : T_TEXT; // s | str
   if (first === 105) return T_INLINE; // inlineStr
@@ -345,25 +345,26 @@ function cellType(s: string, from: number, to: number): number {
 }
 
 /**
- * Reads the cells of one row, starting after the `<row …>` tag, in a single forward pass of
- * charCodeAt (per-call indexOf costs more than the short distances it would skip). Returns the
- * index just past `</row>`, or `limit` when the row is cut short.
+ * Reads the cells of one row, starting after the `<row …>` tag, in a single forward pass over
+ * the inflated bytes: no text is decoded except the values kept, which keeps both the time and
+ * the garbage per row low. Returns the index just past `</row>`, or `limit` when cut short.
  */
-function parseCells(s: string, from: number, limit: number, st: SheetState): number {
+function parseCells(b: Buffer, from: number, limit: number, st: SheetState): number {
   const cells = st.cells;
+  const selected = st.select.columns;
   let p = from;
   let col = -1;
   for (;;) {
-    while (p < limit && s.charCodeAt(p) !== 60) p++;
+    while (p < limit && b[p] !== 60) p++;
     if (p >= limit) return limit;
-    const next = s.charCodeAt(p + 1);
+    const next = b[p + 1];
     if (next === 47) {
       // `</row>` ends the row; `</c>`, `</v>`, `</f>` are passed over.
-      if (s.charCodeAt(p + 2) === 114 && s.charCodeAt(p + 3) === 111 && s.charCodeAt(p + 4) === 119) return p + 6;
+      if (b[p + 2] === 114 && b[p + 3] === 111 && b[p + 4] === 119) return p + 6;
       p += 2;
       continue;
     }
-    if (next !== 99 || !isTagNameEnd(s.charCodeAt(p + 2))) {
+    if (next !== 99 || !isTagNameEnd(b[p + 2])) {
       p += 1;
       continue;
     }
@@ -374,9 +375,9 @@ function parseCells(s: string, from: number, limit: number, st: SheetState): num
     let explicitCol = -1;
     let selfClosing = false;
     while (p < limit) {
-      const code = s.charCodeAt(p);
+      const code = b[p];
       if (code === 62) {
-        selfClosing = s.charCodeAt(p - 1) === 47;
+        selfClosing = b[p - 1] === 47;
         p++;
         break;
       }
@@ -385,80 +386,85 @@ function parseCells(s: string, from: number, limit: number, st: SheetState): num
         continue;
       }
       const nameStart = p;
-      while (p < limit && s.charCodeAt(p) !== 61) p++;
+      while (p < limit && b[p] !== 61) p++;
       const nameLength = p - nameStart;
       p++;
-      while (s.charCodeAt(p) === 32) p++;
-      const quote = s.charCodeAt(p);
+      while (b[p] === 32) p++;
+      const quote = b[p];
       const valueStart = ++p;
-      while (p < limit && s.charCodeAt(p) !== quote) p++;
+      while (p < limit && b[p] !== quote) p++;
       const valueEnd = p++;
       if (nameLength !== 1) continue;
-      const name = s.charCodeAt(nameStart);
+      const name = b[nameStart];
       if (name === 114) {
         let letters = 0;
         for (let k = valueStart; k < valueEnd; k++) {
-          const c = s.charCodeAt(k);
+          const c = b[k];
           if (c >= 65 && c <= 90) letters = letters * 26 + (c - 64);
           else if (c >= 97 && c <= 122) letters = letters * 26 + (c - 96);
           else break;
         }
         explicitCol = letters - 1;
       } else if (name === 116) {
-        type = cellType(s, valueStart, valueEnd);
+        type = cellType(b, valueStart, valueEnd);
       } else if (name === 115) {
         let n = 0;
-        for (let k = valueStart; k < valueEnd; k++) n = n * 10 + (s.charCodeAt(k) - 48);
+        for (let k = valueStart; k < valueEnd; k++) n = n * 10 + (b[k] - 48);
         style = n;
       }
     }
     col = explicitCol >= 0 ? explicitCol : col + 1;
     if (col >= MAX_COLUMNS) throw corrupt(st.label, `row ${st.lastRow} has a cell beyond the last Excel column`);
     if (selfClosing) continue;
-    const selected = st.select.columns;
-    if (selected !== undefined && selected[col] !== true) {
-      const close = s.indexOf('</c>', p);
-      if (close === -1 || close >= limit) return limit;
-      p = close + 4;
-      continue;
-    }
+    const wanted = selected === undefined || selected[col] === true;
     // The cell body: `<v>`, `<f>…</f>` (its cached value is the `<v>`), `<is>`, up to `</c>`.
     for (;;) {
-      while (p < limit && s.charCodeAt(p) !== 60) p++;
+      while (p < limit && b[p] !== 60) p++;
       if (p >= limit) return limit;
-      const tag = s.charCodeAt(p + 1);
-      if (tag === 47 && s.charCodeAt(p + 2) === 99 && s.charCodeAt(p + 3) === 62) {
+      const tag = b[p + 1];
+      if (tag === 47 && b[p + 2] === 99 && b[p + 3] === 62) {
         p += 4;
         break;
       }
-      if (tag === 118 && (s.charCodeAt(p + 2) === 62 || isTagNameEnd(s.charCodeAt(p + 2)))) {
-        while (p < limit && s.charCodeAt(p) !== 62) p++;
-        if (s.charCodeAt(p - 1) === 47) {
+      if (!wanted) {
+        p++;
+        continue;
+      }
+      if (tag === 118 && isTagNameEnd(b[p + 2])) {
+        while (p < limit && b[p] !== 62) p++;
+        if (b[p - 1] === 47) {
           p++;
           continue;
         }
         const vStart = ++p;
-        while (p < limit && s.charCodeAt(p) !== 60) p++;
-        setValue(s, vStart, p, col, type, style, st);
+        while (p < limit && b[p] !== 60) p++;
+        setValue(b, vStart, p, col, type, style, st);
         continue;
       }
-      if (tag === 102) {
-        // Formula text may hold anything (escaped); skip it whole.
-        const close = s.indexOf('</f>', p);
-        const tagEnd = s.indexOf('>', p);
-        p = s.charCodeAt(tagEnd - 1) === 47 || close === -1 || close > limit ? tagEnd + 1 : close + 4;
-        continue;
-      }
-      if (tag === 105 && s.charCodeAt(p + 2) === 115) {
-        const isEnd = s.indexOf('>', p);
-        const isClose = s.indexOf('</is>', isEnd);
-        if (s.charCodeAt(isEnd - 1) === 47 || isClose === -1 || isClose > limit) {
-          cells[col] = '';
-          p = isEnd + 1;
-        } else {
-          cells[col] = richText(s, isEnd + 1, isClose);
-          p = isClose + 5;
+      if (tag === 102 && isTagNameEnd(b[p + 2])) {
+        // Formula text holds no raw '<': the next tag closes it (or the tag closes itself).
+        while (p < limit && b[p] !== 62) p++;
+        if (b[p - 1] !== 47) {
+          p++;
+          while (p < limit && b[p] !== 60) p++;
+          while (p < limit && b[p] !== 62) p++;
         }
+        p++;
+        continue;
+      }
+      if (tag === 105 && b[p + 2] === 115 && isTagNameEnd(b[p + 3])) {
+        while (p < limit && b[p] !== 62) p++;
+        if (b[p - 1] === 47) {
+          cells[col] = '';
+          p++;
+          continue;
+        }
+        const isStart = ++p;
+        // `</is>`
+        while (p < limit && !(b[p] === 60 && b[p + 1] === 47 && b[p + 2] === 105 && b[p + 3] === 115)) p++;
+        const text = b.toString('utf8', isStart, p);
+        cells[col] = richText(text, 0, text.length);
+        p += 5;
         continue;
       }
       p++;
@@ -466,60 +472,110 @@ function parseCells(s: string, from: number, limit: number, st: SheetState): num
   }
 }
 
-function setValue(s: string, from: number, to: number, col: number, type: number, style: number, st: SheetState): void {
+function setValue(b: Buffer, from: number, to: number, col: number, type: number, style: number, st: SheetState): void {
   if (type === T_SHARED) {
     let index = 0;
-    for (let k = from; k < to; k++) index = index * 10 + (s.charCodeAt(k) - 48);
+    for (let k = from; k < to; k++) index = index * 10 + (b[k] - 48);
     const text = st.strings[index];
     if (text === undefined) throw corrupt(st.label, `row ${st.lastRow} refers to shared string ${index}, which does not exist`);
     st.cells[col] = text;
   } else if (type === T_NUMBER) {
-    const raw = s.slice(from, to);
-    const n = Number(raw);
-    if (raw.length === 0 || Number.isNaN(n)) st.cells[col] = raw;
-    else st.cells[col] = st.isoDates && st.dateStyles[style] ? excelSerialToIso(n, st.date1904) : n;
+    let n = 0;
+    let k = from;
+    while (k < to && b[k] >= 48 && b[k] <= 57) n = n * 10 + (b[k++] - 48);
+    if (k < to || to === from) {
+      const raw = b.toString('latin1', from, to);
+      n = Number(raw);
+      if (raw.length === 0 || Number.isNaN(n)) {
+        st.cells[col] = raw;
+        return;
+      }
+    }
+    st.cells[col] = st.isoDates && st.dateStyles[style] ? excelSerialToIso(n, st.date1904) : n;
   } else if (type === T_BOOLEAN) {
-    st.cells[col] = s.charCodeAt(from) === 49 ? 'TRUE' : 'FALSE';
-  } else if (type === T_INLINE) {
-    // `<v>` in an inline-string cell: some writers put the text there.
-    st.cells[col] = decodeXmlText(s.slice(from, to));
+    st.cells[col] = b[from] === 49 ? 'TRUE' : 'FALSE';
   } else {
-    st.cells[col] = decodeXmlText(s.slice(from, to));
+    // Error text, formula strings, ISO dates, and text some writers put in `<v>` of inline cells.
+    st.cells[col] = decodeXmlText(b.toString('utf8', from, to));
   }
 }
 
 /** Parses every `<row>` starting before `limit`; false once the handler asked to stop. */
-function parseRows(s: string, limit: number, st: SheetState): boolean {
+function parseRows(b: Buffer, limit: number, st: SheetState): boolean {
   let p = 0;
   for (;;) {
-    const i = s.indexOf('<row', p);
-    if (i === -1 || i >= limit) return true;
-    if (!isTagNameEnd(s.charCodeAt(i + 4))) {
-      p = i + 4;
-      continue;
+    for (;;) {
+      while (p < limit && b[p] !== 60) p++;
+      if (p >= limit) return true;
+      if (b[p + 1] === 114 && b[p + 2] === 111 && b[p + 3] === 119 && isTagNameEnd(b[p + 4])) break;
+      p++;
     }
-    const te = s.indexOf('>', i);
+    p += 4;
     let rowNumber = st.lastRow + 1;
-    const r = te - i < 256 ? s.slice(i, te).indexOf(' r=') : -1;
-    if (r !== -1) {
-      let n = 0;
-      for (let k = i + r + 4; k < te; k++) {
-        const c = s.charCodeAt(k);
-        if (c < 48 || c > 57) break;
-        n = n * 10 + (c - 48);
+    let selfClosing = false;
+    while (p < b.length) {
+      const c = b[p];
+      if (c === 62) {
+        selfClosing = b[p - 1] === 47;
+        p++;
+        break;
       }
-      if (n > 0) rowNumber = n;
+      if (c === 34 || c === 39) {
+        p++;
+        while (p < b.length && b[p] !== c) p++;
+        p++;
+        continue;
+      }
+      if (c === 114 && b[p + 1] === 61 && (b[p + 2] === 34 || b[p + 2] === 39) && isTagNameEnd(b[p - 1])) {
+        let k = p + 3;
+        let n = 0;
+        while (b[k] >= 48 && b[k] <= 57) n = n * 10 + (b[k++] - 48);
+        if (n > 0) rowNumber = n;
+        p = k + 1;
+        continue;
+      }
+      p++;
     }
     st.lastRow = rowNumber;
     st.rows++;
     st.cells.length = 0;
-    p = s.charCodeAt(te - 1) === 47 ? te + 1 : parseCells(s, te + 1, s.length, st);
+    if (!selfClosing) p = parseCells(b, p, b.length, st);
     if (st.onRow(st.cells, rowNumber) === 'stop') {
       st.stopped = true;
       return false;
     }
   }
 }
+
+/**
+ * Streams the sheet's rows through one reused window: each inflated chunk is appended, the rows
+ * starting before the last `<row` are parsed (an ASCII tag cannot split a UTF-8 sequence), and
+ * the unfinished rest moves to the front. No buffer is allocated per chunk.
+ */
+async function scanRows(chunks: AsyncIterable<Buffer>, st: SheetState): Promise<void> {
+  let window = Buffer.allocUnsafe(1 << 20);
+  let filled = 0;
+  for await (const chunk of chunks) {
+    if (filled + chunk.length > window.length) {
+      if (filled > MAX_ROW_BYTES) throw corrupt(st.label, `no row boundary in ${filled} bytes after row ${st.lastRow}`);
+      const larger = Buffer.allocUnsafe(Math.max(window.length * 2, filled + chunk.length));
+      window.copy(larger, 0, 0, filled);
+      window = larger;
+    }
+    chunk.copy(window, filled);
+    filled += chunk.length;
+    const view = window.subarray(0, filled);
+    const cut = view.lastIndexOf(ROW_TAG);
+    if (cut <= 0) continue;
+    if (!parseRows(view, cut, st)) return;
+    window.copyWithin(0, cut, filled);
+    filled -= cut;
+  }
+  if (filled > 0) parseRows(window.subarray(0, filled), filled, st);
+}
+
+const MAX_ROW_BYTES = 64 * 1024 * 1024;
+const ROW_TAG = Buffer.from('<row', 'latin1');
 
 /**
  * Streams the rows of the workbook's first visible worksheet to `onRow`.
@@ -552,7 +608,7 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
       onRow,
       select: options.select ?? {},
     };
-    await scanElements(partChunks(ctx, layout.sheetPath, maxPartBytes), '<row', (text) => parseRows(text, text.length, st));
+    await scanRows(partChunks(ctx, layout.sheetPath, maxPartBytes), st);
     return { sheetName: layout.sheetName, rows: st.rows, stopped: st.stopped, date1904: layout.date1904 };
   } finally {
     zip.close();
