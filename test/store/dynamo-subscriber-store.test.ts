@@ -67,11 +67,11 @@ describe('DynamoSubscriberStore', () => {
 
     // Act
     await subscribers.setSubscriberStatus('bounced@example.org', 'suppressed', 'Permanent bounce');
-    const confirmUnknown = subscribers.setSubscriberStatus('stranger@example.org', 'confirmed');
+    const confirmUnknown = await subscribers.setSubscriberStatus('stranger@example.org', 'confirmed').catch((error: unknown) => error);
 
     // Assess
     expect(await subscribers.getSubscriber('bounced@example.org')).toMatchObject({ status: 'suppressed', reason: 'Permanent bounce', filters: DEFAULT_FILTERS });
-    await expect(confirmUnknown).rejects.toThrow(/no subscriber stranger@example.org/);
+    expect(String(confirmUnknown)).toMatch(/no subscriber stranger@example.org/);
     expect(await subscribers.getSubscriber('stranger@example.org')).toBeUndefined();
   });
 });
