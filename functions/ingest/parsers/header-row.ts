@@ -50,7 +50,7 @@ export function requireColumns<K extends string>(
   columns: ColumnIndex<K>,
   specs: Record<K, ColumnSpec>,
   headerRow: number,
-): asserts columns is ColumnIndex<K> {
+): void {
   for (const field of Object.keys(specs) as K[]) {
     const spec = specs[field];
     if (spec.required && columns[field] === undefined) {

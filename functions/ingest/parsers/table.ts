@@ -102,7 +102,8 @@ function detectDelimiter(sample: string): string {
   const lines = sample.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
   const counts = { '\t': 0, ',': 0, ';': 0 };
   for (const line of lines) for (const d of Object.keys(counts) as Array<keyof typeof counts>) counts[d] += line.split(d).length - 1;
-  return (Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[1] ?? 0) > 0 ? Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0] : ',';
+  const [best, count] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  return count > 0 ? best : ',';
 }
 
 async function* utf8Text(file: string, label: string): AsyncGenerator<string> {
@@ -164,7 +165,6 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
   let rowsRead = 0;
   let rowsKept = 0;
   let totalRows = 0;
-  const quarters = new Set<QuarterId>();
   let coverage: DateRange | undefined;
 
   const widen = (range: DateRange) => {
@@ -235,7 +235,6 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
       throw new InvalidReleaseError(label, 'no period: neither a Quarter column, From/To dates, nor a period declared in the title rows');
     }
     assertPlausibleDate(quarterRange(quarter).from, label, `row ${rowNumber}, quarter ${quarter}`, { from: plausible.from, to: plausible.to });
-    quarters.add(quarter);
 
     const place = {
       ...(jurisdiction !== undefined ? { jurisdiction } : {}),
@@ -271,14 +270,13 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
   const warnings: string[] = [];
   if (totalRows > 0) warnings.push(`${totalRows} total row(s) left out; totals are recomputed from the jurisdiction rows`);
   if (categories.length > 0) warnings.push(`offence categories (${categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`);
-  const declaredByTitle = declared.quarter !== undefined || declared.range !== undefined;
   return {
     format: 'table',
     rowsRead,
     rowsKept,
     columns: names,
     ...(coverage ? { coverage, declaredCoverage: true } : {}),
-    warnings: declaredByTitle && quarters.size > 1 ? [...warnings, 'rows name several quarters; the period in the title was not used for them'] : warnings,
+    warnings,
   };
 }
 
