@@ -59,6 +59,7 @@ export class DetainerWatchStack extends Stack {
     this.alerts = new OperatorAlerts(this, 'OperatorAlerts', {
       operatorEmail: config.operatorEmail,
       metricsNamespace: `DetainerWatch/${config.stage}`,
+      alarmPrefix: `detainer-watch-${config.stage}`,
       topicKey,
     });
     this.mail = new Mail(this, 'Mail', { identity: config.sesIdentity, topicKey });

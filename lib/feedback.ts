@@ -47,6 +47,6 @@ export class Feedback extends Construct {
     props.store.bindTo(this.fn, 'readWrite');
 
     props.alerts.whenFunctionFails(this, this.fn, 'feedback');
-    props.alerts.whenDeadLettersArrive(this, this.deadLetters, 'DeadLettersAlarm', 'Suppressing a bounced or complaining address');
+    props.alerts.whenDeadLettersArrive(this, this.deadLetters, 'DeadLettersAlarm', 'feedback-dead-letters', 'Suppressing a bounced or complaining address');
   }
 }

@@ -58,8 +58,8 @@ export class Ingest extends Construct {
     acknowledge(this.fn, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by an SQS event source, never asynchronously; the release queue\'s redrive policy parks failures.');
 
     props.alerts.whenFunctionFails(this, this.fn, 'ingest');
-    props.alerts.whenDeadLettersArrive(this, props.archive.releaseDeadLetters, 'DeadLettersAlarm', 'Ingesting an archived release');
-    props.alerts.alarm(this, 'QuarantineAlarm', {
+    props.alerts.whenDeadLettersArrive(this, props.archive.releaseDeadLetters, 'DeadLettersAlarm', 'ingest-dead-letters', 'Ingesting an archived release');
+    props.alerts.alarm(this, 'QuarantineAlarm', 'release-quarantined', {
       metric: props.alerts.metrics.quarantined(),
       threshold: 1,
       alarmDescription: 'A release was quarantined (unreadable, failed its sanity checks or drifted from the previous one): nothing was written and no subscriber was mailed. The operator email says why; the raw bytes stay in the archive.',

@@ -117,7 +117,7 @@ export class Notify extends Construct {
 
     props.alerts.whenFunctionFails(this, this.planner, 'notify');
     props.alerts.whenFunctionFails(new Construct(this, 'Deliver'), this.deliverer, 'deliver');
-    props.alerts.whenDeadLettersArrive(this, this.streamDeadLetters, 'StreamDeadLettersAlarm', 'Planning the alert of a change record');
-    props.alerts.whenDeadLettersArrive(this, this.deliveryDeadLetters, 'DeliveryDeadLettersAlarm', 'Delivering a batch of alerts');
+    props.alerts.whenDeadLettersArrive(this, this.streamDeadLetters, 'StreamDeadLettersAlarm', 'notify-dead-letters', 'Planning the alert of a change record');
+    props.alerts.whenDeadLettersArrive(this, this.deliveryDeadLetters, 'DeliveryDeadLettersAlarm', 'deliver-dead-letters', 'Delivering a batch of alerts');
   }
 }

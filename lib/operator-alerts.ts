@@ -12,6 +12,8 @@ import { acknowledge } from './nag';
 export interface OperatorAlertsProps {
   operatorEmail: string;
   metricsNamespace: string;
+  /** Prefix of alarm names (`detainer-watch-<stage>`), so the operator's email says which deployment. */
+  alarmPrefix: string;
   /** Customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key. */
   topicKey: kms.IKey;
 }
@@ -23,10 +25,12 @@ export interface OperatorAlertsProps {
 export class OperatorAlerts extends Construct {
   readonly topic: sns.Topic;
   readonly metrics: DetainerMetrics;
+  private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: OperatorAlertsProps) {
     super(scope, id);
     this.metrics = new DetainerMetrics(props.metricsNamespace);
+    this.alarmPrefix = props.alarmPrefix;
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'detainer-watch operator alerts',
       masterKey: props.topicKey,
@@ -38,7 +42,7 @@ export class OperatorAlerts extends Construct {
 
   /** Any error of the function within five minutes. */
   whenFunctionFails(scope: Construct, fn: lambda.IFunction, step: string): cloudwatch.Alarm {
-    return this.alarm(scope, 'ErrorsAlarm', {
+    return this.alarm(scope, 'ErrorsAlarm', `${step}-errors`, {
       metric: this.metrics.functionErrors(fn),
       threshold: 1,
       alarmDescription: `The ${step} function failed: see its log group. Retries follow; a message in a dead-letter queue means they were exhausted.`,
@@ -46,16 +50,17 @@ export class OperatorAlerts extends Construct {
   }
 
   /** Any message parked in a dead-letter queue. */
-  whenDeadLettersArrive(scope: Construct, queue: sqs.IQueue, id: string, what: string): cloudwatch.Alarm {
-    return this.alarm(scope, id, {
+  whenDeadLettersArrive(scope: Construct, queue: sqs.IQueue, id: string, name: string, what: string): cloudwatch.Alarm {
+    return this.alarm(scope, id, name, {
       metric: this.metrics.visibleMessages(queue),
       threshold: 1,
       alarmDescription: `${what} failed after every retry and waits in a dead-letter queue for the operator (redrive it once the cause is fixed).`,
     });
   }
 
-  alarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'> & Partial<Pick<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'>>): cloudwatch.Alarm {
+  alarm(scope: Construct, id: string, name: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'> & Partial<Pick<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'>>): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: `${this.alarmPrefix}-${name}`,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -76,9 +76,9 @@ export class Poll extends Construct {
     });
 
     props.alerts.whenFunctionFails(this, this.fn, 'poll');
-    props.alerts.whenDeadLettersArrive(this, this.deadLetters, 'DeadLettersAlarm', 'A scheduled poll');
+    props.alerts.whenDeadLettersArrive(this, this.deadLetters, 'DeadLettersAlarm', 'poll-dead-letters', 'A scheduled poll');
     const period = Duration.minutes(Math.min(props.periodMinutes, 1440));
-    props.alerts.alarm(this, 'MissedPollsAlarm', {
+    props.alerts.alarm(this, 'MissedPollsAlarm', 'missed-polls', {
       metric: props.alerts.metrics.pollSucceeded(period),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -41,6 +41,15 @@ describe('OperatorAlerts', () => {
     for (const alarm of alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')) expect(alarm.Properties).toMatchObject({ Threshold: 1, Statistic: 'Maximum' });
   });
 
+  it('names every alarm after the stage, so the operator sees which deployment it is', () => {
+    // Assess
+    expect(alarms.map((alarm) => alarm.Properties.AlarmName).sort()).toEqual(
+      ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'].map((step) => `detainer-watch-dev-${step}-errors`)
+        .concat(['poll', 'ingest', 'notify', 'deliver', 'feedback'].map((step) => `detainer-watch-dev-${step}-dead-letters`), ['detainer-watch-dev-release-quarantined', 'detainer-watch-dev-missed-polls'])
+        .sort(),
+    );
+  });
+
   it('has no other alarms than errors, dead letters, quarantine and missed polls', () => {
     // Assess
     expect(new Set(alarms.map((alarm) => alarm.Properties.MetricName))).toEqual(new Set(['Errors', 'ApproximateNumberOfMessagesVisible', 'Quarantined', 'PollSucceeded']));
