@@ -285,34 +285,32 @@ function parseStringItems(s: string, limit: number, out: string[]): void {
 }
 
 /**
- * Cuts streamed XML into texts that end just before the last occurrence of `startTag`, so every
- * element starting in a text is complete; the rest waits for the next chunk. The cut is made on
- * bytes (an ASCII tag cannot split a UTF-8 sequence) and each text is decoded in one piece: a
- * flat string, which charCodeAt scans several times faster than a concatenated one.
+ * Shared strings, resolved once into an array. The streamed XML is cut before the last `<si`
+ * of each chunk (on bytes: an ASCII tag cannot split a UTF-8 sequence), so every item in a
+ * decoded piece is complete; the rest waits for the next chunk.
  */
-async function scanElements(chunks: AsyncIterable<Buffer>, startTag: string, parse: (text: string) => boolean): Promise<void> {
+async function readSharedStrings(ctx: ZipContext, path: string, cap: number): Promise<string[]> {
+  const strings: string[] = [];
   let carry: Buffer | undefined;
-  for await (const chunk of chunks) {
+  for await (const chunk of partChunks(ctx, path, cap)) {
     const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = bytes.lastIndexOf(startTag, undefined, 'latin1');
+    const cut = bytes.lastIndexOf(SI_TAG);
     if (cut <= 0) {
       carry = bytes;
       continue;
     }
-    if (!parse(bytes.toString('utf8', 0, cut))) return;
+    const text = bytes.toString('utf8', 0, cut);
+    parseStringItems(text, text.length, strings);
     carry = bytes.subarray(cut);
   }
-  if (carry) parse(carry.toString('utf8'));
-}
-
-async function readSharedStrings(ctx: ZipContext, path: string, cap: number): Promise<string[]> {
-  const strings: string[] = [];
-  await scanElements(partChunks(ctx, path, cap), '<si', (text) => {
+  if (carry) {
+    const text = carry.toString('utf8');
     parseStringItems(text, text.length, strings);
-    return true;
-  });
+  }
   return strings;
 }
+
+const SI_TAG = Buffer.from('<si', 'latin1');
 
 const T_NUMBER = 0;
 const T_SHARED = 1;
