@@ -1,12 +1,17 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 // zod/mini with named imports: the classic `z` namespace keeps all of zod (444 KB minified, every locale) in each bundle.
-import { array, enum as oneOf, int, minLength, number as numeric, object, optional, positive, string, url } from 'zod/mini';
+import { array, config as configureZod, enum as oneOf, int, minLength, number as numeric, object, optional, positive, string, url } from 'zod/mini';
+import { en } from 'zod/locales';
+
 import type { RuntimeConfig } from './config';
 import type { Deps, Log } from './deps';
 import { createClients } from './clients';
 import { ENVIRONMENT } from './environment';
 import { count, logger } from './powertools';
 import { wireDeps } from './wiring';
+
+// zod/mini loads no messages: English only, so a wrong SOURCES still says what is wrong.
+configureZod(en());
 
 const sourceSchema = object({
   name: string(),
