@@ -44,17 +44,15 @@ export class DetainerWatchStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // CloudWatch alarms and SES publish to the encrypted topics; the AWS-managed SNS key does not admit them.
-    for (const service of ['cloudwatch.amazonaws.com', 'ses.amazonaws.com']) {
-      topicKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-        }),
-      );
-    }
+    // CloudWatch alarms and SES publish to the encrypted topics; the AWS-managed SNS key does not admit
+    // them. As in AWS's own examples, no condition: the topics' policies already admit only this account.
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
 
     this.alerts = new OperatorAlerts(this, 'OperatorAlerts', {
       operatorEmail: config.operatorEmail,
