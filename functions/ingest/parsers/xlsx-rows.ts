@@ -279,6 +279,11 @@ function parseStringItems(s: string, limit: number, out: string[]): void {
       continue;
     }
     const close = s.indexOf('</si>', te);
+    if (close === -1) {
+      // An unclosed last item in a corrupt file: take what is there rather than loop.
+      out.push(richText(s, te + 1, s.length));
+      return;
+    }
     out.push(richText(s, te + 1, close));
     p = close + 5;
   }

@@ -146,6 +146,19 @@ describe('readXlsxRows', () => {
     await expect(read).rejects.toThrow(/^raw\/ddp\/abc\.xlsx: truncated or corrupt XLSX: /);
   });
 
+  it('reads an unclosed last shared string of a damaged file without hanging', async () => {
+    // Prepare
+    const sst = '<?xml version="1.0"?><sst><si><t>FIRST</t></si><si><t>SECOND';
+    const file = await write('open-sst.xlsx', buildXlsx('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>', [], { 'xl/sharedStrings.xml': { name: 'xl/sharedStrings.xml', content: sst } }));
+
+    // Act
+    const rows = await rowsOf(file);
+
+    // Assess
+    expect(rows[0].cells[0]).toBe('FIRST');
+    expect(rows[0].cells).toHaveLength(2);
+  });
+
   it('refuses a shared string index that does not exist', async () => {
     // Prepare
     const file = await write('bad-sst.xlsx', buildXlsx('<row r="1"><c r="A1" t="s"><v>7</v></c></row>', ['<t>only</t>']));
