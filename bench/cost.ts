@@ -42,6 +42,11 @@ export const ASSUMPTIONS = {
    * minute (20 s waits) per queue.
    */
   sqsIdleReceivesPerQueueMonth: 5 * 3 * 60 * 730,
+  /**
+   * In AWS each delivery batch reads its subscribers one by one (GetItem, consistent: 1 RCU each);
+   * the bench's single-process fan-out lists them instead, so this is added to its measured reads.
+   */
+  deliverReadUnitsPerSubscriber: 1,
   /** Multipart part size of the archive (functions/archive/s3-archive.ts). */
   multipartBytes: 16 * 1024 * 1024,
 } as const;
@@ -95,7 +100,7 @@ export function monthlyCost(inputs: CostInputs): { lines: CostLine[]; totalUsd: 
   add('Lambda', `ingest ${ingestGb} GB × ${ingestSeconds.toFixed(1)} s × ${releases.toFixed(2)}`, ingestGb * ingestSeconds * releases, PRICES.lambdaGbSecondArm);
   add('Lambda', `notify ${notifyGb} GB × ${plannerSeconds.toFixed(2)} s + deliver ${deliverGb} GB × ${batchSeconds.toFixed(1)} s × ${batches}, × ${releases.toFixed(2)}`, (notifyGb * plannerSeconds + deliverGb * batchSeconds * batches) * releases, PRICES.lambdaGbSecondArm);
 
-  add('DynamoDB', 'read units: polls + ingest + planner + deliveries', polls * inputs.noChangePoll.readUnits + releases * (inputs.ingest.readUnits + inputs.planner.readUnits + a.subscribers * inputs.delivery.readUnitsPerMessage), PRICES.dynamoReadUnit);
+  add('DynamoDB', 'read units: polls + ingest + planner + deliveries', polls * inputs.noChangePoll.readUnits + releases * (inputs.ingest.readUnits + inputs.planner.readUnits + a.subscribers * (inputs.delivery.readUnitsPerMessage + a.deliverReadUnitsPerSubscriber)), PRICES.dynamoReadUnit);
   add('DynamoDB', 'write units: polls + ingest + deliveries (claim, mark sent)', polls * inputs.noChangePoll.writeUnits + releases * (inputs.ingest.writeUnits + a.subscribers * inputs.delivery.writeUnitsPerMessage), PRICES.dynamoWriteUnit);
 
   const parts = Math.ceil(a.releaseBytes / a.multipartBytes);

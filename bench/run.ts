@@ -3,15 +3,14 @@
  * medians and ratios to the floor measured in the same run, and writes bench/out/summary.json.
  *
  *   npm run bench -- [--runs 3] [--rows 316000] [--subscribers 10000] [--send-rate 1000]
- *                    [--only ingest,poll,bundles,writes,fanout,cost] [--no-comparisons]
+ *                    [--only ingest,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
  */
 import { execSync } from 'node:child_process';
 import { stat, mkdir, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { bundleRows, measureBundles, type BundleFigures } from './bundles';
-import { OUT_DIR } from './child-run';
 import { ASSUMPTIONS, formatCost, monthlyCost, type CostInputs } from './cost';
 import { fanoutRows, measureFanout, type FanoutFigures } from './fanout';
 import { ingestRows, measureIngest, type IngestFigures } from './ingest';
@@ -33,8 +32,9 @@ const cli = new Command()
   .option('--send-rate <n>', 'configured SES send rate per second for the fan-out', '1000')
   .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`, SECTIONS.join(','))
   .option('--no-comparisons', 'skip the exceljs and SheetJS readers')
+  .option('--out <file>', 'where the JSON summary goes', 'bench/out/summary.json')
   .parse()
-  .opts<{ runs: string; rows: string; writeRows: string; subscribers: string; sendRate: string; only: string; comparisons: boolean }>();
+  .opts<{ runs: string; rows: string; writeRows: string; subscribers: string; sendRate: string; only: string; comparisons: boolean; out: string }>();
 
 const runs = Math.max(1, Number(cli.runs));
 const only = new Set(cli.only.split(',').map((s) => s.trim()) as Section[]);
@@ -192,13 +192,13 @@ try {
 
 summary.rows = rows;
 summary.finishedAt = new Date().toISOString();
-await mkdir(OUT_DIR, { recursive: true });
-await writeFile(join(OUT_DIR, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+await mkdir(dirname(resolve(cli.out)), { recursive: true });
+await writeFile(resolve(cli.out), `${JSON.stringify(summary, null, 2)}\n`);
 
 const m = summary.machine;
 console.log(`\ndetainer-watch bench, ${m.date} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, load average at start ${m.loadAverage.join(' ')}; ${runs} runs, medians\n`);
 console.log(formatTable(rows));
 if (summary.cost) console.log(`\nMonthly cost model:\n${formatCost(summary.cost, summary.cost.inputs)}`);
 const missed = rows.filter((r) => r.pass === false);
-console.log(`\n${missed.length ? `${missed.length} target(s) missed` : 'every target held'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; summary in bench/out/summary.json`);
+console.log(`\n${missed.length ? `${missed.length} target(s) missed` : 'every target held'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; summary in ${cli.out}`);
 process.exit(0);
