@@ -131,7 +131,7 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
     });
   };
 
-  const sheet = await readXlsxRows(file, onRow, { ...options.xlsx, label, dates: 'serial', select });
+  const sheet = await readXlsxRows(file, onRow, { sheet: 'largest', ...options.xlsx, label, dates: 'serial', select });
   if (sheet.rows === 0) throw new InvalidReleaseError(label, 'the worksheet is empty (no rows)');
   if (!columns) throw new InvalidReleaseError(label, 'no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found');
   if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');

@@ -34,6 +34,11 @@ export interface XlsxReadOptions {
   /** Date-styled numeric cells as ISO text (`2023-10-01` / `2023-10-01T12:39:30`, default) or raw Excel serials. */
   dates?: 'iso' | 'serial';
   /**
+   * Which worksheet: the first visible one (default), the largest one (a record-level release
+   * whose data sheet may sit behind a notes sheet), or one by name.
+   */
+  sheet?: 'first' | 'largest' | { name: string };
+  /**
    * Columns to decode; others are skipped unread and left undefined. The handler may fill
    * `columns` once it has seen the header: most of a wide sheet is then never decoded.
    */
@@ -168,7 +173,7 @@ interface WorkbookLayout {
   date1904: boolean;
 }
 
-async function readWorkbookLayout(ctx: ZipContext): Promise<WorkbookLayout> {
+async function readWorkbookLayout(ctx: ZipContext, choice: XlsxReadOptions['sheet'] = 'first'): Promise<WorkbookLayout> {
   if (!ctx.entries.has('xl/workbook.xml')) {
     throw new InvalidReleaseError(ctx.label, 'is a zip archive but not an XLSX workbook (no xl/workbook.xml)');
   }
@@ -187,9 +192,17 @@ async function readWorkbookLayout(ctx: ZipContext): Promise<WorkbookLayout> {
     relId: /\s[\w.-]+:id\s*=\s*"([^"]*)"/.exec(tag)?.[1],
     hidden: /hidden/i.test(attribute(tag, 'state') ?? ''),
   }));
-  const sheet = sheets.find((s) => !s.hidden) ?? sheets[0];
+  const pathOf = (s: (typeof sheets)[number]) => (s.relId && rels.get(s.relId)?.target) || 'xl/worksheets/sheet1.xml';
+  const visible = sheets.filter((s) => !s.hidden);
+  let sheet: (typeof sheets)[number] | undefined;
+  if (choice === 'first') sheet = visible[0] ?? sheets[0];
+  else if (choice === 'largest') sheet = [...visible].sort((a, b) => (ctx.entries.get(pathOf(b))?.uncompressedSize ?? 0) - (ctx.entries.get(pathOf(a))?.uncompressedSize ?? 0))[0] ?? sheets[0];
+  else {
+    sheet = sheets.find((s) => s.name === choice.name);
+    if (!sheet) throw new InvalidReleaseError(ctx.label, `the workbook has no worksheet named "${choice.name}"`);
+  }
   if (!sheet) throw new InvalidReleaseError(ctx.label, 'the workbook has no worksheet');
-  const sheetPath = (sheet.relId && rels.get(sheet.relId)?.target) || 'xl/worksheets/sheet1.xml';
+  const sheetPath = pathOf(sheet);
   if (!ctx.entries.has(sheetPath)) throw corrupt(ctx.label, `worksheet part ${sheetPath} is missing`);
   const byType = (suffix: string, fallback: string) => {
     const found = [...rels.values()].find((r) => r.type.endsWith(suffix))?.target;
@@ -593,7 +606,7 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
   const zip = await openZip(file, label);
   try {
     const ctx: ZipContext = { file, label, zip, entries: await listEntries(zip, label), maxRatio: options.maxCompressionRatio ?? 1000 };
-    const layout = await readWorkbookLayout(ctx);
+    const layout = await readWorkbookLayout(ctx, options.sheet);
     const strings = layout.sharedStringsPath
       ? await readSharedStrings(ctx, layout.sharedStringsPath, Math.min(maxPartBytes, options.maxSharedStringsBytes ?? 256 * 1024 * 1024))
       : [];

@@ -131,6 +131,23 @@ describe('parseDdp', () => {
     expect(summary.warnings.join('\n')).toMatch(/^1 declined rows look like duplicates/m);
   });
 
+  it('finds the detainer sheet behind a notes sheet', async () => {
+    // Prepare
+    const file = join(dir, 'notes-first.xlsx');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Read me').addRow(['These data come from ICE via FOIA.']);
+    const sheet = book.addWorksheet('Detainers');
+    sheet.addRow(HEADER);
+    sheet.addRow(['2024-04-02', 'WASHINGTON', 'Seattle', '', 'KING COUNTY CORRECTIONAL FACILITY', 'SEATTLE', 'Detainer Declined by LEA', 'K1']);
+    await book.xlsx.writeFile(file);
+
+    // Act
+    const { observations } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([{ place: { facility: 'KING COUNTY CORRECTIONAL FACILITY', city: 'SEATTLE', state: 'WASHINGTON' }, count: 1, date: '2024-04-02' }]);
+  });
+
   it('names the missing required column', async () => {
     // Prepare
     const file = await workbook('no-lift-reason.xlsx', [['2024-01-01', 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'X1']], HEADER.filter((h) => h !== 'Detainer Lift Reason'));
