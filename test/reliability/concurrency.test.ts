@@ -8,9 +8,10 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { demoReaders, openPipeline, type Pipeline } from './pipeline';
 
+const emulators = useEmulators();
+
 /** Two runs of the same step at once, each with its own clients (two Lambda containers). */
 describe('concurrent runs of one step', () => {
-  const emulators = useEmulators();
   let demo: DemoSource;
   const pipelines: Pipeline[] = [];
   const tag = uniqueName('twice');
@@ -75,7 +76,6 @@ describe('concurrent runs of one step', () => {
 
 /** A dependency that never recovers ends in a thrown error (the DLQ) and an operator report, not a loop. */
 describe('bounded retries against a permanently failing dependency', () => {
-  const emulators = useEmulators();
   let demo: DemoSource;
   let source: FaultProxy;
   let ddb: FaultProxy;

@@ -66,6 +66,7 @@ describe('lost acknowledgements, one per service', () => {
     // Assess
     const commits = ddb.decisions.filter((d) => d.operation === 'TransactWriteItems');
     const committed = pipeline.log.lines.find((l) => l.message === 'release ingested');
+    console.info(`commit retried after a lost acknowledgement: DynamoDB answered ${commits[1]?.upstreamStatus}, outcome ${String(committed?.fields.outcome)}`);
     expect(commits[0]).toMatchObject({ fault: 'lost-ack', upstreamStatus: 200 });
     expect(commits).toHaveLength(2);
     // DynamoDB Local answers the retry by its ClientRequestToken (200) or fails it against our own items (400).
@@ -74,6 +75,24 @@ describe('lost acknowledgements, one per service', () => {
     expect(await pipeline.deps.rankings.getChange(report.change!.id)).toMatchObject({ id: report.change!.id });
     expect((await pipeline.deps.releases.getRelease('demo', release.sha256))?.status).toBe('ingested');
     expect(await pipeline.deps.rankings.listPendingChanges()).toHaveLength(1);
+  });
+
+  it('DynamoDB transaction retried outside the SDK idempotency window: its own token makes it already-committed, another token a conflict', async () => {
+    // Prepare: a commit replayed as a new call (a new ClientRequestToken), as after a lost acknowledgement past the SDK's retries.
+    const release = { source: 'replayed', sha256: 'a'.repeat(64), url: 'https://example.org/r.xlsx', archiveKey: `raw/replayed/${'a'.repeat(64)}.xlsx`, bytes: 1, format: 'ddp' as const, firstSeen: new Date().toISOString(), status: 'archived' as const };
+    const ranking = { source: 'replayed', quarter: 'FY2017Q1' as const, complete: true, total: 5, release: release.sha256, rows: [{ rank: 1, jurisdiction: { kind: 'county' as const, fips: '08031', name: 'Denver County', state: 'CO' }, declined: 5 }] };
+    const input = { release, quarters: [{ ranking, hash: 'h1', expectedVersion: null }], change: null, token: 'attempt-1' };
+    await pipeline.deps.releases.recordRelease(release);
+
+    // Act
+    const first = await pipeline.deps.rankings.commitRelease(input);
+    const replay = await pipeline.deps.rankings.commitRelease(input);
+    const other = await pipeline.deps.rankings.commitRelease({ ...input, token: 'attempt-2' }).then(() => null, (e: unknown) => e);
+
+    // Assess
+    expect([first, replay]).toEqual(['committed', 'already-committed']);
+    expect(other).toMatchObject({ name: 'ConflictError' });
+    expect(await pipeline.deps.rankings.quarterHistory('replayed', 'FY2017Q1')).toHaveLength(1);
   });
 
   it('SES: a send whose acknowledgement was lost is retried by the SDK, delivered, and marked as possibly duplicated', async () => {

@@ -15,8 +15,9 @@ import { openPipeline, type Pipeline } from './pipeline';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'reliability-suite-secret';
 
+const emulators = useEmulators();
+
 describe('signed subscription links over HTTP', () => {
-  const emulators = useEmulators();
   let pipeline: Pipeline;
   let server: { url: string; stop(): Promise<void> };
   const reader = `reader+${uniqueName('token')}@example.org`;
@@ -61,7 +62,6 @@ describe('signed subscription links over HTTP', () => {
 });
 
 describe('no secrets in the repository, no addresses or secrets in the logs', () => {
-  const emulators = useEmulators({ table: false, bucket: false });
 
   it('keeps AWS keys, private keys and generated secrets out of every tracked file', async () => {
     // Prepare
