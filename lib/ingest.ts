@@ -55,7 +55,6 @@ export class Ingest extends Construct {
     // Quarantines and held releases are reported to the operator by email (notify/operator.ts).
     props.mail.grantSendTo(this.fn);
     acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed messages go to the release queue\'s own dead-letter queue, not to a function DLQ.');
-    acknowledge(this.fn, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by an SQS event source, never asynchronously; the release queue\'s redrive policy parks failures.');
 
     props.alerts.whenFunctionFails(this, this.fn, 'ingest');
     props.alerts.whenDeadLettersArrive(this, props.archive.releaseDeadLetters, 'DeadLettersAlarm', 'ingest-dead-letters', 'Ingesting an archived release');

@@ -51,9 +51,9 @@ export class Notify extends Construct {
   constructor(scope: Construct, id: string, props: NotifyProps) {
     super(scope, id);
     this.streamDeadLetters = new sqs.Queue(this, 'StreamDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
-    acknowledgeDeadLetterQueue(this.streamDeadLetters);
+    acknowledgeDeadLetterQueue(this.streamDeadLetters, 'failure destination');
     this.deliveryDeadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
-    acknowledgeDeadLetterQueue(this.deliveryDeadLetters);
+    acknowledgeDeadLetterQueue(this.deliveryDeadLetters, 'queue redrive');
     this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
       ...SECURE_QUEUE,
       visibilityTimeout: Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6),
@@ -91,7 +91,6 @@ export class Notify extends Construct {
       }),
     );
     acknowledge(this.planner, 'Serverless-LambdaDLQ', 'Invoked by the DynamoDB stream: records that keep failing go to the event source\'s on-failure queue, not a function DLQ.');
-    acknowledge(this.planner, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by the DynamoDB stream, never asynchronously; the event source has its own on-failure queue.');
 
     const concurrency = props.deliveryConcurrency;
     this.deliverer = new DetainerFunction(this, 'DeliverFunction', {
@@ -113,7 +112,6 @@ export class Notify extends Construct {
     props.mail.grantSendTo(this.deliverer);
     props.subscription.grantTokenSecret(this.deliverer);
     acknowledge(this.deliverer, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed batches go to the delivery queue\'s own dead-letter queue.');
-    acknowledge(this.deliverer, 'Serverless-LambdaAsyncFailureDestination', 'Invoked by an SQS event source, never asynchronously; the delivery queue\'s redrive policy parks failures.');
 
     props.alerts.whenFunctionFails(this, this.planner, 'notify');
     props.alerts.whenFunctionFails(new Construct(this, 'Deliver'), this.deliverer, 'deliver');

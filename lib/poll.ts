@@ -39,7 +39,7 @@ export class Poll extends Construct {
   constructor(scope: Construct, id: string, props: PollProps) {
     super(scope, id);
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
-    acknowledgeDeadLetterQueue(this.deadLetters);
+    acknowledgeDeadLetterQueue(this.deadLetters, 'failure destination');
 
     this.fn = new DetainerFunction(this, 'Function', {
       ...props.functionDefaults,

@@ -37,7 +37,6 @@ export class ReleaseArchive extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365) }],
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
-    acknowledge(this.accessLogs, 'AwsSolutions-S1', 'This is the server-access-log bucket itself; logging it to itself would loop.');
 
     this.bucket = new s3.Bucket(this, 'Releases', {
       ...SECURE_BUCKET,
@@ -60,7 +59,7 @@ export class ReleaseArchive extends Construct {
     });
 
     this.releaseDeadLetters = new sqs.Queue(this, 'ReleaseDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
-    acknowledgeDeadLetterQueue(this.releaseDeadLetters);
+    acknowledgeDeadLetterQueue(this.releaseDeadLetters, 'queue redrive');
     this.releaseQueue = new sqs.Queue(this, 'ReleaseQueue', {
       ...SECURE_QUEUE,
       visibilityTimeout: Duration.seconds(props.ingestTimeout.toSeconds() * 6),

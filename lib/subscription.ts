@@ -55,7 +55,6 @@ export class Subscription extends Construct {
     });
     this.url = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked synchronously (Function URL, operator CLI): the caller sees the error; there is no asynchronous event to park.');
-    acknowledge(this.fn, 'Serverless-LambdaAsyncFailureDestination', 'Invoked synchronously (Function URL, operator CLI): there is no asynchronous invocation to fail.');
 
     // The function cannot name its own URL in its environment (a cycle); it reads it from here once per container.
     const urlParameterName = `/detainer-watch/${props.stage}/subscription-url`;
