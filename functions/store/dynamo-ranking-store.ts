@@ -147,7 +147,16 @@ export class DynamoRankingStore implements RankingStore {
       });
     }
     if (change) transactItems.push(...this.changeItems(change, quarters, token));
-    transactItems.push({ Put: { TableName: this.tableName, Item: releaseItem({ ...release, status: 'ingested', reason: undefined }, { commitToken: token }) } });
+    // Only one attempt may commit a release: a second ingest that planned after the first committed
+    // (and so found nothing to change) must not report it 'unchanged' and overwrite its record.
+    transactItems.push({
+      Put: {
+        TableName: this.tableName,
+        Item: releaseItem({ ...release, status: 'ingested', reason: undefined }, { commitToken: token }),
+        ConditionExpression: 'attribute_not_exists(commitToken) OR commitToken = :token',
+        ExpressionAttributeValues: { ':token': token },
+      },
+    });
     if (transactItems.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(`release ${release.sha256} changes ${quarters.length} quarters: more than one transaction can hold (${MAX_TRANSACTION_ITEMS} items)`);
     }
@@ -160,8 +169,8 @@ export class DynamoRankingStore implements RankingStore {
       if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) throw error;
       // A lost acknowledgement: the SDK retried a transaction that had taken effect, and the retry
       // failed against our own items. Our token in them tells it apart from another writer.
-      if (await this.committedBy(token, quarters, change)) return 'already-committed';
-      throw new ConflictError(await this.describeConflict(quarters, change));
+      if (await this.committedBy(token, release, quarters, change)) return 'already-committed';
+      throw new ConflictError(await this.describeConflict(release, quarters, change));
     }
   }
 
@@ -205,7 +214,9 @@ export class DynamoRankingStore implements RankingStore {
     return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
   }
 
-  private async committedBy(token: string, quarters: QuarterWrite[], change: ReleaseChange | null): Promise<boolean> {
+  private async committedBy(token: string, release: Release, quarters: QuarterWrite[], change: ReleaseChange | null): Promise<boolean> {
+    // With nothing else written, only the release record can say whose commit it was.
+    if (quarters.length === 0 && !change) return (await this.getItem(keys.release(release.source, release.sha256)))?.commitToken === token;
     for (const write of quarters) {
       const item = await this.getItem(keys.quarterVersion(write.ranking.source, write.ranking.quarter, versionOf(write)));
       if (item?.token !== token) return false;
@@ -214,7 +225,7 @@ export class DynamoRankingStore implements RankingStore {
     return true;
   }
 
-  private async describeConflict(quarters: QuarterWrite[], change: ReleaseChange | null): Promise<string> {
+  private async describeConflict(release: Release, quarters: QuarterWrite[], change: ReleaseChange | null): Promise<string> {
     const problems: string[] = [];
     for (const write of quarters) {
       const head = await this.getItem(keys.quarterHead(write.ranking.source, write.ranking.quarter));
@@ -224,6 +235,7 @@ export class DynamoRankingStore implements RankingStore {
       }
     }
     if (change && (await this.getItem(keys.change(change.id)))) problems.push(`change ${change.id} was already recorded by another attempt`);
+    if ((await this.getItem(keys.release(release.source, release.sha256)))?.commitToken !== undefined) problems.push(`release ${release.sha256} was already committed by another attempt`);
     return `commit refused, another writer got there first: ${problems.join('; ') || 'a condition failed'}`;
   }
 
