@@ -14,7 +14,6 @@ import { SECURE_QUEUE } from './secure-defaults';
 import type { Subscription } from './subscription';
 
 /** Environment variable of the notify function: subscribers per delivery message. */
-export const DELIVERY_BATCH_SIZE = 'DELIVERY_BATCH_SIZE';
 
 const DELIVER_TIMEOUT = Duration.minutes(2);
 
@@ -69,7 +68,7 @@ export class Notify extends Construct {
       timeout: Duration.minutes(2),
     });
     this.planner.addEnvironment(ENVIRONMENT.deliveryQueueUrl, this.deliveryQueue.queueUrl);
-    this.planner.addEnvironment(DELIVERY_BATCH_SIZE, String(props.deliveryBatchSize));
+    this.planner.addEnvironment(ENVIRONMENT.deliveryBatchSize, String(props.deliveryBatchSize));
     this.deliveryQueue.grantSendMessages(this.planner);
     // Reads the change and the subscribers; writes only to mark a change with nobody to tell as notified.
     props.store.bindTo(this.planner, 'readWrite');

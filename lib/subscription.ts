@@ -12,7 +12,6 @@ import type { OperatorAlerts } from './operator-alerts';
 import type { RankingStore } from './ranking-store';
 
 /** Environment variable (subscription function only) naming the SSM parameter that holds its own URL. */
-export const SUBSCRIPTION_URL_PARAMETER = 'SUBSCRIPTION_URL_PARAMETER';
 
 export interface SubscriptionProps {
   stage: string;
@@ -59,7 +58,7 @@ export class Subscription extends Construct {
     // The function cannot name its own URL in its environment (a cycle); it reads it from here once per container.
     const urlParameterName = `/detainer-watch/${props.stage}/subscription-url`;
     new ssm.StringParameter(this, 'UrlParameter', { parameterName: urlParameterName, stringValue: this.url.url, description: 'Base URL of the detainer-watch subscription endpoint' });
-    this.fn.addEnvironment(SUBSCRIPTION_URL_PARAMETER, urlParameterName);
+    this.fn.addEnvironment(ENVIRONMENT.subscriptionUrlParameter, urlParameterName);
     this.fn.addEnvironment(ENVIRONMENT.subscriptionUrl, '');
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({

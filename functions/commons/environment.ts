@@ -19,4 +19,8 @@ export const ENVIRONMENT = {
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
   /** URL of the SQS queue notify fans subscriber batches out to. */
   deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
+  /** Subscribers per delivery message. */
+  deliveryBatchSize: 'DELIVERY_BATCH_SIZE',
+  /** SSM parameter holding the subscription Function URL (the function cannot hold its own URL). */
+  subscriptionUrlParameter: 'SUBSCRIPTION_URL_PARAMETER',
 } as const;

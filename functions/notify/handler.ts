@@ -9,7 +9,7 @@ import { planDeliveries } from './notify';
 
 const deps = { ...awsDeps(), count };
 const queueUrl = process.env[ENVIRONMENT.deliveryQueueUrl] ?? '';
-const batchSize = Number(process.env.DELIVERY_BATCH_SIZE ?? 50);
+const batchSize = Number(process.env[ENVIRONMENT.deliveryBatchSize] ?? 50);
 const sqs = new SQSClient({ maxAttempts: 4, requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true }) });
 
 /** One subscriber batch of one change: the body of a delivery queue message. */
@@ -30,8 +30,10 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
       if (!changeId) continue;
       logger.appendKeys({ change: changeId });
       const batches = await planDeliveries(deps, changeId, batchSize);
-      if (batches.length === 0) await deps.rankings.markChangeNotified(changeId);
       await enqueue(batches.map((emails) => ({ changeId, emails })));
+      // Handed over: from here the delivery queue (and its DLQ) owns every batch, so the change
+      // leaves the pending list; a failed hand-over leaves it pending and the stream retries.
+      await deps.rankings.markChangeNotified(changeId);
     } catch (error) {
       logger.error('planning deliveries failed', { change: changeId, error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

@@ -2,6 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { awsDeps } from '../commons/aws-deps';
 import type { Deps } from '../commons/deps';
+import { ENVIRONMENT } from '../commons/environment';
 import { count, instrumented } from '../commons/powertools';
 import type { SubscriberFilters } from '../domain/subscriber';
 import { subscribe } from './subscribe';
@@ -47,7 +48,7 @@ function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
 let url: Promise<string> | undefined;
 function ownUrl(): Promise<string> {
   url ??= new SSMClient({})
-    .send(new GetParameterCommand({ Name: process.env.SUBSCRIPTION_URL_PARAMETER }))
+    .send(new GetParameterCommand({ Name: process.env[ENVIRONMENT.subscriptionUrlParameter] }))
     .then((answer) => answer.Parameter?.Value ?? Promise.reject(new Error('subscription URL parameter is empty')));
   return url;
 }

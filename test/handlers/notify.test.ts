@@ -39,6 +39,8 @@ describe('notify handler', () => {
     expect(requests[0].QueueUrl).toBe(process.env.DELIVERY_QUEUE_URL);
     expect(JSON.parse(requests[1].Entries![1].MessageBody!)).toEqual({ changeId: `ddp#${'c'.repeat(64)}`, emails: batches[11] });
     expect(response).toEqual({ batchItemFailures: [] });
+    // Handed over to the delivery queue: the change leaves the pending list.
+    expect(deps.rankings.markChangeNotified).toHaveBeenCalledWith(`ddp#${'c'.repeat(64)}`);
   });
 
   it('marks a change with nobody to tell as notified', async () => {
@@ -75,6 +77,7 @@ describe('notify handler', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
+    expect(deps.rankings.markChangeNotified).not.toHaveBeenCalled();
   });
 
   it('reads the change id from the change item key only', () => {
