@@ -46,10 +46,11 @@ const configSchema = z.object({
 /** Real sources a user may poll from this machine; the demo source is added by `run --source demo`. */
 export const KNOWN_SOURCES: SourceConfig[] = [
   {
+    // Same as the stack's default in cdk.json: the project's data page, detainer workbooks only.
     name: 'ddp',
     url: 'https://deportationdata.org/data/ice.html',
-    linkPattern: '\\.xlsx(\\?.*)?$',
-    allowedHosts: ['deportationdata.org', 'www.deportationdata.org', 'github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com'],
+    linkPattern: '[Dd]etainer[^/]*\\.xlsx$',
+    allowedHosts: ['deportationdata.org', 'www.deportationdata.org'],
     parser: 'ddp',
   },
 ];
