@@ -54,7 +54,7 @@ describe('demo replay under 20% faults', () => {
     proxy = {
       dynamodb: await start(emulators.endpoints.dynamodb, 'dynamodb', SEED, 4_000),
       s3: await start(emulators.endpoints.s3, 's3', SEED + 1, 7_000),
-      ses: await start(emulators.endpoints.ses, 'ses', SEED + 2, 4_000),
+      ses: await start(emulators.endpoints.ses, 'ses', SEED + 2, 7_000),
       http: await start(demo.source.url, 'http', SEED + 3, 4_000),
     };
     proxies.push(...Object.values(proxy));

@@ -71,7 +71,8 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   const requestMs = options.requestMs ?? 3_000;
   const clients = createClients({
     endpoints: options.endpoints,
-    timeouts: { dynamodb: { requestMs }, s3: { requestMs: 2 * requestMs }, ses: { requestMs } },
+    // SES gets the longer budget: a real timeout there is an ambiguous send, and the replay traces every duplicate to an injected one.
+    timeouts: { dynamodb: { requestMs }, s3: { requestMs: 2 * requestMs }, ses: { requestMs: 2 * requestMs } },
   });
   const log = memoryLog();
   const workDir = join(options.workDir, options.tag);
