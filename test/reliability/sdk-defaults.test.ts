@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -5,6 +8,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Archive } from '../../functions/archive/s3-archive';
 import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../functions/commons/clients';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { useEmulators, uniqueName } from '../support/emulators';
@@ -118,6 +122,27 @@ describe('SDK defaults the clients override', () => {
     expect(s3.decisions.filter((d) => d.path.includes('buffer-body') && d.method === 'PUT').map((d) => d.fault)).toEqual(['http503', 'pass']);
     expect(streamError).toMatchObject({ $metadata: { httpStatusCode: 503 } });
     expect(s3.decisions.filter((d) => d.path.includes('stream-body')).map((d) => d.fault)).toEqual(['http503']);
+  });
+
+  it('the archive uploads a release so that the SDK can retry it (a 503 and a lost acknowledgement on the PUT)', async () => {
+    // Prepare
+    const s3 = await proxy('s3');
+    s3.addRule({ name: 'slow down', match: (r) => r.operation === 'PUT object', nth: 1, action: 'throttle' });
+    s3.addRule({ name: 'lost upload ack', match: (r) => r.operation === 'PUT object', nth: 2, action: 'lost-ack' });
+    const { s3: client } = clients({ s3: s3.url }, 4, 5_000);
+    const bytes = Buffer.from('release bytes');
+    const file = join(emulators.workDir, 'release.xlsx');
+    await writeFile(file, bytes);
+    const key = `raw/retry/${createHash('sha256').update(bytes).digest('hex')}.xlsx`;
+
+    // Act
+    const result = await new S3Archive(client, emulators.bucket).putFile(key, file, { sha256: createHash('sha256').update(bytes).digest('hex') });
+    const stored = await client.send(new GetObjectCommand({ Bucket: emulators.bucket, Key: key }));
+
+    // Assess
+    expect(result).toEqual({ existed: false });
+    expect(s3.decisions.filter((d) => d.operation === 'PUT object').map((d) => d.fault)).toEqual(['throttle', 'lost-ack', 'pass']);
+    expect(await stored.Body?.transformToString()).toBe('release bytes');
   });
 
   it('runs out of retry tokens after a streak of faults, after which the step retries alone carry on', async () => {
