@@ -14,6 +14,8 @@ export interface AlertDocument {
   intro: string;
   quarters: QuarterSection[];
   unresolved: { name: string; state?: string; declined: number }[];
+  /** Facilities left out of `unresolved` to keep the message small, and their declined detainers. */
+  unresolvedMore?: { facilities: number; declined: number };
   /** Share of the release's declined detainers placed in a county, e.g. "99.5%". */
   resolution: string;
   /** Dates already formatted for people. */
@@ -45,12 +47,23 @@ export interface QuarterSection {
   /** Header of the column of count changes; null when counts are not comparable (no baseline, a new partial quarter). */
   deltaLabel: string | null;
   total: { after: number; before: number | null; beforeLabel: string | null };
+  /**
+   * How much of the section to show: everything (absent), a compact summary without the table,
+   * or one line. Set by `condenseAlert` when a message would be too large for a mail client.
+   */
+  detail?: 'compact' | 'line';
+  /** Items left out of each list (and table rows left out) to keep the message small. */
+  more?: Partial<Record<FactListName | 'rows', number>>;
 }
+
+export type FactListName = 'entered' | 'left' | 'revised' | 'retracted' | 'moved';
 
 /** A jurisdiction and what happened to it. */
 export interface Fact {
   name: string;
   detail: string;
+  /** Ranks moved, for rank moves: what a condensed alert sorts its biggest moves by. */
+  places?: number;
 }
 
 export interface TableRow {
@@ -162,7 +175,7 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
     // Moves in the table are already visible as arrows; list the ones that happened outside it.
     moved: q.moved
       .filter((m) => !shownKeys.has(jurisdictionKey(m.jurisdiction)) && !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)))
-      .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}` })),
+      .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}`, places: Math.abs((m.from ?? 0) - (m.to ?? 0)) })),
     topN: q.topN,
     tableTitle: tableTitle(q, filters, table.length),
     rows: table,

@@ -1,4 +1,5 @@
 import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
+import { andMore, leaders, totalLine, unresolvedTotals } from './alert-condensed';
 import { escapeHtml as e, isWebUrl } from './html';
 
 /**
@@ -46,28 +47,55 @@ You receive this because ${e(doc.recipient.email)} subscribed to detainer-watch 
 const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;";
 const NUM = 'text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;';
 
+const badge = (text: string, color: string, bg: string) =>
+  `<span style="display:inline-block;font-size:11px;font-weight:bold;letter-spacing:0.5px;text-transform:uppercase;color:${color};background:${bg};border-radius:10px;padding:2px 8px;margin-left:6px;vertical-align:middle;">${e(text)}</span>`;
+
 function quarterHtml(q: QuarterSection, repeatHeadline: boolean): string {
-  const badge = (text: string, color: string, bg: string) =>
-    `<span style="display:inline-block;font-size:11px;font-weight:bold;letter-spacing:0.5px;text-transform:uppercase;color:${color};background:${bg};border-radius:10px;padding:2px 8px;margin-left:6px;vertical-align:middle;">${e(text)}</span>`;
+  if (q.detail === 'compact') return compactQuarterHtml(q);
+  if (q.detail === 'line') return quarterLineHtml(q);
   return `<tr><td style="padding:24px 20px 0 20px;">
 <div style="font-size:19px;font-weight:bold;color:#1d2b45;">${e(q.quarter)}${badge(q.kindLabel, '#1d4ed8', '#e0e9fb')}${q.partial ? badge('partial', '#9a3412', '#fde7d3') : ''}</div>
 ${repeatHeadline && q.headline.length ? `<div style="font-size:15px;font-weight:bold;color:#1f2937;margin-top:6px;">${q.headline.map(e).join('; ')}</div>` : ''}
 <div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(q.comparedWith)}</div>
 ${q.notes.map((n) => `<div style="font-size:13px;line-height:1.5;color:#7c2d12;background:#fff4e8;border-left:3px solid #f59e0b;padding:8px 12px;margin-top:10px;">${e(n)}</div>`).join('\n')}
-${factsHtml(`Entered the top ${q.topN}`, q.entered)}
-${factsHtml(`Left the top ${q.topN}`, q.left)}
-${factsHtml('Revised numbers', q.revised)}
-${factsHtml('Retracted', q.retracted)}
-${factsHtml('Other moves', q.moved)}
+${factsHtml(`Entered the top ${q.topN}`, q.entered, q.more?.entered)}
+${factsHtml(`Left the top ${q.topN}`, q.left, q.more?.left)}
+${factsHtml('Revised numbers', q.revised, q.more?.revised)}
+${factsHtml('Retracted', q.retracted, q.more?.retracted)}
+${factsHtml('Other moves', q.moved, q.more?.moved)}
 ${tableHtml(q)}
 </td></tr>`;
 }
 
-function factsHtml(title: string, facts: Fact[]): string {
-  if (facts.length === 0) return '';
+/** A quarter after the headline one in a condensed alert: its #1, its biggest changes, its total. */
+function compactQuarterHtml(q: QuarterSection): string {
+  const list = (title: string, facts: Fact[], more = 0) =>
+    facts.length + more === 0
+      ? ''
+      : `<div style="font-size:13px;line-height:1.5;color:#1f2937;margin-top:4px;"><b>${e(title)}:</b> ${[...facts.map((f) => `${e(f.name)} ${e(f.detail)}`), ...(more ? [e(andMore(more, '', ''))] : [])].join('; ')}</div>`;
+  return `<tr><td style="padding:18px 20px 0 20px;">
+<div style="font-size:16px;font-weight:bold;color:#1d2b45;">${e(q.quarter)}${badge(q.kindLabel, '#1d4ed8', '#e0e9fb')}${q.partial ? badge('partial', '#9a3412', '#fde7d3') : ''}</div>
+${q.headline.length ? `<div style="font-size:14px;font-weight:bold;color:#1f2937;margin-top:4px;">${q.headline.map(e).join('; ')}</div>` : ''}
+${list('#1', leaders(q))}
+${list(`Entered the top ${q.topN}`, q.entered, q.more?.entered)}
+${list(`Left the top ${q.topN}`, q.left, q.more?.left)}
+${list('Revised', q.revised, q.more?.revised)}
+${list('Retracted', q.retracted, q.more?.retracted)}
+${list('Biggest moves', q.moved, q.more?.moved)}
+<div style="font-size:13px;color:#3d4759;margin-top:4px;">${e(totalLine(q))}</div>
+</td></tr>`;
+}
+
+function quarterLineHtml(q: QuarterSection): string {
+  const lead = leaders(q).map((f) => `${f.name} ${f.detail}`).join(', ');
+  return `<tr><td style="padding:8px 20px 0 20px;font-size:13px;line-height:1.5;color:#1f2937;"><b>${e(q.quarter)}</b> · ${e(q.kindLabel)}${q.partial ? ' · partial' : ''}${lead ? ` · #1 ${e(lead)}` : ''} · ${e(totalLine(q))}</td></tr>`;
+}
+
+function factsHtml(title: string, facts: Fact[], more = 0): string {
+  if (facts.length + more === 0) return '';
   return `<div style="margin-top:14px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(title)}</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:4px;font-size:14px;line-height:1.6;color:#1f2937;">
-${facts.map((f) => `<tr><td style="padding:0 12px 0 0;">${e(f.name)}</td><td style="color:#3d4759;${NUM}text-align:left;">${e(f.detail)}</td></tr>`).join('\n')}
+${facts.map((f) => `<tr><td style="padding:0 12px 0 0;">${e(f.name)}</td><td style="color:#3d4759;${NUM}text-align:left;">${e(f.detail)}</td></tr>`).join('\n')}${more ? `\n<tr><td colspan="2" style="color:#6b7485;">${e(andMore(more, '', ''))}</td></tr>` : ''}
 </table>`;
 }
 
@@ -77,7 +105,7 @@ function tableHtml(q: QuarterSection): string {
   return `<div style="margin-top:18px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">${e(q.tableTitle)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;margin-top:6px;border-collapse:collapse;font-size:14px;color:#1f2937;">
 <tr>${th('#', 'right')}${th('Move', 'center')}${th('Jurisdiction')}${th('Declined', 'right')}${q.deltaLabel ? th(q.deltaLabel, 'right') : ''}${th('')}</tr>
-${q.rows.map((row, i) => rowHtml(row, q.deltaLabel !== null, i % 2 === 1)).join('\n')}
+${q.rows.map((row, i) => rowHtml(row, q.deltaLabel !== null, i % 2 === 1)).join('\n')}${q.more?.rows ? `\n<tr><td colspan="${q.deltaLabel ? 6 : 5}" style="padding:6px;color:#6b7485;font-size:13px;">${e(andMore(q.more.rows, 'row', 'rows'))}</td></tr>` : ''}
 <tr>
 <td colspan="3" style="padding:8px;border-top:2px solid #d9dee7;font-weight:bold;">Total, all jurisdictions${q.partial ? ' (so far)' : ''}</td>
 <td style="padding:8px;border-top:2px solid #d9dee7;font-weight:bold;${NUM}">${e(q.total.after)}</td>
@@ -133,12 +161,12 @@ function barHtml(percent: number): string {
 
 function unresolvedHtml(doc: AlertDocument): string {
   if (doc.unresolved.length === 0) return '';
-  const total = doc.unresolved.reduce((sum, u) => sum + u.declined, 0);
+  const { total, facilities } = unresolvedTotals(doc);
   return `<tr><td style="padding:24px 20px 0 20px;">
 <div style="font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">Not placed in a county</div>
-<div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(total)} declined detainers at ${e(doc.unresolved.length)} ${doc.unresolved.length === 1 ? 'facility' : 'facilities'} could not be placed in a county; they are counted under the facility's own name. ${e(doc.resolution)} of this release's declined detainers were placed.</div>
+<div style="font-size:13px;color:#6b7485;margin-top:4px;">${e(total)} declined detainers at ${e(facilities)} ${facilities === 1 ? 'facility' : 'facilities'} could not be placed in a county; they are counted under the facility's own name. ${e(doc.resolution)} of this release's declined detainers were placed.</div>
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:6px;font-size:14px;line-height:1.6;color:#1f2937;">
-${doc.unresolved.map((u) => `<tr><td style="padding:0 12px 0 0;">${e(u.name)}${u.state ? `, ${e(u.state)}` : ''}</td><td style="${NUM}">${e(u.declined)}</td></tr>`).join('\n')}
+${doc.unresolved.map((u) => `<tr><td style="padding:0 12px 0 0;">${e(u.name)}${u.state ? `, ${e(u.state)}` : ''}</td><td style="${NUM}">${e(u.declined)}</td></tr>`).join('\n')}${doc.unresolvedMore ? `\n<tr><td colspan="2" style="color:#6b7485;">${e(andMore(doc.unresolvedMore.facilities, 'facility', 'facilities'))} (${e(doc.unresolvedMore.declined)} declined)</td></tr>` : ''}
 </table>
 </td></tr>`;
 }

@@ -1,3 +1,4 @@
+import { andMore, leaders, totalLine, unresolvedTotals } from './alert-condensed';
 import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
 
 /** The plain-text part: the same sections as the HTML, in the same order, readable in a terminal. */
@@ -5,12 +6,13 @@ export function renderAlertText(doc: AlertDocument): string {
   const out: string[] = [doc.subject, '', doc.intro];
   for (const q of doc.quarters) out.push('', ...quarterText(q));
   if (doc.unresolved.length) {
-    const total = doc.unresolved.reduce((sum, u) => sum + u.declined, 0);
+    const { total, facilities } = unresolvedTotals(doc);
     out.push(
       '',
       'NOT PLACED IN A COUNTY',
-      `${total} declined detainers at ${doc.unresolved.length} ${doc.unresolved.length === 1 ? 'facility' : 'facilities'} could not be placed in a county; ${doc.resolution} of this release's declined detainers were placed.`,
+      `${total} declined detainers at ${facilities} ${facilities === 1 ? 'facility' : 'facilities'} could not be placed in a county; ${doc.resolution} of this release's declined detainers were placed.`,
       ...doc.unresolved.map((u) => `  - ${u.name}${u.state ? `, ${u.state}` : ''}: ${u.declined}`),
+      ...(doc.unresolvedMore ? [`  ${andMore(doc.unresolvedMore.facilities, 'facility', 'facilities')} (${doc.unresolvedMore.declined} declined)`] : []),
     );
   }
   const r = doc.release;
@@ -33,21 +35,38 @@ export function renderAlertText(doc: AlertDocument): string {
 
 function quarterText(q: QuarterSection): string[] {
   const title = `${q.heading.toUpperCase()} [${q.kindLabel.toLowerCase()}${q.partial ? ', partial' : ''}]`;
+  if (q.detail === 'line') {
+    const lead = leaders(q).map((f) => `${f.name} ${f.detail}`).join(', ');
+    return [`${q.quarter} [${q.kindLabel.toLowerCase()}${q.partial ? ', partial' : ''}]${lead ? ` #1 ${lead}` : ''}; ${totalLine(q)}`];
+  }
   const out = [title, '='.repeat(Math.min(72, title.length))];
   if (q.headline.length) out.push(q.headline.join('; '));
+  if (q.detail === 'compact') {
+    const list = (name: string, items: Fact[], more = 0) => {
+      if (items.length + more) out.push(`${name}: ${[...items.map((f) => `${f.name} ${f.detail}`), ...(more ? [andMore(more, '', '')] : [])].join('; ')}`);
+    };
+    list('#1', leaders(q));
+    list(`Entered the top ${q.topN}`, q.entered, q.more?.entered);
+    list(`Left the top ${q.topN}`, q.left, q.more?.left);
+    list('Revised', q.revised, q.more?.revised);
+    list('Retracted', q.retracted, q.more?.retracted);
+    list('Biggest moves', q.moved, q.more?.moved);
+    out.push(totalLine(q));
+    return out;
+  }
   out.push(q.comparedWith, ...q.notes.map((n) => `NOTE: ${n}`));
-  facts(out, `Entered the top ${q.topN}`, q.entered);
-  facts(out, `Left the top ${q.topN}`, q.left);
-  facts(out, 'Revised numbers', q.revised);
-  facts(out, 'Retracted', q.retracted);
-  facts(out, 'Other moves', q.moved);
+  facts(out, `Entered the top ${q.topN}`, q.entered, q.more?.entered);
+  facts(out, `Left the top ${q.topN}`, q.left, q.more?.left);
+  facts(out, 'Revised numbers', q.revised, q.more?.revised);
+  facts(out, 'Retracted', q.retracted, q.more?.retracted);
+  facts(out, 'Other moves', q.moved, q.more?.moved);
   out.push('', q.tableTitle, ...table(q));
   return out;
 }
 
-function facts(out: string[], title: string, list: Fact[]): void {
-  if (list.length === 0) return;
-  out.push('', `${title}:`, ...list.map((f) => `  - ${f.name}: ${f.detail}`));
+function facts(out: string[], title: string, list: Fact[], more = 0): void {
+  if (list.length + more === 0) return;
+  out.push('', `${title}:`, ...list.map((f) => `  - ${f.name}: ${f.detail}`), ...(more ? [`  ${andMore(more, '', '')}`] : []));
 }
 
 const BAR_WIDTH = 20;
@@ -63,6 +82,7 @@ function table(q: QuarterSection): string[] {
   for (const row of q.rows) {
     lines.push(line(String(row.rank), move(row), row.name, String(row.declined), row.delta === null ? '' : signed(row.delta), '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH)))));
   }
+  if (q.more?.rows) lines.push(`      ${andMore(q.more.rows, 'row', 'rows')}`);
   const totalDelta = q.total.before === null ? '' : signed(q.total.after - q.total.before);
   lines.push(
     line('', '', totalLabel, String(q.total.after), q.partial && totalDelta.startsWith('-') ? '' : totalDelta, q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')')),

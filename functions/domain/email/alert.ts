@@ -1,5 +1,7 @@
 import type { ReleaseChange } from '../change';
 import type { Subscriber } from '../subscriber';
+import { CONDENSE_LEVELS, condenseAlert } from './alert-condensed';
+import type { AlertDocument } from './alert-document';
 import { alertDocument } from './alert-document';
 import { renderAlertHtml } from './alert-html';
 import { renderAlertText } from './alert-text';
@@ -12,16 +14,38 @@ import { headerText } from './composed-email';
  */
 export function composeAlert(change: ReleaseChange, subscriber: Subscriber, links: { unsubscribeUrl: string; archiveUrl: string }): ComposedEmail {
   const doc = alertDocument(change, subscriber, links);
+  const { html, text } = fitted(doc);
   return {
     subject: doc.subject,
-    html: renderAlertHtml(doc),
-    text: renderAlertText(doc),
+    html,
+    text,
     headers: {
       'List-Unsubscribe': `<${headerUrl(links.unsubscribeUrl)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Detainer-Watch-Change': headerText(change.id),
     },
   };
+}
+
+/**
+ * Estimated MIME bytes the parts may take: under Gmail's ~102 KB clipping limit with room for the
+ * headers. Quoted-printable costs the HTML ~10% ("=3D" in every attribute), base64 the text a third.
+ */
+export const ALERT_BUDGET_BYTES = 80_000;
+
+export function estimatedMimeBytes(parts: { html: string; text: string }): number {
+  return Math.ceil(Buffer.byteLength(parts.html) * 1.15 + Buffer.byteLength(parts.text) * 1.37);
+}
+
+/** The fullest rendering that fits the budget; the most condensed one when none does. */
+function fitted(doc: AlertDocument): { html: string; text: string } {
+  let parts = { html: renderAlertHtml(doc), text: renderAlertText(doc) };
+  for (const level of CONDENSE_LEVELS) {
+    if (estimatedMimeBytes(parts) <= ALERT_BUDGET_BYTES) break;
+    const condensed = condenseAlert(doc, level);
+    parts = { html: renderAlertHtml(condensed), text: renderAlertText(condensed) };
+  }
+  return parts;
 }
 
 /** A URL fit for an angle-bracketed header value: one line, no brackets or spaces. */
