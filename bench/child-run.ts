@@ -36,6 +36,7 @@ export async function bundle(options: BundleOptions): Promise<{ outfile: string;
     target: options.target ?? 'node24',
     minify: true,
     sourcemap: options.sourcemap ?? false,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     external: options.external ?? [],

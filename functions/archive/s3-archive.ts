@@ -13,6 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Archive } from '../ports/archive';
+import { archiveLocation } from './archive-location';
 
 /**
  * Upload bodies are Buffers, never streams: the SDK retries a Buffer body but not a stream one.
@@ -110,7 +111,6 @@ export class S3Archive implements Archive {
   }
 
   locate(key: string): string {
-    const base = this.options.publicBaseUrl;
-    return base ? `${base.replace(/\/+$/, '')}/${key}` : `s3://${this.bucket}/${key}`;
+    return archiveLocation(this.bucket, key, this.options.publicBaseUrl);
   }
 }

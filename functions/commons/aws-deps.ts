@@ -1,14 +1,12 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 // zod/mini with named imports: the classic `z` namespace keeps all of zod (444 KB minified, every locale) in each bundle.
 import { array, config as configureZod, enum as oneOf, int, minLength, number as numeric, object, optional, positive, string, url } from 'zod/mini';
 import { en } from 'zod/locales';
 
 import type { RuntimeConfig } from './config';
 import type { Deps, Log } from './deps';
-import { createClients } from './clients';
 import { ENVIRONMENT } from './environment';
 import { count, logger } from './powertools';
-import { wireDeps } from './wiring';
+import { wireStep, type StepAdapters } from './step-wiring';
 
 // zod/mini loads no messages: English only, so a wrong SOURCES still says what is wrong.
 configureZod(en());
@@ -62,8 +60,10 @@ const log: Log = {
 function secretReader(): () => Promise<string> {
   let secret: Promise<string> | undefined;
   return () =>
-    (secret ??= new SecretsManagerClient({})
-      .send(new GetSecretValueCommand({ SecretId: required(ENVIRONMENT.tokenSecretArn) }))
+    (secret ??= import('@aws-sdk/client-secrets-manager')
+      .then(({ GetSecretValueCommand, SecretsManagerClient }) =>
+        new SecretsManagerClient({ maxAttempts: 4 }).send(new GetSecretValueCommand({ SecretId: required(ENVIRONMENT.tokenSecretArn) })),
+      )
       .then((answer) => {
         if (!answer.SecretString) throw new Error('the token secret is empty');
         return answer.SecretString;
@@ -74,11 +74,15 @@ function secretReader(): () => Promise<string> {
       }));
 }
 
-/** Everything a Lambda step needs, built once per container from the environment the stack sets. */
-export function awsDeps(): Deps {
+/**
+ * What a Lambda step needs, built once per container from the environment the stack sets. The
+ * handler names the adapters its step uses beyond DynamoDB (`lazyS3Archive`, `lazySesMailer`),
+ * so other SDK clients are neither bundled nor loaded.
+ */
+export function awsDeps(adapters: StepAdapters = {}): Deps {
   const configurationSet = process.env[ENVIRONMENT.configurationSet];
-  return wireDeps({
-    clients: createClients(),
+  return wireStep({
+    clientOptions: {},
     tableName: required(ENVIRONMENT.tableName),
     bucket: process.env[ENVIRONMENT.archiveBucket] ?? '',
     config: configFromEnvironment(),
@@ -87,5 +91,5 @@ export function awsDeps(): Deps {
     log,
     count,
     ...(configurationSet ? { configurationSet } : {}),
-  });
+  }, adapters);
 }

@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsDeps } from '../commons/aws-deps';
+import { lazySesMailer } from '../notify/lazy-ses-mailer';
 import { count, instrumented, logger } from '../commons/powertools';
 import { notifyChange } from '../notify/notify';
 import type { DeliveryMessage } from '../notify/handler';
 
-const deps = { ...awsDeps(), count };
+const deps = { ...awsDeps({ mailer: lazySesMailer }), count };
 
 /**
  * One batch of one change's subscribers per message. Sends that failed before SES accepted them

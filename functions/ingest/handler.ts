@@ -1,9 +1,11 @@
 import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
 import { awsDeps } from '../commons/aws-deps';
+import { lazyS3Archive } from '../archive/lazy-s3-archive';
+import { lazySesMailer } from '../notify/lazy-ses-mailer';
 import { count, instrumented, logger } from '../commons/powertools';
 import { ingestRelease } from './ingest';
 
-const deps = { ...awsDeps(), count };
+const deps = { ...awsDeps({ archive: lazyS3Archive, mailer: lazySesMailer }), count };
 
 /**
  * pdf.js (DDOR parser) builds a `DOMMatrix` when its module loads. Locally `@napi-rs/canvas`

@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ComposedEmail } from '../domain/email';
 import { headerText } from '../domain/email';
 
@@ -9,6 +8,8 @@ import { headerText } from '../domain/email';
  */
 export async function buildMime(email: ComposedEmail, envelope: { from: string; to: string; messageId?: string; date?: Date }): Promise<Buffer> {
   const headers = Object.entries(email.headers).map(([key, value]) => ({ key: headerText(key, 100).replace(/[^!-9;-~]/g, ''), value: { prepared: true, value: headerText(value, 2000) } }));
+  // Loaded on first use: poll and ingest build a message only for the rare operator report.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: envelope.from,
     to: envelope.to,

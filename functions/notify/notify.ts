@@ -6,7 +6,7 @@ import { filterForSubscriber } from '../domain/filter';
 import type { Subscriber } from '../domain/subscriber';
 import { signToken } from '../subscription/token';
 import { buildMime } from './mime';
-import { isAmbiguousSendError } from './ses-mailer';
+import { isAmbiguousSendError } from './ambiguous-send';
 import { SendRate } from './send-rate';
 
 export interface NotifyReport {

@@ -1,9 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { awsDeps } from '../commons/aws-deps';
+import { lazyS3Archive } from '../archive/lazy-s3-archive';
+import { lazySesMailer } from '../notify/lazy-ses-mailer';
 import { count, instrumented, logger, METRIC, metrics } from '../commons/powertools';
 import { pollSource, type PollReport } from './poll';
 
-const deps = { ...awsDeps(), count };
+const deps = { ...awsDeps({ archive: lazyS3Archive, mailer: lazySesMailer }), count };
 
 /**
  * Scheduled: poll every configured source. One failing source does not stop the others; the run

@@ -1,6 +1,6 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { awsDeps } from '../commons/aws-deps';
+import { lazySesMailer } from '../notify/lazy-ses-mailer';
 import type { Deps } from '../commons/deps';
 import { ENVIRONMENT } from '../commons/environment';
 import { count, instrumented } from '../commons/powertools';
@@ -8,7 +8,7 @@ import type { SubscriberFilters } from '../domain/subscriber';
 import { subscribe } from './subscribe';
 import { handleSubscriptionRequest, type HttpRequest } from './subscription';
 
-const deps = { ...awsDeps(), count };
+const deps = { ...awsDeps({ mailer: lazySesMailer }), count };
 
 /** Direct invocation by the operator (`aws lambda invoke`, IAM only): add an address, which gets a confirmation mail. */
 export interface SubscribeCommand {
@@ -47,8 +47,8 @@ function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
 
 let url: Promise<string> | undefined;
 function ownUrl(): Promise<string> {
-  url ??= new SSMClient({})
-    .send(new GetParameterCommand({ Name: process.env[ENVIRONMENT.subscriptionUrlParameter] }))
+  url ??= import('@aws-sdk/client-ssm')
+    .then(({ GetParameterCommand, SSMClient }) => new SSMClient({}).send(new GetParameterCommand({ Name: process.env[ENVIRONMENT.subscriptionUrlParameter] })))
     .then((answer) => answer.Parameter?.Value ?? Promise.reject(new Error('subscription URL parameter is empty')));
   return url;
 }

@@ -1,0 +1,12 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientSettings, hasCustomEndpoint, type ClientOptions } from './client-settings';
+
+export function createS3Client(options: ClientOptions = {}): S3Client {
+  return new S3Client({
+    ...clientSettings('s3', options),
+    forcePathStyle: hasCustomEndpoint('s3', options),
+    // s3rver stores stream uploads with the aws-chunked framing otherwise; AWS needs no checksum for PutObject.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
