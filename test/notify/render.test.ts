@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeAlert } from '../../functions/domain/email';
 import { filterForSubscriber } from '../../functions/domain/filter';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
+import { formatQuarter } from '../../functions/domain/quarter';
+import { backfillChange } from '../fixtures/backfill-change';
 import { mixedChange } from '../fixtures/fy2017-change-sets';
 
 /**
@@ -55,5 +57,30 @@ describe('alert HTML rendered in Chromium', () => {
     expect(bars).toHaveLength(counts.length);
     for (const width of bars) expect(width).toBeGreaterThan(0);
     bars.forEach((width, i) => expect(Math.abs(width / bars[0] - counts[i] / counts[0])).toBeLessThan(0.03));
+  });
+
+  it('lays out a condensed 8-quarter alert whole: one bar table, every quarter, the unsubscribe link', { timeout: 60_000 }, async () => {
+    // Prepare
+    const subscriber = { email: 'reporter@example.org', status: 'confirmed' as const, filters: DEFAULT_FILTERS, createdAt: '2026-11-01T00:00:00.000Z' };
+    const digest = filterForSubscriber(backfillChange(), DEFAULT_FILTERS)!;
+    const email = composeAlert(digest, subscriber, { unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def', archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx' });
+    const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
+
+    // Act
+    await page.setContent(email.html, { waitUntil: 'load' });
+    const bars = await page.locator('td.dw-bar').count();
+    // A quarter's title is a div whose own text (its badges aside) is the quarter.
+    const titled = await page.locator('div').evaluateAll((divs) =>
+      divs.filter((d) => d.getBoundingClientRect().height > 0).map((d) => [...d.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim()),
+    );
+    const unsubscribe = await page.getByRole('link', { name: 'Unsubscribe' }).boundingBox();
+    const scripts = await page.locator('script, img').count();
+    await page.close();
+
+    // Assess
+    expect(bars).toBe(10);
+    for (const q of digest.quarters) expect(titled).toContain(formatQuarter(q.quarter));
+    expect(unsubscribe!.width).toBeGreaterThan(0);
+    expect(scripts).toBe(0);
   });
 });
