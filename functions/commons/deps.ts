@@ -21,7 +21,8 @@ export interface Deps {
   archive: Archive;
   mailer: Mailer;
   fetcher: Fetcher;
-  resolver: () => Resolver;
+  /** Facility → county; loaded on first use (only ingest places facilities). */
+  resolver: () => Promise<Resolver>;
   config: RuntimeConfig;
   /** HMAC secret for confirm/unsubscribe tokens (Secrets Manager in AWS, a generated file locally). */
   tokenSecret: () => Promise<string>;

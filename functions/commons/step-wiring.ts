@@ -12,7 +12,6 @@ import { DynamoReleaseStore } from '../store/dynamo-release-store';
 import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../store/dynamo-send-log';
 import { DynamoSubscriberStore } from '../store/dynamo-subscriber-store';
 import { HttpFetcher } from '../poll/fetcher';
-import { createResolver } from '../ingest/resolve/resolver';
 import type { Archive } from '../ports/archive';
 import type { Mailer } from '../ports/mailer';
 import type { Resolver } from '../domain/jurisdiction';
@@ -63,7 +62,7 @@ export function wireStep(options: WiringOptions, adapters: StepAdapters): Deps {
   const mailer = adapters.mailer
     ? adapters.mailer({ ...(clients ? { clients } : {}), ...(clientOptions ? { clientOptions } : {}), ...(options.configurationSet ? { configurationSet: options.configurationSet } : {}) })
     : unwired<Mailer>('mailer');
-  let resolver: Resolver | undefined;
+  let resolver: Promise<Resolver> | undefined;
   return {
     releases: new DynamoReleaseStore(dynamodb, tableName),
     rankings: new DynamoRankingStore(dynamodb, tableName),
@@ -74,7 +73,7 @@ export function wireStep(options: WiringOptions, adapters: StepAdapters): Deps {
     archive,
     mailer: options.decorateMailer ? options.decorateMailer(mailer) : mailer,
     fetcher: new HttpFetcher(),
-    resolver: () => (resolver ??= createResolver()),
+    resolver: () => (resolver ??= import('../ingest/resolve/resolver').then((m) => m.createResolver())),
     config: options.config,
     tokenSecret: options.tokenSecret,
     workDir: options.workDir,

@@ -13,7 +13,6 @@ import { InvalidReleaseError, type Release, type ReleaseStats } from '../domain/
 import { QuarterTallies } from '../domain/tally';
 import type { QuarterWrite } from '../ports/store';
 import { reportToOperator } from '../notify/operator';
-import { parseRelease } from './parsers';
 
 export interface IngestReport {
   source: string;
@@ -44,7 +43,9 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
   const file = join(deps.workDir, `${sha256}-${randomUUID()}`);
   try {
     await deps.archive.getToFile(archiveKey, file);
-    const tallies = new QuarterTallies(deps.resolver());
+    // The parsers and the resolver load on the first release, not at cold start.
+    const [{ parseRelease }, resolver] = await Promise.all([import('./parsers'), deps.resolver()]);
+    const tallies = new QuarterTallies(resolver);
     let summary;
     try {
       summary = await parseRelease(file, release.format, (observation) => tallies.add(observation));

@@ -1,9 +1,7 @@
 import type { Deps } from '../commons/deps';
-import { composeOperatorReport } from '../domain/email';
-import { buildMime } from './mime';
+import type { OperatorReportDetails, OperatorReportKind } from '../domain/email';
 
-export type OperatorReportKind = Parameters<typeof composeOperatorReport>[0];
-export type OperatorReportDetails = Parameters<typeof composeOperatorReport>[1];
+export type { OperatorReportDetails, OperatorReportKind } from '../domain/email';
 
 /**
  * Quarantines, held releases, low resolution and failing sources go to the operator only.
@@ -13,6 +11,8 @@ export async function reportToOperator(deps: Deps, kind: OperatorReportKind, det
   deps.count?.('OperatorReports');
   deps.log.warn('operator report', { kind, source: details.source, file: details.file, reason: details.reason });
   try {
+    // Composition and MIME load only when there is something to report: poll and ingest rarely do.
+    const [{ composeOperatorReport }, { buildMime }] = await Promise.all([import('../domain/email/operator-report'), import('./mime')]);
     const email = composeOperatorReport(kind, details);
     const raw = await buildMime(email, { from: deps.config.sender, to: deps.config.operatorEmail });
     await deps.mailer.sendRaw({ from: deps.config.sender, to: deps.config.operatorEmail, raw, html: email.html, subject: email.subject });

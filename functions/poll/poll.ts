@@ -7,7 +7,6 @@ import { releaseKey } from '../archive/release-key';
 import type { Release, ReleaseFormat } from '../domain/release';
 import type { SourceState } from '../ports/store';
 import { reportToOperator } from '../notify/operator';
-import { discoverReleases } from './discover';
 
 export interface PollReport {
   source: string;
@@ -76,6 +75,8 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
   if (index.status === 304) return;
   report.index = 'changed';
   report.bytesDownloaded += index.bytes;
+  // The HTML parser loads only when the index page changed, not on the hourly 304.
+  const { discoverReleases } = await import('./discover');
   const links = discoverReleases(index.body?.toString('utf8') ?? '', index.url, source);
   for (const link of links) {
     const known = state.files[link.url] ?? {};
