@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import { Command } from 'commander';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from './seeded-random';
 
 export type DdpVariant = '2023' | '2026';
 
@@ -111,18 +112,6 @@ function headerFor(variant: DdpVariant): Array<{ field: Field; header: string }>
   return fields.map((field) => ({ field, header: renamed[field] ?? field }));
 }
 
-/** mulberry32: small, seedable, good enough for fixtures. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function weightedPicker<T>(entries: ReadonlyArray<readonly [T, number]>): (r: number) => T {
   const total = entries.reduce((s, [, w]) => s + w, 0);
   const cumulative = entries.map(([value], i) => [value, entries.slice(0, i + 1).reduce((s, [, w]) => s + w, 0) / total] as const);
@@ -133,7 +122,7 @@ const DAY_MS = 86_400_000;
 
 export async function generateDdpXlsx(options: DdpGeneratorOptions): Promise<DdpGeneratorResult> {
   const { rows, out, seed = 1, variant = '2023', from = '2023-10-01', days = 731 } = options;
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pickFacility = weightedPicker(FACILITIES.map((f) => [f, 1 + f.declineWeight] as const));
   const pickReason = weightedPicker(LIFT_REASONS);
   const columns = headerFor(variant);

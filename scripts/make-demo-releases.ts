@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import { Command } from 'commander';
 import { DEMO_RELEASES } from '../local/demo/catalogue';
+import { seededRandom } from './seeded-random';
 
 type Quarter = 'Q1' | 'Q2';
 
@@ -104,18 +105,6 @@ const COLUMNS = [
 
 type Column = (typeof COLUMNS)[number];
 type Row = Record<Column, string | number | Date | null> & { county: string; quarter: Quarter };
-
-/** mulberry32: small and seedable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rnd: () => number, entries: ReadonlyArray<readonly [T, number]>): T {
   const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
@@ -241,7 +230,7 @@ export interface DemoReleaseFile {
 export async function makeDemoReleases(outDir: string): Promise<DemoReleaseFile[]> {
   await mkdir(outDir, { recursive: true });
   pinZipDates(new Date('2017-01-17T12:00:00Z'));
-  const rnd = random(2017);
+  const rnd = seededRandom(2017);
   const q1 = quarterRows('Q1', rnd);
   const q2 = quarterRows('Q2', rnd);
   const contents = [q1, [...q1, ...q2], revise([...q1, ...q2])];

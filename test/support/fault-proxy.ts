@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from '../../scripts/seeded-random';
 
 /** Which protocol the proxied service speaks: decides how an error answer is shaped. */
 export type ProxiedService = 'dynamodb' | 's3' | 'ses' | 'http';
@@ -69,18 +70,6 @@ export interface FaultProxy {
   addRule(rule: ProxyRule): void;
   clearRules(): void;
   stop(): Promise<void>;
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function operationOf(service: ProxiedService, req: IncomingMessage, body: string): string {
