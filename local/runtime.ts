@@ -7,6 +7,7 @@ import { createClients } from '../functions/commons/clients';
 import type { RuntimeConfig, SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import { wireDeps } from '../functions/commons/wiring';
+import { localSourceConfigSchema } from '../functions/commons/source-schema';
 import { ensureBucket, ensureTable, startEmulators, type Emulators } from './emulators';
 import { outboxMailer } from './outbox';
 
@@ -22,18 +23,8 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const sourceSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash, underscore'),
-  url: z.string().url(),
-  linkPattern: z.string(),
-  allowedHosts: z.array(z.string()).min(1),
-  parser: z.enum(['ddp', 'ddor', 'table']),
-  maxBytes: z.number().int().positive().optional(),
-  allowLoopback: z.boolean().optional(),
-});
-
 const configSchema = z.object({
-  sources: z.array(sourceSchema).default([]),
+  sources: z.array(localSourceConfigSchema).default([]),
   sender: z.string().default('detainer-watch <alerts@detainer-watch.local>'),
   operatorEmail: z.string().default('operator@detainer-watch.local'),
   subscriptionUrl: z.string().url().default(`http://127.0.0.1:${DEFAULT_SUBSCRIPTION_PORT}`),

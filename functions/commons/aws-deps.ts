@@ -1,24 +1,15 @@
-// zod/mini with named imports: the classic `z` namespace keeps all of zod (444 KB minified, every locale) in each bundle.
-import { array, config as configureZod, enum as oneOf, int, minLength, number as numeric, object, optional, positive, string, url } from 'zod/mini';
+import { array, config as configureZod } from 'zod/mini';
 import { en } from 'zod/locales';
 
 import type { RuntimeConfig } from './config';
 import type { Deps, Log } from './deps';
 import { ENVIRONMENT } from './environment';
+import { sourceConfigSchema } from './source-schema';
 import { count, logger } from './powertools';
 import { wireStep, type StepAdapters } from './step-wiring';
 
 // zod/mini loads no messages: English only, so a wrong SOURCES still says what is wrong.
 configureZod(en());
-
-const sourceSchema = object({
-  name: string(),
-  url: url(),
-  linkPattern: string(),
-  allowedHosts: array(string()).check(minLength(1)),
-  parser: oneOf(['ddp', 'ddor', 'table']),
-  maxBytes: optional(numeric().check(int(), positive())),
-});
 
 function required(name: string): string {
   const value = process.env[name];
@@ -36,7 +27,7 @@ function number(name: string, fallback: number): number {
 
 /** The runtime configuration the stack put in the environment; a wrong value fails at cold start, loudly. */
 export function configFromEnvironment(): RuntimeConfig {
-  const sources = array(sourceSchema).safeParse(JSON.parse(process.env[ENVIRONMENT.sources] || '[]'));
+  const sources = array(sourceConfigSchema).safeParse(JSON.parse(process.env[ENVIRONMENT.sources] || '[]'));
   if (!sources.success) throw new Error(`environment variable ${ENVIRONMENT.sources}: ${sources.error.issues[0].path.join('.')}: ${sources.error.issues[0].message}`);
   return {
     sources: sources.data,
