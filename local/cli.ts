@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, basename, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SourceConfig } from '../functions/commons/config';
@@ -15,7 +15,7 @@ import { notifyPending, runCycle } from './cycle';
 import { runDemo } from './demo-run';
 import { listOutbox } from './outbox';
 import { matchesJurisdiction, rankingJson, rankingText, sortQuarters } from './rankings-view';
-import { DEFAULT_SUBSCRIPTION_PORT, openLocal, type LocalRuntime } from './runtime';
+import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
 import { describeCycle, describeIngest } from './summary';
 import { startSubscriptionServer } from './subscription-server';
 
@@ -118,7 +118,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
           throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome}; raw file kept in the archive)`);
         }
         const notifies = await notifyPending(local.deps);
-        out(describeIngest(basename(path), report, notifies, local.outboxDir));
+        out(describeIngest(basename(path), report, local.outboxDir, notifies));
       });
     });
 
@@ -215,7 +215,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     .option('--json', 'JSON output')
     .action(async (options: { json?: boolean }) => {
       const { home } = program.opts<Global>();
-      const dir = resolve(home ?? process.env.DETAINER_WATCH_HOME ?? '.detainer-watch', 'outbox');
+      const dir = join(resolveHome(home), 'outbox');
       const entries = await listOutbox(dir);
       if (options.json) out(JSON.stringify(entries));
       else out(entries.length ? entries.map((e) => `${e.sentAt}  ${e.to}  ${e.subject}\n    ${e.html ?? e.file}`).join('\n') : `No messages in ${dir}.`);

@@ -46,6 +46,11 @@ export const KNOWN_SOURCES: SourceConfig[] = [
   },
 ];
 
+/** The state folder: `--home`, else `$DETAINER_WATCH_HOME`, else `./.detainer-watch`. */
+export function resolveHome(home?: string): string {
+  return resolve(home ?? process.env.DETAINER_WATCH_HOME ?? '.detainer-watch');
+}
+
 /** `<home>/config.json`, all keys optional; one clear line naming the key when a value is wrong. */
 export async function loadLocalConfig(home: string): Promise<RuntimeConfig> {
   const file = join(home, 'config.json');
@@ -94,7 +99,7 @@ function fileLog(home: string, debug: boolean): Log {
  * same adapters the Lambdas use. State lives under `home` and survives runs.
  */
 export async function openLocal(options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig> } = {}): Promise<LocalRuntime> {
-  const home = resolve(options.home ?? process.env.DETAINER_WATCH_HOME ?? '.detainer-watch');
+  const home = resolveHome(options.home);
   await mkdir(join(home, 'tmp'), { recursive: true });
   const config = { ...(await loadLocalConfig(home)), ...options.config };
   const emulators = await startEmulators({ home, quiet: !options.debug });

@@ -35,7 +35,8 @@ function describeNotify(reports: NotifyReport[], outboxDir: string): string {
   return `  emails: ${parts.join('; ')}`;
 }
 
-export function describeIngest(name: string, report: IngestReport, notifies: NotifyReport[], outboxDir: string): string {
+/** An ingest's report; with `notifies`, the emails it caused too (a cycle sums those once for all its releases). */
+export function describeIngest(name: string, report: IngestReport, outboxDir: string, notifies?: NotifyReport[]): string {
   const lines = [`${name} (sha256 ${report.release.slice(0, 12)}…): ${report.outcome}`];
   lines.push(`  rows: ${report.rowsRead} read, ${report.rowsKept} declined detainers; ${(report.resolutionRate * 100).toFixed(1)}% resolved to counties`);
   if (report.unresolved.length) {
@@ -47,7 +48,7 @@ export function describeIngest(name: string, report: IngestReport, notifies: Not
   } else if (report.outcome === 'unchanged') {
     lines.push('  no quarter changed');
   }
-  lines.push(describeNotify(notifies, outboxDir));
+  if (notifies) lines.push(describeNotify(notifies, outboxDir));
   return lines.join('\n');
 }
 
@@ -59,7 +60,7 @@ export function describeCycle(report: CycleReport, outboxDir: string): string {
   }
   for (const ingest of report.ingests) {
     const name = report.poll?.archived.find((r) => r.sha256 === ingest.release)?.url.split('/').pop() ?? ingest.release.slice(0, 12);
-    lines.push(describeIngest(name, ingest, [], outboxDir).split('\n').slice(0, -1).join('\n'));
+    lines.push(describeIngest(name, ingest, outboxDir));
   }
   lines.push(describeNotify(report.notifies, outboxDir));
   return lines.join('\n');
