@@ -4,55 +4,27 @@
  * process's own (no tsx, no bench in the same heap).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { lambdaBuildOptions, PROJECT_ROOT } from '../lib/lambda-bundle';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { PROJECT_ROOT, shipResolverData } from '../lib/lambda-bundle';
 export const OUT_DIR = join(PROJECT_ROOT, 'bench', 'out');
-
-/** What NodejsFunction adds to an ESM bundle so CommonJS dependencies can require() built-ins. */
-export const ESM_REQUIRE_BANNER = "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";
 
 export interface BundleOptions {
   entry: string;
-  outfile: string;
+  /** Folder that receives `index.mjs` and its chunks (emptied first). */
+  outdir: string;
   external?: string[];
-  sourcemap?: boolean;
-  target?: string;
 }
 
-/** Same options as `lib/detainer-function.ts`: ESM, minified, platform node, AWS SDK bundled, module/main fields. */
+/** Builds a bench child with the Lambdas' own esbuild options (`lib/lambda-bundle.ts`). */
 export async function bundle(options: BundleOptions): Promise<{ outfile: string; metafile: import('esbuild').Metafile }> {
-  await mkdir(dirname(options.outfile), { recursive: true });
-  const result = await build({
-    entryPoints: [options.entry],
-    outfile: options.outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: options.target ?? 'node24',
-    minify: true,
-    sourcemap: options.sourcemap ?? false,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: options.external ?? [],
-    metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: PROJECT_ROOT,
-  });
-  return { outfile: options.outfile, metafile: result.metafile };
-}
-
-/** Ship the resolver's data next to a bundle, as the ingest stack's afterBundling hook does. */
-export async function shipResolverData(bundleDir: string): Promise<void> {
-  const data = join(PROJECT_ROOT, 'functions', 'ingest', 'resolve', 'data');
-  if (!existsSync(data)) return;
-  await rm(join(bundleDir, 'data'), { recursive: true, force: true });
-  await cp(data, join(bundleDir, 'data'), { recursive: true });
+  await mkdir(options.outdir, { recursive: true });
+  for (const file of await readdir(options.outdir)) await rm(join(options.outdir, file), { recursive: true, force: true });
+  const result = await build({ ...lambdaBuildOptions({ entry: options.entry, outdir: options.outdir, external: options.external }), logLevel: 'silent' });
+  return { outfile: join(options.outdir, 'index.mjs'), metafile: result.metafile! };
 }
 
 export interface ChildRun {

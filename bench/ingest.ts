@@ -43,16 +43,16 @@ interface Reader {
 export async function measureIngest(options: { file: string; fileBytes: number; rows: number; runs: number; services?: BenchServices; comparisons: boolean; log: (line: string) => void }): Promise<IngestFigures> {
   const { file, runs, services, log } = options;
   const bundles = join(OUT_DIR, 'bundles');
-  const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outfile: join(bundles, 'ddp-parse', 'index.mjs'), external: ['pdfjs-dist'] });
-  await shipResolverData(join(bundles, 'ddp-parse'));
+  const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outdir: join(bundles, 'ddp-parse'), external: ['pdfjs-dist'] });
+  shipResolverData(join(bundles, 'ddp-parse'));
   const readers: Reader[] = [{ name: 'parse', run: () => runMeasured([parse.outfile, file]) }];
 
   let handler: IngestFigures['handler'] = 'parse';
   const errors: Record<string, string> = {};
   if (services) {
     try {
-      const ingest = await bundle({ entry: 'bench/child/ddp-ingest.ts', outfile: join(bundles, 'ddp-ingest', 'index.mjs'), external: ['pdfjs-dist'] });
-      await shipResolverData(join(bundles, 'ddp-ingest'));
+      const ingest = await bundle({ entry: 'bench/child/ddp-ingest.ts', outdir: join(bundles, 'ddp-ingest'), external: ['pdfjs-dist'] });
+      shipResolverData(join(bundles, 'ddp-ingest'));
       const sha256 = await sha256Of(file);
       const deps = await services.deps();
       const env = {
@@ -79,8 +79,8 @@ export async function measureIngest(options: { file: string; fileBytes: number; 
     }
   }
   if (options.comparisons) {
-    const exceljs = await bundle({ entry: 'bench/child/exceljs-read.ts', outfile: join(bundles, 'exceljs', 'index.mjs') });
-    const sheetjs = await bundle({ entry: 'bench/child/sheetjs-read.ts', outfile: join(bundles, 'sheetjs', 'index.mjs') });
+    const exceljs = await bundle({ entry: 'bench/child/exceljs-read.ts', outdir: join(bundles, 'exceljs') });
+    const sheetjs = await bundle({ entry: 'bench/child/sheetjs-read.ts', outdir: join(bundles, 'sheetjs') });
     readers.push({ name: 'exceljs', run: () => runMeasured([exceljs.outfile, file]) }, { name: 'sheetjs', run: () => runMeasured([sheetjs.outfile, file]) });
   }
 

@@ -1,18 +1,13 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Size, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../functions/commons/powertools';
+import { bundleStep, PROJECT_ROOT, type Step } from './lambda-bundle';
 import { acknowledge } from './nag';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** The steps, each a folder `functions/<step>/` with a thin `handler.ts`. */
-export type Step = 'poll' | 'ingest' | 'notify' | 'deliver' | 'subscription' | 'feedback';
+export { PROJECT_ROOT, type Step } from './lambda-bundle';
 
 export interface DetainerFunctionProps {
   step: Step;
@@ -27,18 +22,15 @@ export interface DetainerFunctionProps {
   logLevel: string;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
-  /** Extra files next to the bundle (run after esbuild, from the project root). */
-  afterBundling?: (inputDir: string, outputDir: string) => string[];
-  /** Packages left out of the bundle (the afterBundling hook must ship them). */
-  externalModules?: string[];
 }
 
 /**
- * Every Lambda of detainer-watch: ARM64 on the newest Node runtime, an ESM bundle built locally by
- * esbuild (no Docker) with source maps, its own log group with retention, Powertools settings and
- * X-Ray tracing. Defaults live here so each function states only what differs.
+ * Every Lambda of detainer-watch: ARM64 on the newest Node runtime, ESM code built locally by
+ * esbuild (no Docker; `lib/lambda-bundle.ts`: code-split, so lazily imported clients and parsers
+ * stay out of the cold start) with source maps, its own log group with retention, Powertools
+ * settings and X-Ray tracing. Defaults live here so each function states only what differs.
  */
-export class DetainerFunction extends NodejsFunction {
+export class DetainerFunction extends lambda.Function {
   readonly step: Step;
   /** The function's own role: grants and cdk-nag acknowledgements about them go here. */
   readonly executionRole: iam.Role;
@@ -51,10 +43,16 @@ export class DetainerFunction extends NodejsFunction {
       description: `detainer-watch ${props.step} function`,
     });
     super(scope, id, {
-      entry: join(PROJECT_ROOT, 'functions', props.step, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      code: lambda.Code.fromAsset(PROJECT_ROOT, {
+        // Hash what was built, not the project folder (node_modules included).
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling either builds or throws, so Docker is not needed.
+          image: DockerImage.fromRegistry('detainer-watch/no-docker-bundling'),
+          local: new EsbuildBundling(props.step),
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -71,23 +69,6 @@ export class DetainerFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need file and line, not the sources: a map without them is a fraction of
-        // the size, and Node parses the whole map at start-up under --enable-source-maps.
-        sourcesContent: false,
-        // The SDK is bundled: the pinned, tested client versions (timeouts, retry settings) rather than the runtime's.
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
-        banner: "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);",
-        externalModules: props.externalModules ?? [],
-        forceDockerBundling: false,
-        commandHooks: props.afterBundling ? afterBundlingOnly(props.afterBundling) : undefined,
-      },
     });
     this.step = props.step;
     this.executionRole = role;
@@ -100,10 +81,15 @@ export class DetainerFunction extends NodejsFunction {
   }
 }
 
-function afterBundlingOnly(afterBundling: (inputDir: string, outputDir: string) => string[]): ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling,
-  };
+/**
+ * CDK's local bundling hook: builds the step with the project's own esbuild. `step` is a field so
+ * that it is part of CDK's asset cache key (the functions must not share one bundle).
+ */
+class EsbuildBundling implements ILocalBundling {
+  constructor(readonly step: Step) {}
+
+  tryBundle(outputDir: string, _options: BundlingOptions): boolean {
+    bundleStep(this.step, outputDir);
+    return true;
+  }
 }

@@ -35,17 +35,7 @@ export class Ingest extends Construct {
       memorySize: 1024,
       timeout: INGEST_TIMEOUT,
       ephemeralStorage: Size.mebibytes(1024),
-      externalModules: ['pdfjs-dist'],
-      afterBundling: (inputDir, outputDir) => [
-        // The resolver reads new URL('./data/<file>.json', import.meta.url): ship its data next to the bundle.
-        `if [ -d "${inputDir}/functions/ingest/resolve/data" ]; then cp -R "${inputDir}/functions/ingest/resolve/data" "${outputDir}/data"; fi`,
-        // pdf.js (DDOR PDFs) is loaded from node_modules rather than bundled: its worker is imported by
-        // relative path at run time, and together they weigh 1.8 MB minified.
-        `mkdir -p "${outputDir}/node_modules/pdfjs-dist/legacy/build"`,
-        `cp "${inputDir}/node_modules/pdfjs-dist/package.json" "${inputDir}/node_modules/pdfjs-dist/LICENSE" "${outputDir}/node_modules/pdfjs-dist/"`,
-        `cp "${inputDir}/node_modules/pdfjs-dist/legacy/build/pdf.min.mjs" "${outputDir}/node_modules/pdfjs-dist/legacy/build/pdf.mjs"`,
-        `cp "${inputDir}/node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs" "${outputDir}/node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs"`,
-      ],
+      // Its bundle ships the resolver's data and pdf.js beside the code (lib/lambda-bundle.ts).
     });
     const releases = new lambdaEventSources.SqsEventSource(props.archive.releaseQueue, { batchSize: 1, reportBatchItemFailures: true });
     this.fn.addEventSource(releases);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -36,23 +36,36 @@ describe('bundled functions', { timeout: 600_000 }, () => {
   }, 600_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('bundles %s as one minified ESM file of at most 1 MB, with its source map', (step) => {
+  const codeFiles = (step: string) => readdirSync(bundles[step]).filter((file) => file.endsWith('.mjs'));
+
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('bundles %s as minified ESM files of at most 1 MB in all, each with its source map', (step) => {
     // Assess
-    const bundle = join(bundles[step], 'index.mjs');
-    expect(statSync(bundle).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-    expect(readFileSync(bundle, 'utf8')).toMatch(/^import\{createRequire as __detainerRequire\}from'node:module';/);
+    const files = codeFiles(step);
+    expect(files).toContain('index.mjs');
+    expect(files.length).toBeGreaterThan(1);
+    const total = files.reduce((sum, file) => sum + statSync(join(bundles[step], file)).size, 0);
+    expect(total).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    for (const file of files) {
+      expect(existsSync(join(bundles[step], `${file}.map`))).toBe(true);
+      expect(readFileSync(join(bundles[step], file), 'utf8')).toMatch(/^import\{createRequire as __detainerRequire\}from'node:module';/);
+    }
   });
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('loads the %s bundle and finds its handler', (step) => {
-    // Act
-    const kind = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(bundles[step], 'index.mjs'))}); console.log(typeof m.handler);`], {
-      env: { ...process.env, ...BUNDLE_ENV },
-      encoding: 'utf8',
-    });
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('loads the %s bundle, finds its handler, and every lazily loaded chunk resolves', (step) => {
+    // Act: the handler first, then every chunk (what the first invocations would load)
+    const chunks = codeFiles(step).filter((file) => file !== 'index.mjs');
+    const output = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(bundles[step], 'index.mjs'))}); let loaded = 0; for (const chunk of ${JSON.stringify(chunks)}) { await import(${JSON.stringify(bundles[step] + '/')} + chunk); loaded++; } console.log(typeof m.handler, loaded);`,
+      ],
+      { env: { ...process.env, ...BUNDLE_ENV }, encoding: 'utf8' },
+    );
 
     // Assess
-    expect(kind.trim()).toBe('function');
+    expect(output.trim().split('\n').at(-1)).toBe(`function ${chunks.length}`);
   });
 
   it('ships the resolver data next to the ingest bundle', () => {
@@ -63,6 +76,36 @@ describe('bundled functions', { timeout: 600_000 }, () => {
     expect(existsSync(source)).toBe(true);
     for (const file of ['counties.json', 'places.json']) expect(existsSync(join(bundles.ingest, 'data', file))).toBe(true);
     expect(existsSync(join(bundles.poll, 'data'))).toBe(false);
+  });
+
+  it('reads a DDOR PDF with the ingest bundle\'s own parser and resolver chunks: Travis County, TX counts 41', () => {
+    // Prepare: find the chunks the first ingest would load, by what they export
+    const fixture = join(PROJECT_ROOT, 'test/fixtures/releases/ddor-2017-02-04to02-10.pdf');
+    const probe = join(bundles.ingest, 'probe-chunks.mjs');
+    writeFileSync(
+      probe,
+      `import { readdirSync } from 'node:fs';
+let parseRelease, createResolver;
+for (const file of readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.mjs') && f !== 'probe-chunks.mjs' && f !== 'probe.mjs')) {
+  const m = await import('./' + file);
+  parseRelease ??= m.parseRelease;
+  createResolver ??= m.createResolver;
+}
+const resolver = createResolver();
+const counts = new Map();
+await parseRelease(${JSON.stringify(fixture)}, 'ddor', (o) => {
+  const { jurisdiction } = resolver.resolve(o.place);
+  const key = jurisdiction.kind === 'county' ? jurisdiction.fips : 'unresolved';
+  counts.set(key, (counts.get(key) ?? 0) + o.count);
+});
+console.log(counts.get('48453'));`,
+    );
+
+    // Act
+    const output = execFileSync(process.execPath, [probe], { encoding: 'utf8', env: { ...process.env, ...BUNDLE_ENV } });
+
+    // Assess
+    expect(output.trim().split('\n').at(-1)).toBe('41');
   });
 
   it('ships pdf.js and its worker so the ingest bundle reads a DDOR PDF without a native canvas', () => {
