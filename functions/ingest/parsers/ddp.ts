@@ -1,18 +1,21 @@
 /**
- * Deportation Data Project detainer releases: record-level XLSX, one row per detainer, the
- * header under about six title rows. A declined detainer has lift reason
- * `Detainer Declined by LEA`; it counts on its prepare date at its facility (city, state).
+ * Record-level detainer releases, one row per detainer: the Deportation Data Project's XLSX (the
+ * header under about six title rows) and the older ICE FOIA files as delimited text (NPR's
+ * FY2008–FY2015 files: tab-delimited `.csv`, comma-delimited `.txt`). A declined detainer has
+ * lift reason `Detainer Declined by LEA`; it counts on its prepare date at its facility (city, state).
  */
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
 import { headerNames, isBlankRow, matchColumns, requireColumns, type ColumnIndex, type ColumnSpec } from './header-row';
 import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
+import { readCsvRows } from './csv-rows';
+import { describeFileKind, sniffFileKind } from './file-kind';
 import { readXlsxRows, type XlsxCell, type XlsxReadOptions } from './xlsx-rows';
 
 const DDP_COLUMNS = {
   prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date', 'Prepare Date'], required: true },
-  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Facility'], required: true },
-  city: { aliases: ['Facility City', 'Detention Facility City', 'Detainer Facility City'], required: false },
-  state: { aliases: ['Facility State', 'Detention Facility State', 'Detainer Facility State'], required: true },
+  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Det Facility', 'Facility', 'Facility Name'], required: true },
+  city: { aliases: ['Facility City', 'Detention Facility City', 'Detainer Facility City', 'Detainer Detention Facility City', 'Det Facility City', 'City'], required: false },
+  state: { aliases: ['Facility State', 'Detention Facility State', 'Detainer Facility State', 'Detainer Detention Facility State', 'Det Facility State', 'State'], required: true },
   liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
   criminality: { aliases: ['Detainer Prepared Criminality', 'Detainer Criminality', 'Criminality'], required: false },
   person: { aliases: ['Unique Identifier', 'Unique ID', 'Anonymized Identifier'], required: false },
@@ -131,8 +134,12 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
     });
   };
 
-  const sheet = await readXlsxRows(file, onRow, { sheet: 'largest', ...options.xlsx, label, dates: 'serial', select });
-  if (sheet.rows === 0) throw new InvalidReleaseError(label, 'the worksheet is empty (no rows)');
+  const kind = await sniffFileKind(file);
+  let rowsInFile: number;
+  if (kind === 'text') rowsInFile = await readCsvRows(file, label, onRow);
+  else if (kind === 'zip') rowsInFile = (await readXlsxRows(file, onRow, { sheet: 'largest', ...options.xlsx, label, dates: 'serial', select })).rows;
+  else throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not an XLSX workbook or a delimited text file`);
+  if (rowsInFile === 0) throw new InvalidReleaseError(label, kind === 'text' ? 'the file is empty (no rows)' : 'the worksheet is empty (no rows)');
   if (!columns) throw new InvalidReleaseError(label, 'no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found');
   if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');
 
@@ -151,5 +158,5 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
   };
 }
 
-/** Parser for DDP record-level XLSX releases. */
+/** Parser for record-level releases: DDP XLSX, ICE FOIA delimited text. */
 export const parseDdp: Parser = (file, sink) => parseDdpWith(file, sink);

@@ -8,6 +8,7 @@ import { parseDdor } from './ddor';
 import { parseDdp } from './ddp';
 import { describeFileKind, sniffFileKind, type FileKind } from './file-kind';
 import { matchColumns } from './header-row';
+import { readCsvRows } from './csv-rows';
 import { parseTable } from './table';
 import { readXlsxRows } from './xlsx-rows';
 
@@ -20,7 +21,7 @@ export type { XlsxCell, XlsxReadOptions, XlsxRowHandler } from './xlsx-rows';
 export const PARSERS: Record<ReleaseFormat, Parser> = { ddp: parseDdp, ddor: parseDdor, table: parseTable };
 
 const EXPECTED: Record<ReleaseFormat, { kinds: FileKind[]; what: string }> = {
-  ddp: { kinds: ['zip'], what: 'an XLSX workbook (DDP release)' },
+  ddp: { kinds: ['zip', 'text'], what: 'an XLSX workbook or a CSV of detainer records (DDP release)' },
   ddor: { kinds: ['pdf'], what: 'a PDF document (Declined Detainer Outcome Report)' },
   table: { kinds: ['zip', 'text'], what: 'a CSV or XLSX table' },
 };
@@ -35,29 +36,29 @@ export async function parseRelease(file: string, format: ReleaseFormat, sink: (o
   return PARSERS[format](file, sink);
 }
 
-const DDP_SIGNATURE = {
-  prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date'], required: true },
-  liftReason: { aliases: ['Detainer Lift Reason'], required: true },
-  facility: { aliases: ['Detention Facility', 'Detainer Facility'], required: true },
+/** Columns of a record-level release (one row per detainer): a prepare date, and a lift reason or facility, per row. */
+const RECORD_SIGNATURE = {
+  prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date', 'Prepare Date'], required: true },
+  liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
+  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Det Facility'], required: true },
 };
 
 /**
- * The format of a file, from its content (and its name only to break a tie): a PDF is a DDOR,
- * a workbook whose header has the DDP detainer columns is DDP, other workbooks and text are tables.
+ * The format of a file, from its content (and its name only to break a tie): a PDF is a DDOR;
+ * a workbook or delimited text whose header has a record's columns (prepare date, lift reason,
+ * facility) is record-level (DDP); other workbooks and text are jurisdiction tables.
  */
 export async function guessFormat(file: string, name: string = file): Promise<ReleaseFormat> {
   const kind = await sniffFileKind(file);
   if (kind === 'pdf') return 'ddor';
-  if (kind === 'text') return 'table';
-  if (kind !== 'zip') throw new InvalidReleaseError(name, `is ${describeFileKind(kind)}: not a release in any known format`);
-  let ddp = false;
-  await readXlsxRows(
-    file,
-    (cells, rowNumber) => {
-      if (matchColumns(cells, DDP_SIGNATURE).found >= 2) ddp = true;
-      return ddp || rowNumber >= 30 ? 'stop' : undefined;
-    },
-    { label: name },
-  );
-  return ddp ? 'ddp' : 'table';
+  if (kind !== 'zip' && kind !== 'text') throw new InvalidReleaseError(name, `is ${describeFileKind(kind)}: not a release in any known format`);
+  let records = false;
+  const look = (cells: Array<string | number | undefined>, rowNumber: number): 'stop' | undefined => {
+    const { columns, found } = matchColumns(cells, RECORD_SIGNATURE);
+    if (columns.prepareDate !== undefined && found >= 2) records = true;
+    return records || rowNumber >= 30 ? 'stop' : undefined;
+  };
+  if (kind === 'zip') await readXlsxRows(file, look, { label: name });
+  else await readCsvRows(file, name, look);
+  return records ? 'ddp' : 'table';
 }

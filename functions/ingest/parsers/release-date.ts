@@ -106,3 +106,45 @@ export function assertPlausibleDate(date: string, file: string, where: string, r
     throw new InvalidReleaseError(file, `${where}: date ${date} is outside the plausible range ${range.from} to ${range.to}`);
   }
 }
+
+const MONTH_WORD = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
+const SEPARATOR = String.raw`(?:-|–|—|to|through|thru)`;
+/** "October 1, 2016 - December 31, 2016", "Jan. 28 – Feb. 3, 2017", "Feb 11 - 17, 2017"; the dash may be lost in extraction when a second month follows. */
+const WORDED_RANGE = new RegExp(
+  `${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s*(\\d{4}))?,?\\s*(?:${SEPARATOR}\\s*(?:${MONTH_WORD}\\s+)?|${MONTH_WORD}\\s+)(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4})`,
+  'i',
+);
+const DATE_TOKEN = String.raw`(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})`;
+const NUMERIC_RANGE = new RegExp(`${DATE_TOKEN}\\s*${SEPARATOR}\\s*${DATE_TOKEN}`, 'i');
+
+function monthNumber(word: string): number {
+  return MONTHS[word.slice(0, 3).toUpperCase()];
+}
+
+/**
+ * A period written in a title or a heading → its first and last day, or undefined. Numeric
+ * (`10/1/2016 - 12/31/2016`, ISO) and worded (`October 1, 2016 through December 31, 2016`,
+ * `Jan. 28 – Feb. 3, 2017`: the first year, when left out, is the second's, or the one before
+ * when the months wrap over New Year).
+ */
+export function dateRangeIn(text: string): { from: string; to: string } | undefined {
+  const worded = WORDED_RANGE.exec(text);
+  if (worded) {
+    const [, m1, d1, y1, m2a, m2b, d2, y2] = worded;
+    const month1 = monthNumber(m1);
+    const m2 = m2a ?? m2b;
+    const month2 = m2 ? monthNumber(m2) : month1;
+    const year2 = Number(y2);
+    const year1 = y1 ? Number(y1) : month1 > month2 ? year2 - 1 : year2;
+    const from = validDate(year1, month1, Number(d1));
+    const to = validDate(year2, month2, Number(d2));
+    if (from && to && from <= to) return { from, to };
+  }
+  const numeric = NUMERIC_RANGE.exec(text);
+  if (numeric) {
+    const from = parseReleaseDate(numeric[1]);
+    const to = parseReleaseDate(numeric[2]);
+    if (from && to && from <= to) return { from, to };
+  }
+  return undefined;
+}

@@ -5,31 +5,37 @@
  * (SOURCES.md §2: the "284 declined" headline counts serious offences only), so they become
  * category observations that the tally keeps apart from the total.
  */
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { parseQuarter, quarterOf, quarterRange, type DateRange, type QuarterId } from '../../domain/quarter';
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
 import { sniffFileKind, describeFileKind } from './file-kind';
 import { headerNames, isBlankRow, matchColumns, normalizeHeader, requireColumns, type CellValue, type ColumnIndex, type ColumnSpec } from './header-row';
-import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
+import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
+import { readCsvRows } from './csv-rows';
 import { readXlsxRows } from './xlsx-rows';
 
 const TABLE_COLUMNS = {
+  // A place is a jurisdiction (with its state) or a facility; header detection checks that one is there.
   jurisdiction: {
     aliases: ['Jurisdiction', 'County', 'AOR/Jurisdiction', 'Jurisdiction Name', 'County Name', 'Law Enforcement Agency', 'Agency', 'Jail/Jurisdiction'],
-    required: true,
+    required: false,
   },
-  state: { aliases: ['State', 'ST', 'State Name', 'Jurisdiction State'], required: true },
+  state: { aliases: ['State', 'ST', 'State Name', 'Jurisdiction State', 'Facility State'], required: false },
   count: {
     aliases: ['Declined', 'Declined Detainers', 'Detainers Declined', 'Number Declined', 'Declined Detainer Count', 'Total Declined', 'Declined Count', 'Count'],
     required: true,
   },
-  facility: { aliases: ['Facility', 'Detention Facility', 'Jail'], required: false },
-  quarter: { aliases: ['Quarter', 'Fiscal Quarter', 'FY Quarter', 'Period'], required: false },
+  facility: { aliases: ['Facility', 'Detention Facility', 'Jail', 'Det Facility', 'Detainer Detention Facility', 'Detainer Facility', 'Facility Name'], required: false },
+  /** Aggregates by lift reason (NPR's exports): only `Detainer Declined by LEA` rows are declined detainers. */
+  liftReason: { aliases: ['Lift Reason', 'Detainer Lift Reason'], required: false },
+  quarter: { aliases: ['Quarter', 'Fiscal Quarter', 'FY Quarter', 'Period', 'Qtr'], required: false },
+  fiscalYear: { aliases: ['Fiscal Year', 'FY'], required: false },
+  /** A calendar year cannot be placed in a fiscal quarter: recognised only to say so. */
+  year: { aliases: ['Year', 'Calendar Year', 'CY'], required: false },
   from: { aliases: ['From', 'Start Date', 'Period Start', 'Begin Date', 'From Date'], required: false },
   to: { aliases: ['To', 'End Date', 'Period End', 'Through', 'To Date'], required: false },
 } satisfies Record<string, ColumnSpec>;
+
+const DECLINED = 'detainer declined by lea';
 
 type TableField = keyof typeof TABLE_COLUMNS;
 
@@ -48,23 +54,35 @@ function isCategoryHeader(name: string): boolean {
 }
 
 const HEADER_SEARCH_ROWS = 30;
-const QUARTER_IN_TEXT = /\bFY\s?(\d{4})\s*-?\s*Q([1-4])\b|\bQ([1-4])\s*FY\s?(\d{4})\b/i;
-const DATE_TOKEN = String.raw`(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})`;
-const RANGE_IN_TEXT = new RegExp(`${DATE_TOKEN}\\s*(?:-|–|—|to|through|thru)\\s*${DATE_TOKEN}`, 'i');
 const TOTAL_ROW = /^(grand\s+)?totals?\b/i;
 
-function quarterIn(text: string): QuarterId | undefined {
-  const match = QUARTER_IN_TEXT.exec(text);
-  if (!match) return undefined;
-  return parseQuarter(match[1] ? `FY${match[1]}Q${match[2]}` : `FY${match[4]}Q${match[3]}`);
+const FISCAL_YEAR = String.raw`(?:FY|Fiscal\s+Year)\s*'?(\d{4}|\d{2})`;
+const QUARTER_NUMBER = String.raw`(?:Q(?:tr|uarter)?\s*([1-4])|([1-4])(?:st|nd|rd|th)?\s+Quarter|(First|Second|Third|Fourth)\s+Quarter)`;
+const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 };
+/** "FY2017 Q1", "FY17-Q1", "Fiscal Year 2017, Q1", "FY 2017 First Quarter", "Q1 FY2017", "1st Quarter of FY 2017". */
+const QUARTER_FORMS = [
+  new RegExp(String.raw`\b${FISCAL_YEAR}\s*[-/,:]?\s*${QUARTER_NUMBER}\b`, 'i'),
+  new RegExp(String.raw`\b${QUARTER_NUMBER}\s*[-/,:]?\s*(?:of\s+)?${FISCAL_YEAR}\b`, 'i'),
+];
+
+function fullFiscalYear(text: string): number {
+  return text.length === 2 ? 2000 + Number(text) : Number(text);
 }
 
-function rangeIn(text: string): DateRange | undefined {
-  const match = RANGE_IN_TEXT.exec(text);
-  if (!match) return undefined;
-  const from = parseReleaseDate(match[1]);
-  const to = parseReleaseDate(match[2]);
-  return from && to && from <= to ? { from, to } : undefined;
+/** The fiscal quarter a text names, in the spellings FOIA tables use; undefined when it names none. */
+export function quarterIn(text: string): QuarterId | undefined {
+  const yearFirst = QUARTER_FORMS[0].exec(text);
+  if (yearFirst) return quarterOfParts(yearFirst[1], yearFirst[2] ?? yearFirst[3] ?? yearFirst[4]);
+  const quarterFirst = QUARTER_FORMS[1].exec(text);
+  if (quarterFirst) return quarterOfParts(quarterFirst[4], quarterFirst[1] ?? quarterFirst[2] ?? quarterFirst[3]);
+  return undefined;
+}
+
+function quarterOfParts(year: string, quarter: string): QuarterId | undefined {
+  const n = ORDINALS[quarter.toLowerCase()] ?? Number(quarter);
+  const fiscalYear = fullFiscalYear(year);
+  if (!(n >= 1 && n <= 4) || fiscalYear < 1990 || fiscalYear > 2200) return undefined;
+  return parseQuarter(`FY${fiscalYear}Q${n}`);
 }
 
 /** A period given as a quarter or as a date range → the one quarter it speaks for. */
@@ -97,61 +115,6 @@ function cellText(cell: CellValue): string | undefined {
 
 type RowHandler = (cells: CellValue[], rowNumber: number) => void;
 
-/** Tab or comma (or semicolon), by which is most common in the first lines. */
-function detectDelimiter(sample: string): string {
-  const lines = sample.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
-  const counts = { '\t': 0, ',': 0, ';': 0 };
-  for (const line of lines) for (const d of Object.keys(counts) as Array<keyof typeof counts>) counts[d] += line.split(d).length - 1;
-  const [best, count] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
-  return count > 0 ? best : ',';
-}
-
-async function* utf8Text(file: string, label: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let offset = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
-    try {
-      yield decoder.decode(chunk, { stream: true });
-    } catch {
-      throw new InvalidReleaseError(label, `is not UTF-8 text: invalid byte sequence within bytes ${offset}–${offset + chunk.length} (re-save it as UTF-8)`);
-    }
-    offset += chunk.length;
-  }
-  try {
-    yield decoder.decode();
-  } catch {
-    throw new InvalidReleaseError(label, 'is not UTF-8 text: it ends inside a multi-byte sequence');
-  }
-}
-
-async function readCsvRows(file: string, label: string, onRow: RowHandler): Promise<number> {
-  const texts = utf8Text(file, label);
-  const first = await texts.next();
-  const head = first.done ? '' : first.value;
-  const delimiter = detectDelimiter(head.slice(0, 65536));
-  async function* all(): AsyncGenerator<string> {
-    if (head) yield head;
-    yield* texts;
-  }
-  const source = Readable.from(all());
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true });
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
-  let rows = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      rows++;
-      onRow(record, info.lines);
-    }
-  } catch (error) {
-    if (error instanceof InvalidReleaseError) throw error;
-    throw new InvalidReleaseError(label, `unreadable CSV: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    source.destroy();
-  }
-  return rows;
-}
-
 export async function parseTableWith(file: string, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
   const label = options.label ?? file;
   const plausible = plausibleDateRange(options.now);
@@ -165,6 +128,8 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
   let rowsRead = 0;
   let rowsKept = 0;
   let totalRows = 0;
+  let otherLiftReasons = 0;
+  let firstRow: string | undefined;
   let coverage: DateRange | undefined;
 
   const widen = (range: DateRange) => {
@@ -175,8 +140,12 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
     if (!columns) {
       if (isBlankRow(cells)) return;
       const { columns: found } = matchColumns(cells, TABLE_COLUMNS);
-      if (found.jurisdiction !== undefined && found.count !== undefined) {
+      if ((found.jurisdiction !== undefined || found.facility !== undefined) && found.count !== undefined) {
         requireColumns(label, found, TABLE_COLUMNS, rowNumber);
+        // Names like "Clark" or "Franklin" are counties of many states: a jurisdiction column needs its state.
+        if (found.jurisdiction !== undefined && found.facility === undefined && found.state === undefined) {
+          throw new InvalidReleaseError(label, `missing required column "State" next to "${String(cells[found.jurisdiction]).trim()}" in the header on row ${rowNumber}: jurisdiction names are not unique across states`);
+        }
         columns = found;
         names = headerNames(cells);
         const used = new Set(Object.values(found));
@@ -188,31 +157,40 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
       // A title row may declare the period: "Declined detainers, FY2017 Q1" or "10/1/2016 - 12/31/2016".
       const title = cells.filter((c) => c !== undefined).join(' ');
       declared.quarter ??= quarterIn(title);
-      declared.range ??= rangeIn(title);
+      declared.range ??= dateRangeIn(title);
+      firstRow ??= headerNames(cells).slice(0, 8).join(', ');
       if (rowNumber > HEADER_SEARCH_ROWS) {
-        throw new InvalidReleaseError(label, `no header row with a jurisdiction column and a declined count column in the first ${HEADER_SEARCH_ROWS} rows`);
+        throw new InvalidReleaseError(label, `no header row with a jurisdiction (or facility) column and a declined count column in the first ${HEADER_SEARCH_ROWS} rows (first row: ${firstRow})`);
       }
       return;
     }
     if (isBlankRow(cells)) return;
-    const c = columns as Required<Pick<ColumnIndex<TableField>, 'jurisdiction' | 'state' | 'count'>> & ColumnIndex<TableField>;
-    const jurisdiction = cellText(cells[c.jurisdiction]);
+    const c = columns as Required<Pick<ColumnIndex<TableField>, 'count'>> & ColumnIndex<TableField>;
+    const jurisdiction = c.jurisdiction === undefined ? undefined : cellText(cells[c.jurisdiction]);
     const facility = c.facility === undefined ? undefined : cellText(cells[c.facility]);
-    if (jurisdiction !== undefined && TOTAL_ROW.test(jurisdiction)) {
+    const first = jurisdiction ?? facility;
+    if (first !== undefined && TOTAL_ROW.test(first)) {
       totalRows++;
       return;
     }
     rowsRead++;
-    if (jurisdiction === undefined && facility === undefined) {
-      throw new InvalidReleaseError(label, `row ${rowNumber}: no jurisdiction name`);
+    if (c.liftReason !== undefined && cellText(cells[c.liftReason])?.toLowerCase() !== DECLINED) {
+      otherLiftReasons++;
+      return;
     }
-    const state = cellText(cells[c.state]);
+    if (jurisdiction === undefined && facility === undefined) {
+      throw new InvalidReleaseError(label, `row ${rowNumber}: no jurisdiction or facility name`);
+    }
+    const state = c.state === undefined ? undefined : cellText(cells[c.state]);
     const count = countOf(label, cells[c.count], rowNumber, columnName(c.count), false);
 
     let quarter: QuarterId | undefined;
     const quarterCell = c.quarter === undefined ? undefined : cellText(cells[c.quarter]);
+    const fiscalYearCell = c.fiscalYear === undefined ? undefined : cellText(cells[c.fiscalYear]);
     if (quarterCell !== undefined) {
-      quarter = quarterIn(quarterCell) ?? (/^FY\s?\d{4}\s*Q[1-4]$/i.test(quarterCell) ? parseQuarter(quarterCell) : undefined);
+      // "FY2017 Q1" in one cell, or "Q1" / "1" beside a Fiscal Year column ("FY2017", "2017").
+      const withYear = fiscalYearCell !== undefined && /^\s*(?:Q(?:tr)?\s*)?[1-4]\s*$/i.test(quarterCell) ? `FY${fiscalYearCell.replace(/^\s*FY\s*/i, '')} Q${quarterCell.replace(/\D/g, '')}` : quarterCell;
+      quarter = quarterIn(withYear) ?? (/^FY\s?\d{4}\s*Q[1-4]$/i.test(withYear) ? parseQuarter(withYear) : undefined);
       if (!quarter) throw new InvalidReleaseError(label, `row ${rowNumber}, column "${columnName(c.quarter!)}": "${quarterCell}" is not a fiscal quarter (e.g. FY2017 Q1)`);
       widen(quarterRange(quarter));
     } else if (c.from !== undefined && c.to !== undefined && cellText(cells[c.from]) !== undefined) {
@@ -231,6 +209,12 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
       assertPlausibleDate(declared.range.to, label, 'declared period', plausible);
       quarter = periodQuarter(label, 'declared period', declared.range);
       widen(declared.range);
+    } else if (c.year !== undefined || c.fiscalYear !== undefined) {
+      const column = columnName((c.year ?? c.fiscalYear)!);
+      throw new InvalidReleaseError(
+        label,
+        `column "${column}" gives whole years ("${cellText(cells[(c.year ?? c.fiscalYear)!]) ?? ''}" on row ${rowNumber}): a year's count cannot be placed in a fiscal quarter, and detainer-watch ranks quarters (give a Quarter column, From/To dates, or the record-level file)`,
+      );
     } else {
       throw new InvalidReleaseError(label, 'no period: neither a Quarter column, From/To dates, nor a period declared in the title rows');
     }
@@ -264,11 +248,13 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
     rowsInFile = await readCsvRows(file, label, capture);
   }
   if (rowsInFile === 0) throw new InvalidReleaseError(label, 'the table is empty (no rows)');
-  if (!columns) throw new InvalidReleaseError(label, 'no header row with a jurisdiction column and a declined count column');
+  if (!columns) throw new InvalidReleaseError(label, `no header row with a jurisdiction (or facility) column and a declined count column (first row: ${firstRow ?? 'none'})`);
+  if (rowsKept === 0 && otherLiftReasons > 0) throw new InvalidReleaseError(label, `none of the ${otherLiftReasons} rows has the lift reason "Detainer Declined by LEA"`);
   if (rowsKept === 0) throw new InvalidReleaseError(label, 'the table has a header but no jurisdiction rows');
 
   const warnings: string[] = [];
   if (totalRows > 0) warnings.push(`${totalRows} total row(s) left out; totals are recomputed from the jurisdiction rows`);
+  if (otherLiftReasons > 0) warnings.push(`${otherLiftReasons} rows with another lift reason than "Detainer Declined by LEA" left out`);
   if (categories.length > 0) warnings.push(`offence categories (${categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`);
   return {
     format: 'table',

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +192,50 @@ describe('parseDdp', () => {
     // Assess
     await expect(empty).rejects.toThrow(/the worksheet is empty/);
     await expect(headerless).rejects.toThrow(/no DDP header row/);
+  });
+
+  describe('record-level ICE FOIA files as delimited text (NPR\'s FY08–FY15 layout)', () => {
+    const FOIA_HEADER = ['Prepare Date', 'Detainer Lift Reason', 'Detainer Detention Facility', 'City', 'State', 'Detainer Type'];
+    const FOIA_ROWS = [
+      ['10/01/13', 'Detainer Declined by LEA', 'CONTRA COSTA CO. JAIL', 'MARTINEZ', 'CA', 'Detainer'],
+      ['10/02/13', 'Booked into Detention', 'CONTRA COSTA CO. JAIL', 'MARTINEZ', 'CA', 'Detainer'],
+      ['11/15/13', 'Detainer Declined by LEA', 'TURNER GUIFORD KNIGHT (TGK) JAIL', 'MIAMI', 'FL', 'Detainer'],
+      ['01/07/14', 'Detainer Declined by LEA', 'US MARSHALS, COLORADO', 'DENVER', 'CO', 'Detainer'],
+      ['01/08/14', 'Case Closed', 'VISTA DETENTION FACILITY', 'VISTA', 'CA', 'Detainer'],
+    ];
+    const quote = (cell: string) => (/[",\t]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+
+    it.each([
+      ['comma-delimited .txt', ',', 'FY14.txt'],
+      ['tab-delimited .csv', '\t', 'FY14.csv'],
+    ])('reads a %s: declined rows dated by Prepare Date (m/d/yy), placed by facility, city and state', async (_, delimiter, name) => {
+      // Prepare: a quoted facility name holds a comma, which must not make comma the delimiter of the tab file
+      const text = [FOIA_HEADER, ...FOIA_ROWS].map((row) => row.map(quote).join(delimiter)).join('\r\n') + '\r\n';
+      const file = join(dir, name);
+      await writeFile(file, text);
+
+      // Act
+      const { observations, summary } = await collect(file);
+
+      // Assess
+      expect(observations).toEqual([
+        { place: { facility: 'CONTRA COSTA CO. JAIL', city: 'MARTINEZ', state: 'CA' }, count: 1, date: '2013-10-01' },
+        { place: { facility: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', state: 'FL' }, count: 1, date: '2013-11-15' },
+        { place: { facility: 'US MARSHALS, COLORADO', city: 'DENVER', state: 'CO' }, count: 1, date: '2014-01-07' },
+      ]);
+      expect(summary).toMatchObject({ format: 'ddp', rowsRead: 5, rowsKept: 3, coverage: { from: '2013-10-01', to: '2014-01-08' } });
+    });
+
+    it('refuses a record-level text file without a lift reason column, naming it', async () => {
+      // Prepare
+      const file = join(dir, 'no-lift.csv');
+      await writeFile(file, 'Prepare Date,Detainer Detention Facility,City,State\n10/01/13,CONTRA COSTA CO. JAIL,MARTINEZ,CA\n');
+
+      // Act
+      const parse = collect(file);
+
+      // Assess
+      await expect(parse).rejects.toThrow(/no-lift\.csv: missing required column "Detainer Lift Reason"/);
+    });
   });
 });

@@ -97,4 +97,20 @@ describe('guessFormat', () => {
     // Assess
     await expect(guess).rejects.toThrow(/^https:\/\/example\.org\/release\.xlsx: is an HTML page: not a release in any known format/);
   });
+
+  it('tells a record-level CSV (one row per detainer) from a jurisdiction table, and reads it as such', async () => {
+    // Prepare
+    const records = await file('FY14.csv', 'Prepare Date\tDetainer Lift Reason\tDetainer Detention Facility\tCity\tState\n10/01/13\tDetainer Declined by LEA\tCONTRA COSTA CO. JAIL\tMARTINEZ\tCA\n');
+    const npr = join(import.meta.dirname, '../resolve/fixtures/nprapps-sanctuary-cities/VISTA.csv');
+    const observations: Observation[] = [];
+
+    // Act
+    const [recordFormat, tableFormat] = [await guessFormat(records), await guessFormat(npr)];
+    const summary = await parseRelease(records, recordFormat, (o) => observations.push(o));
+
+    // Assess
+    expect([recordFormat, tableFormat]).toEqual(['ddp', 'table']);
+    expect(summary).toMatchObject({ format: 'ddp', rowsKept: 1 });
+    expect(observations[0]).toMatchObject({ place: { facility: 'CONTRA COSTA CO. JAIL', state: 'CA' }, date: '2013-10-01' });
+  });
 });

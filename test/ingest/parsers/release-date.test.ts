@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidReleaseError } from '../../../functions/domain/release';
-import { assertPlausibleDate, excelSerialToIso, parseReleaseDate, plausibleDateRange } from '../../../functions/ingest/parsers/release-date';
+import { assertPlausibleDate, dateRangeIn, excelSerialToIso, parseReleaseDate, plausibleDateRange } from '../../../functions/ingest/parsers/release-date';
 
 describe('parseReleaseDate', () => {
   it.each([
@@ -54,3 +54,26 @@ describe('parseReleaseDate', () => {
     expect(() => assertPlausibleDate('2027-11-29', 'f.xlsx', 'row 9', range)).not.toThrow();
   });
 });
+
+describe('dateRangeIn', () => {
+  it.each([
+    ['Declined detainers, October 1, 2016 - December 31, 2016', '2016-10-01', '2016-12-31'],
+    ['Oct. 1, 2016 through Dec. 31, 2016', '2016-10-01', '2016-12-31'],
+    ['For Recorded Declined Detainers Jan. 28 – Feb. 3, 2017', '2017-01-28', '2017-02-03'],
+    ['For Recorded Declined Detainers Jan. 28 Feb. 3, 2017', '2017-01-28', '2017-02-03'],
+    ['Feb 11 - 17, 2017', '2017-02-11', '2017-02-17'],
+    ['Dec 26 - Jan 1, 2017', '2016-12-26', '2017-01-01'],
+    ['October 1st through December 31st, 2016', '2016-10-01', '2016-12-31'],
+    ['10/1/2016 - 12/31/2016', '2016-10-01', '2016-12-31'],
+    ['2016-10-01 to 2016-12-31', '2016-10-01', '2016-12-31'],
+  ])('reads "%s"', (text, from, to) => {
+    // Assess
+    expect(dateRangeIn(text)).toEqual({ from, to });
+  });
+
+  it.each(['FY2017 Q1', 'February 30 - March 2, 2017', 'December 31, 2016 - October 1, 2016', 'no dates here'])('finds no period in "%s"', (text) => {
+    // Assess
+    expect(dateRangeIn(text)).toBeUndefined();
+  });
+});
+

@@ -132,7 +132,7 @@ describe('parseTable', () => {
 
     // Assess
     await expect(periodless).rejects.toThrow(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
-    await expect(countless).rejects.toThrow(/no header row with a jurisdiction column and a declined count column/);
+    await expect(countless).rejects.toThrow(/no header row with a jurisdiction \(or facility\) column and a declined count column .*\(first row: Jurisdiction, State, Quarter\)/);
   });
 
   it('refuses a range spanning quarters and a quarter outside the plausible range', async () => {
@@ -147,5 +147,97 @@ describe('parseTable', () => {
     // Assess
     await expect(spans).rejects.toThrow(/spans more than one fiscal quarter/);
     await expect(old).rejects.toThrow(/outside the plausible range/);
+  });
+
+  it('says why NPR\'s per-facility counts by calendar year cannot be ranked by quarter, naming the column', async () => {
+    // Prepare: a real NPR export (year, det_facility, lift_reason, count), MIT, see SOURCE.txt there
+    const martinez = join(import.meta.dirname, '../resolve/fixtures/nprapps-sanctuary-cities/MARTINEZ.csv');
+
+    // Act
+    const parse = collect(martinez);
+
+    // Assess: the first declined row is 2010; the other lift reasons before it were passed over
+    await expect(parse).rejects.toThrow(/MARTINEZ\.csv: column "year" gives whole years \("2010" on row \d+\): a year's count cannot be placed in a fiscal quarter/);
+  });
+
+  it('keeps only "Detainer Declined by LEA" rows of a table counted by lift reason, and takes a facility as the place', async () => {
+    // Prepare
+    const file = await csv(
+      'by-lift-reason.csv',
+      [
+        'Quarter,det_facility,Facility State,lift_reason,count',
+        'FY2015 Q1,CONTRA COSTA CO. JAIL,CA,Detainer Declined by LEA,27',
+        'FY2015 Q1,CONTRA COSTA CO. JAIL,CA,Booked into Detention,40',
+        'FY2015 Q1,VISTA DETENTION FACILITY,CA,detainer declined by lea ,25',
+        'FY2015 Q1,VISTA DETENTION FACILITY,CA,Case Closed,12',
+      ].join('\n'),
+    );
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([
+      { place: { facility: 'CONTRA COSTA CO. JAIL', state: 'CA' }, count: 27, quarter: 'FY2015Q1' },
+      { place: { facility: 'VISTA DETENTION FACILITY', state: 'CA' }, count: 25, quarter: 'FY2015Q1' },
+    ]);
+    expect(summary.warnings.join('\n')).toMatch(/2 rows with another lift reason than "Detainer Declined by LEA" left out/);
+  });
+
+  it('refuses a lift-reason table without any declined row, saying so', async () => {
+    // Prepare
+    const file = await csv('no-declined.csv', 'Quarter,Facility,State,Lift Reason,Count\nFY2015Q1,VISTA DETENTION FACILITY,CA,Case Closed,12\n');
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toThrow(/none of the 1 rows has the lift reason "Detainer Declined by LEA"/);
+  });
+
+  it('needs a State column beside bare jurisdiction names ("Clark" is a county of 12 states)', async () => {
+    // Prepare
+    const file = await csv('stateless.csv', 'Jurisdiction,Quarter,Declined\nClark,FY2017Q1,68\n');
+
+    // Act
+    const parse = collect(file);
+
+    // Assess
+    await expect(parse).rejects.toThrow(/missing required column "State" next to "Jurisdiction"/);
+  });
+
+  it.each([
+    ['FY2017 Q1', 'FY2017Q1'],
+    ['FY17-Q2', 'FY2017Q2'],
+    ["FY '17 Q3", 'FY2017Q3'],
+    ['Fiscal Year 2017, Q4', 'FY2017Q4'],
+    ['FY 2018 First Quarter', 'FY2018Q1'],
+    ['Q2 FY2018', 'FY2018Q2'],
+    ['2nd Quarter of FY 2018', 'FY2018Q2'],
+    ['Third Quarter FY18', 'FY2018Q3'],
+  ])('reads the quarter spelled "%s" in a title row', async (title, quarter) => {
+    // Prepare
+    const file = await csv(`title-${quarter}-${title.length}.csv`, `Declined detainers by jurisdiction, ${title}\n\nJurisdiction,State,Declined\nDenver,CO,74\n`);
+
+    // Act
+    const { observations } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([{ place: { jurisdiction: 'Denver', state: 'CO' }, count: 74, quarter }]);
+  });
+
+  it('reads a period written out in words in the title, and a quarter number beside a Fiscal Year column', async () => {
+    // Prepare
+    const worded = await csv('worded.csv', 'Declined Detainers, October 1, 2016 through December 31, 2016\nJurisdiction,State,Declined\nVentura,CA,188\n');
+    const split = await csv('split.csv', 'Fiscal Year,Quarter,Jurisdiction,State,Declined\nFY2017,Q2,Denver,CO,41\n2017,3,Denver,CO,12\n');
+
+    // Act
+    const fromTitle = await collect(worded);
+    const fromColumns = await collect(split);
+
+    // Assess
+    expect(fromTitle.observations).toEqual([{ place: { jurisdiction: 'Ventura', state: 'CA' }, count: 188, quarter: 'FY2017Q1' }]);
+    expect(fromTitle.summary.coverage).toEqual({ from: '2016-10-01', to: '2016-12-31' });
+    expect(fromColumns.observations.map((o) => o.quarter)).toEqual(['FY2017Q2', 'FY2017Q3']);
   });
 });
