@@ -8,7 +8,7 @@ import type { SourceConfig } from '../functions/commons/config';
 import { releaseKey } from '../functions/archive/release-key';
 import { jurisdictionLabel } from '../functions/domain/jurisdiction';
 import { formatQuarter, parseQuarter } from '../functions/domain/quarter';
-import type { ReleaseFormat } from '../functions/domain/release';
+import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import { ingestRelease } from '../functions/ingest/ingest';
 import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
 import { notifyPending, runCycle } from './cycle';
@@ -60,7 +60,6 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const FORMAT_BY_EXTENSION: Record<string, ReleaseFormat> = { '.xlsx': 'ddp', '.pdf': 'ddor', '.csv': 'table', '.txt': 'table', '.tsv': 'table' };
 
 export function buildProgram(out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
   const program = new Command('detainer-watch')
@@ -90,14 +89,18 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
   program
     .command('ingest')
     .description('process a local file as a newly found release')
-    .argument('<file>', 'XLSX (ddp), PDF (ddor), or CSV/XLSX (table)')
-    .addOption(new Option('--source <format>', 'how to read it').choices(['ddp', 'ddor', 'table']))
+    .argument('<file>', 'XLSX or CSV of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)')
+    .addOption(new Option('--source <format>', 'how to read it (default: told from the content)').choices(['ddp', 'ddor', 'table']))
     .action(async (file: string, options: { source?: ReleaseFormat }) => {
       const path = resolve(file);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new CliError(`${file}: no such file`);
-      const format = options.source ?? FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
-      if (!format) throw new CliError(`${file}: cannot tell the format from the name; give --source ddp|ddor|table`);
+      // The content decides, not the name: sources put tables in .xlsx and records in .csv.
+      const format =
+        options.source ??
+        (await (await import('../functions/ingest/parsers')).guessFormat(path, file).catch((error: unknown) => {
+          throw new CliError(error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error));
+        }));
       await withLocal(program, async (local) => {
         const sha256 = await sha256File(path);
         const archiveKey = releaseKey(format, sha256, extname(path).slice(1) || format);

@@ -9,8 +9,9 @@ const KIND: Record<RankingChange['kind'], string> = { 'new-quarter': 'new quarte
 
 export function describeQuarterChange(change: RankingChange): string {
   const parts: string[] = [];
-  const top = change.after.rows[0];
-  if (top) parts.push(`#1 ${jurisdictionLabel(top.jurisdiction)} (${top.declined})`);
+  const leaders = change.after.rows.filter((row) => row.rank === 1);
+  if (leaders.length === 1) parts.push(`#1 ${jurisdictionLabel(leaders[0].jurisdiction)} (${leaders[0].declined})`);
+  else if (leaders.length > 1) parts.push(`#1 tied at ${leaders[0].declined}: ${leaders.slice(0, 5).map((row) => jurisdictionLabel(row.jurisdiction)).join(', ')}${leaders.length > 5 ? ` and ${leaders.length - 5} more` : ''}`);
   if (change.entered.length) parts.push(`entered top ${change.topN}: ${change.entered.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
   if (change.left.length) parts.push(`left top ${change.topN}: ${change.left.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
   const bigMoves = change.moved.filter((m) => m.from !== null && m.to !== null && m.to <= change.topN).slice(0, 3);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,4 +91,32 @@ describe('detainer-watch CLI contract', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`detainer-watch: ${join(home, 'nope.xlsx')}: no such file`);
   }, 60_000);
+
+  it('tells the format from the content when --source is left out: a CSV of detainer records is read record by record', async () => {
+    // Prepare: NPR's FOIA record layout, tab-delimited, named .csv like a table would be
+    const records = join(home, 'FY14.csv');
+    await writeFile(
+      records,
+      [
+        'Prepare Date\tDetainer Lift Reason\tDetainer Detention Facility\tCity\tState',
+        '10/01/13\tDetainer Declined by LEA\tCONTRA COSTA CO. JAIL\tMARTINEZ\tCA',
+        '10/02/13\tDetainer Declined by LEA\tCONTRA COSTA CO. JAIL\tMARTINEZ\tCA',
+        '10/03/13\tBooked into Detention\tVISTA DETENTION FACILITY\tVISTA\tCA',
+        '10/04/13\tDetainer Declined by LEA\tVISTA DETENTION FACILITY\tVISTA\tCA',
+      ].join('\n'),
+    );
+
+    // Act
+    const result = await cli(home, 'ingest', records);
+    const rankings = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--json');
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/rows: 4 read, 3 declined detainers; 100\.0% resolved/);
+    expect(JSON.parse(rankings.stdout).rows.map((r: { name: string; declined: number }) => [r.name, r.declined])).toEqual([
+      ['Contra Costa County', 2],
+      ['San Diego County', 1],
+    ]);
+  }, 300_000);
 });
+
