@@ -4,6 +4,11 @@
  * jurisdictions by detainers *issued* and must never be read as declined counts. Rows are
  * rebuilt from text positions (pdfjs), the table continues across pages under a repeated
  * header, and each detainer counts on its declined date. Coverage is the week in the title.
+ *
+ * Headings come as ICE printed them ("Section II: Jurisdictions with Recorded Declined
+ * Detainers Broken Down by …", wrapping onto a second line) or in the shorter "II. …" form;
+ * page 1's table of contents lists every section in a row and only switches sections. Column
+ * headers may be centred over left-aligned cells and may wrap onto two or three lines.
  */
 import { readFile } from 'node:fs/promises';
 import type { DateRange } from '../../domain/quarter';
@@ -12,15 +17,27 @@ import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './rel
 
 type DdorField = 'state' | 'county' | 'facility' | 'citizenship' | 'issued' | 'declined' | 'notable';
 
+/** A text item, or several merged into a phrase: left and right edge in page units, font size. */
 interface Word {
   x: number;
+  right: number;
+  size: number;
   text: string;
 }
 
 interface Line {
   y: number;
+  size: number;
   words: Word[];
   text: string;
+}
+
+/** A table column: the header's text and the span of x positions whose cells belong to it. */
+interface Column {
+  field?: DdorField;
+  name: string;
+  from: number;
+  to: number;
 }
 
 const HEADER_KEYS: Array<[DdorField, RegExp]> = [
@@ -33,16 +50,31 @@ const HEADER_KEYS: Array<[DdorField, RegExp]> = [
   ['state', /^state$/i],
 ];
 
-const MONTH = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
-const WORDED_RANGE = new RegExp(`${MONTH}\\s+(\\d{1,2})(?:,?\\s*(\\d{4}))?\\s*(?:-|–|—|to|through|thru)\\s*(?:${MONTH}\\s+)?(\\d{1,2}),?\\s*(\\d{4})`, 'i');
+/** Cells a wrapped line may continue; state and dates never wrap. */
+const WRAPPING: ReadonlySet<DdorField> = new Set(['county', 'facility', 'citizenship', 'notable']);
+
+const MONTH = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`;
+/** "Jan. 28", "Jan.28", "Jan 28". */
+const AFTER_MONTH = String.raw`(?:\.\s*|\s+)`;
+const DASH = String.raw`(?:-|–|—|to|through|thru)`;
+/** Second month after a dash, or (the dash lost in extraction) right after the first day. */
+const WORDED_RANGE = new RegExp(
+  `\\b${MONTH}${AFTER_MONTH}(\\d{1,2})(?:,?\\s*(\\d{4}))?,?\\s*(?:${DASH}\\s*(?:${MONTH}${AFTER_MONTH})?|${MONTH}${AFTER_MONTH})(\\d{1,2}),?\\s*(\\d{4})`,
+  'i',
+);
 const NUMERIC_RANGE = /(\d{1,2}\/\d{1,2}\/\d{2,4})\s*(?:-|–|—|to|through|thru)\s*(\d{1,2}\/\d{1,2}\/\d{2,4})/i;
 const MONTH_NUMBER: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
-/** The report week as the title states it: "February 4, 2017 - February 10, 2017", "Jan 28 – Feb 3, 2017", "1/28/2017 - 2/3/2017". */
+/**
+ * The report week as the title states it: "February 4, 2017 - February 10, 2017",
+ * "Jan. 28 – Feb. 3, 2017", "Jan. 28 Feb. 3, 2017" (dash lost in extraction), "Feb 11 - Feb 17, 2017",
+ * "1/28/2017 - 2/3/2017".
+ */
 export function reportWeekIn(text: string): DateRange | undefined {
   const worded = WORDED_RANGE.exec(text);
   if (worded) {
-    const [, m1, d1, y1, m2, d2, y2] = worded;
+    const [, m1, d1, y1, m2AfterDash, m2Undashed, d2, y2] = worded;
+    const m2 = m2AfterDash ?? m2Undashed;
     const month1 = MONTH_NUMBER[m1.slice(0, 3).toLowerCase()];
     const month2 = m2 ? MONTH_NUMBER[m2.slice(0, 3).toLowerCase()] : month1;
     const year2 = Number(y2);
@@ -60,36 +92,162 @@ export function reportWeekIn(text: string): DateRange | undefined {
   return undefined;
 }
 
+/**
+ * "Section II: …", "Section II. …", "SECTION II – …", "II. …", "II: …", with or without a leading
+ * bullet (a table of contents entry). A line starting "Section I lists …" is prose, not a heading.
+ */
+const BULLET = String.raw`(?:[•·▪●◦\uF0A7\uF0B7*-]\s*)?`;
+const WORDED_SECTION = new RegExp(`^${BULLET}section\\s+(I|II|III|IV|V|VI)\\s*[.:\\-–—]\\s*(.*)$`, 'i');
+const BARE_SECTION = new RegExp(`^${BULLET}(I|II|III|IV|V|VI)\\s*[.:]\\s+(\\S.*)$`);
+const DECLINED_DETAINERS = /declined\s+detainers/i;
+
+function sectionHeading(text: string): { section: string; title: string } | undefined {
+  const match = WORDED_SECTION.exec(text) ?? BARE_SECTION.exec(text);
+  // Case-insensitive "Section", but the numeral as printed: "ii." is no heading.
+  if (!match || !/^[IV]+$/.test(match[1])) return undefined;
+  return { section: match[1], title: match[2].trim() };
+}
+
+/** Joins words left to right, with a space only where the gap between them shows one. */
+function joined(words: Word[]): string {
+  let text = '';
+  for (const [i, word] of words.entries()) {
+    if (i > 0 && word.x - words[i - 1].right > 0.15 * Math.max(word.size, words[i - 1].size)) text += ' ';
+    text += word.text;
+  }
+  return text;
+}
+
+type TextItemLike = { str: string; transform: number[]; width?: number; height?: number };
+
 /** Groups a page's text items into lines (top to bottom), words left to right. */
-function linesOf(items: Array<{ str: string; transform: number[] }>): Line[] {
+function linesOf(items: TextItemLike[]): Line[] {
   const words = items
     .filter((item) => item.str.trim() !== '')
-    .map((item) => ({ x: item.transform[4], y: item.transform[5], text: item.str.trim() }))
+    .map((item) => {
+      const text = item.str.trim();
+      const size = Math.hypot(item.transform[2], item.transform[3]) || item.height || 10;
+      const x = item.transform[4];
+      // Widths are in page units; without one, guess half an em a character.
+      const width = item.width !== undefined && item.width > 0 ? item.width : text.length * size * 0.5;
+      return { x, right: x + width, y: item.transform[5], size, text };
+    })
     .sort((a, b) => b.y - a.y || a.x - b.x);
   const lines: Line[] = [];
-  for (const word of words) {
+  for (const { y, ...word } of words) {
     const line = lines[lines.length - 1];
-    if (line && Math.abs(line.y - word.y) <= 2) line.words.push({ x: word.x, text: word.text });
-    else lines.push({ y: word.y, words: [{ x: word.x, text: word.text }], text: '' });
+    if (line && Math.abs(line.y - y) <= 2) line.words.push(word);
+    else lines.push({ y, size: 0, words: [word], text: '' });
   }
   for (const line of lines) {
     line.words.sort((a, b) => a.x - b.x);
-    line.text = line.words.map((w) => w.text).join(' ');
+    line.size = Math.max(...line.words.map((w) => w.size));
+    line.text = joined(line.words);
   }
   return lines;
 }
 
-function headerColumns(line: Line): Array<{ field: DdorField; x: number }> | undefined {
-  const columns: Array<{ field: DdorField; x: number }> = [];
-  for (const word of line.words) {
-    const match = HEADER_KEYS.find(([, pattern]) => pattern.test(word.text));
-    if (match && !columns.some((c) => c.field === match[0])) columns.push({ field: match[0], x: word.x });
+/** Merges words separated by less than half the font size: one header label or one cell each. */
+function phrasesOf(words: Word[]): Word[] {
+  const phrases: Word[][] = [];
+  for (const word of words) {
+    const current = phrases[phrases.length - 1];
+    const last = current?.[current.length - 1];
+    if (last && word.x - last.right < 0.5 * Math.max(word.size, last.size)) current.push(word);
+    else phrases.push([word]);
   }
-  const fields = new Set(columns.map((c) => c.field));
-  return fields.has('state') && fields.has('county') && fields.has('declined') ? columns.sort((a, b) => a.x - b.x) : undefined;
+  return phrases.map((parts) => ({
+    x: parts[0].x,
+    right: Math.max(...parts.map((p) => p.right)),
+    size: Math.max(...parts.map((p) => p.size)),
+    text: joined(parts),
+  }));
 }
 
-const SECTION = /^(I|II|III|IV|V|VI)\.\s+(.*)$/;
+function fieldOf(text: string): DdorField | undefined {
+  return HEADER_KEYS.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+/**
+ * The table header spread over `band` (one line, or a label wrapped onto more): labels that
+ * overlap across lines are one column. Each column reaches halfway across the gap to its
+ * neighbours' labels, so left-aligned cells under centred labels still fall in their column.
+ */
+function tableHeader(band: Line[]): Column[] | undefined {
+  const labels = band.flatMap((line, row) => phrasesOf(line.words).map((phrase) => ({ ...phrase, row }))).sort((a, b) => a.x - b.x);
+  const clusters: Array<{ x: number; right: number; parts: typeof labels }> = [];
+  for (const label of labels) {
+    const last = clusters[clusters.length - 1];
+    if (last && label.x < last.right) {
+      last.parts.push(label);
+      last.right = Math.max(last.right, label.right);
+    } else clusters.push({ x: label.x, right: label.right, parts: [label] });
+  }
+  const seen = new Set<DdorField>();
+  const columns = clusters.map((cluster, i): Column => {
+    const name = cluster.parts
+      .sort((a, b) => a.row - b.row || a.x - b.x)
+      .map((p) => p.text)
+      .join(' ');
+    let field = fieldOf(name);
+    if (field && seen.has(field)) field = undefined;
+    if (field) seen.add(field);
+    const from = i === 0 ? -Infinity : (clusters[i - 1].right + cluster.x) / 2;
+    const to = i === clusters.length - 1 ? Infinity : (cluster.right + clusters[i + 1].x) / 2;
+    return { ...(field ? { field } : {}), name, from, to };
+  });
+  return seen.has('state') && seen.has('county') && seen.has('declined') ? columns : undefined;
+}
+
+function hasDate(line: Line): boolean {
+  return line.words.some((w) => parseReleaseDate(w.text) !== undefined);
+}
+
+/**
+ * A table header starting at `lines[index]`: the line alone, or with up to two close lines
+ * below it that hold no dates (a wrapped label, or one-line labels centred between two lines).
+ */
+function headerAt(lines: Line[], index: number): { columns: Column[]; used: number } | undefined {
+  const first = lines[index];
+  if (phrasesOf(first.words).filter((p) => fieldOf(p.text)).length < 2) return undefined;
+  const band = [first];
+  for (let j = index + 1; j < lines.length && band.length < 3; j++) {
+    const above = band[band.length - 1];
+    const line = lines[j];
+    if (above.y - line.y > 1.6 * Math.max(above.size, line.size)) break;
+    if (sectionHeading(line.text) || hasDate(line)) break;
+    band.push(line);
+  }
+  for (let used = band.length; used >= 1; used--) {
+    const columns = tableHeader(band.slice(0, used));
+    if (columns) return { columns, used };
+  }
+  return undefined;
+}
+
+/**
+ * A line's cells: each phrase goes to the column its centre falls in. Where two land in one
+ * column beside an empty one (a short left-aligned cell under a wide centred header), the
+ * outer one moves over: a table row has one cell a column.
+ */
+function cellsOf(line: Line, columns: Column[]): Partial<Record<DdorField, string>> {
+  const byColumn: Word[][] = columns.map(() => []);
+  for (const phrase of phrasesOf(line.words)) {
+    const centre = (phrase.x + phrase.right) / 2;
+    const index = columns.findIndex((c) => centre >= c.from && centre < c.to);
+    if (index >= 0) byColumn[index].push(phrase);
+  }
+  for (let i = 0; i < byColumn.length; i++) {
+    if (byColumn[i].length < 2) continue;
+    if (i + 1 < byColumn.length && byColumn[i + 1].length === 0) byColumn[i + 1].push(byColumn[i].pop()!);
+    else if (i > 0 && byColumn[i - 1].length === 0) byColumn[i - 1].push(byColumn[i].shift()!);
+  }
+  const cells: Partial<Record<DdorField, string>> = {};
+  columns.forEach((column, i) => {
+    if (column.field && byColumn[i].length > 0) cells[column.field] = byColumn[i].map((p) => p.text).join(' ');
+  });
+  return cells;
+}
 
 interface DeclinedRow {
   page: number;
@@ -105,10 +263,20 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
   const task = getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true, verbosity: 0 });
   let week: DateRange | undefined;
   let section: string | undefined;
+  /** The title of a section II heading without "declined detainers", which may follow on the next line. */
+  let pendingII: string | undefined;
+  /**
+   * Whether the last section II heading (the table of contents lists it first, the body's comes
+   * later) is the declined-detainers one: either line of a wrapped heading may say so.
+   */
   let sawSectionII = false;
-  let columns: Array<{ field: DdorField; x: number }> | undefined;
+  let sawHeader = false;
+  let columns: Column[] | undefined;
   let printedTotal: number | undefined;
   let headerNames: string[] = [];
+  /** The line of the last row read, so only a line just below it can continue its cells. */
+  let lastRowLine: { page: number; y: number } | undefined;
+  let datedLinesWithoutHeader = 0;
   const rows: DeclinedRow[] = [];
   try {
     let doc;
@@ -120,25 +288,44 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
     for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
       const page = await doc.getPage(pageNumber);
       const content = await page.getTextContent();
-      const lines = linesOf(content.items.filter((item): item is { str: string; transform: number[] } & typeof item => 'str' in item));
-      for (const line of lines) {
-        const heading = SECTION.exec(line.text);
+      const lines = linesOf(content.items.filter((item): item is TextItemLike & typeof item => 'str' in item));
+      for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        const heading = sectionHeading(line.text);
         if (heading) {
-          section = heading[1];
-          if (section === 'II' && /declined detainers/i.test(heading[2])) sawSectionII = true;
-          else if (section === 'II') section = 'II?';
+          section = heading.section;
+          pendingII = undefined;
+          if (section === 'II' && DECLINED_DETAINERS.test(heading.title)) sawSectionII = true;
+          else if (section === 'II') {
+            section = 'II?';
+            sawSectionII = false;
+            pendingII = heading.title;
+          }
           columns = undefined;
+          lastRowLine = undefined;
           continue;
+        }
+        if (pendingII !== undefined) {
+          const title = `${pendingII} ${line.text}`;
+          pendingII = undefined;
+          if (DECLINED_DETAINERS.test(title)) {
+            section = 'II';
+            sawSectionII = true;
+            continue;
+          }
         }
         if (section === undefined) {
           week ??= reportWeekIn(line.text);
           continue;
         }
         if (section !== 'II') continue;
-        const header = headerColumns(line);
+        const header = headerAt(lines, index);
         if (header) {
-          columns = header;
-          headerNames = line.words.map((w) => w.text);
+          columns = header.columns;
+          sawHeader = true;
+          headerNames = columns.map((c) => c.name);
+          lastRowLine = undefined;
+          index += header.used - 1;
           continue;
         }
         const total = /total declined detainers[^\d]*(\d+)/i.exec(line.text);
@@ -146,23 +333,25 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
           printedTotal = Number(total[1]);
           continue;
         }
-        if (!columns) continue;
-        const cells: Partial<Record<DdorField, string>> = {};
-        for (const word of line.words) {
-          let field: DdorField | undefined;
-          for (const column of columns) if (column.x <= word.x + 3) field = column.field;
-          if (!field) continue;
-          cells[field] = cells[field] ? `${cells[field]} ${word.text}` : word.text;
-        }
-        if (cells.declined !== undefined && parseReleaseDate(cells.declined) !== undefined) {
-          rows.push({ page: pageNumber, cells });
+        if (!columns) {
+          if (hasDate(line)) datedLinesWithoutHeader++;
           continue;
         }
-        // A wrapped "Notable Criminal Activity" continues the row above it.
+        const cells = cellsOf(line, columns);
+        if (cells.declined !== undefined && parseReleaseDate(cells.declined) !== undefined) {
+          rows.push({ page: pageNumber, cells });
+          lastRowLine = { page: pageNumber, y: line.y };
+          continue;
+        }
+        // A wrapped cell ("Notable Criminal Activity", a long facility name) continues the row
+        // just above it. Lines right under a header (its wrapped labels) and footers, further
+        // down the page, continue nothing.
         const fields = Object.keys(cells) as DdorField[];
         const previous = rows[rows.length - 1];
-        if (previous && previous.page === pageNumber && fields.length === 1 && fields[0] === 'notable') {
-          previous.cells.notable = previous.cells.notable ? `${previous.cells.notable} ${cells.notable}` : cells.notable;
+        const near = lastRowLine !== undefined && lastRowLine.page === pageNumber && lastRowLine.y - line.y <= 1.6 * line.size;
+        if (previous && near && fields.length > 0 && fields.every((f) => WRAPPING.has(f))) {
+          for (const field of fields) previous.cells[field] = previous.cells[field] ? `${previous.cells[field]} ${cells[field]}` : cells[field];
+          lastRowLine = { page: pageNumber, y: line.y };
         }
       }
       page.cleanup();
@@ -192,6 +381,7 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
       ...(notable ? { category: notable } : {}),
     });
   }
+  if (!sawHeader && datedLinesWithoutHeader > 0) warnings.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
   if (rows.length === 0) warnings.push('section II lists no declined detainers');
   if (printedTotal !== undefined && printedTotal !== rows.length) {
     warnings.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);
