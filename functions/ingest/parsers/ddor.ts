@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import type { DateRange } from '../../domain/quarter';
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
-import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
+import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
 
 type DdorField = 'state' | 'county' | 'facility' | 'citizenship' | 'issued' | 'declined' | 'notable';
 
@@ -53,43 +53,13 @@ const HEADER_KEYS: Array<[DdorField, RegExp]> = [
 /** Cells a wrapped line may continue; state and dates never wrap. */
 const WRAPPING: ReadonlySet<DdorField> = new Set(['county', 'facility', 'citizenship', 'notable']);
 
-const MONTH = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`;
-/** "Jan. 28", "Jan.28", "Jan 28". */
-const AFTER_MONTH = String.raw`(?:\.\s*|\s+)`;
-const DASH = String.raw`(?:-|–|—|to|through|thru)`;
-/** Second month after a dash, or (the dash lost in extraction) right after the first day. */
-const WORDED_RANGE = new RegExp(
-  `\\b${MONTH}${AFTER_MONTH}(\\d{1,2})(?:,?\\s*(\\d{4}))?,?\\s*(?:${DASH}\\s*(?:${MONTH}${AFTER_MONTH})?|${MONTH}${AFTER_MONTH})(\\d{1,2}),?\\s*(\\d{4})`,
-  'i',
-);
-const NUMERIC_RANGE = /(\d{1,2}\/\d{1,2}\/\d{2,4})\s*(?:-|–|—|to|through|thru)\s*(\d{1,2}\/\d{1,2}\/\d{2,4})/i;
-const MONTH_NUMBER: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
-
 /**
  * The report week as the title states it: "February 4, 2017 - February 10, 2017",
  * "Jan. 28 – Feb. 3, 2017", "Jan. 28 Feb. 3, 2017" (dash lost in extraction), "Feb 11 - Feb 17, 2017",
  * "1/28/2017 - 2/3/2017".
  */
 export function reportWeekIn(text: string): DateRange | undefined {
-  const worded = WORDED_RANGE.exec(text);
-  if (worded) {
-    const [, m1, d1, y1, m2AfterDash, m2Undashed, d2, y2] = worded;
-    const m2 = m2AfterDash ?? m2Undashed;
-    const month1 = MONTH_NUMBER[m1.slice(0, 3).toLowerCase()];
-    const month2 = m2 ? MONTH_NUMBER[m2.slice(0, 3).toLowerCase()] : month1;
-    const year2 = Number(y2);
-    const year1 = y1 ? Number(y1) : month1 > month2 ? year2 - 1 : year2;
-    const from = parseReleaseDate(`${month1}/${d1}/${year1}`);
-    const to = parseReleaseDate(`${month2}/${d2}/${year2}`);
-    if (from && to && from <= to) return { from, to };
-  }
-  const numeric = NUMERIC_RANGE.exec(text);
-  if (numeric) {
-    const from = parseReleaseDate(numeric[1]);
-    const to = parseReleaseDate(numeric[2]);
-    if (from && to && from <= to) return { from, to };
-  }
-  return undefined;
+  return dateRangeIn(text);
 }
 
 /**

@@ -107,11 +107,16 @@ export function assertPlausibleDate(date: string, file: string, where: string, r
   }
 }
 
-const MONTH_WORD = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
+const MONTH_WORD = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`;
+/** "Jan. 28", "Jan.28", "Jan 28". */
+const AFTER_MONTH = String.raw`(?:\.\s*|\s+)`;
 const SEPARATOR = String.raw`(?:-|–|—|to|through|thru)`;
-/** "October 1, 2016 - December 31, 2016", "Jan. 28 – Feb. 3, 2017", "Feb 11 - 17, 2017"; the dash may be lost in extraction when a second month follows. */
+/**
+ * "October 1, 2016 - December 31, 2016", "Jan. 28 – Feb. 3, 2017", "Feb 11 - 17, 2017"; the second
+ * month may follow a dash or, when the dash was lost in extraction, the first day directly.
+ */
 const WORDED_RANGE = new RegExp(
-  `${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s*(\\d{4}))?,?\\s*(?:${SEPARATOR}\\s*(?:${MONTH_WORD}\\s+)?|${MONTH_WORD}\\s+)(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4})`,
+  `\\b${MONTH_WORD}${AFTER_MONTH}(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s*(\\d{4}))?,?\\s*(?:${SEPARATOR}\\s*(?:${MONTH_WORD}${AFTER_MONTH})?|${MONTH_WORD}${AFTER_MONTH})(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4})`,
   'i',
 );
 const DATE_TOKEN = String.raw`(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})`;
