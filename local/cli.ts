@@ -22,6 +22,12 @@ import { startSubscriptionServer } from './subscription-server';
 /** A failure the user can act on: printed as one line, no stack trace. */
 export class CliError extends Error {}
 
+/** A source name, spelled as configured sources are (functions/commons/source-schema.ts). */
+const sourceName = (value: string) => {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(value)) throw new InvalidArgumentError('a source name is lower-case letters, digits, dot, dash or underscore');
+  return value;
+};
+
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
@@ -91,7 +97,8 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     .description('process a local file as a newly found release')
     .argument('<file>', 'XLSX or CSV of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)')
     .addOption(new Option('--source <format>', 'how to read it (default: told from the content)').choices(['ddp', 'ddor', 'table']))
-    .action(async (file: string, options: { source?: ReleaseFormat }) => {
+    .option('--as <name>', 'the source its rankings are kept under (default: the format); give each publisher its own', sourceName)
+    .action(async (file: string, options: { source?: ReleaseFormat; as?: string }) => {
       const path = resolve(file);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new CliError(`${file}: no such file`);
@@ -103,10 +110,11 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         }));
       await withLocal(program, async (local) => {
         const sha256 = await sha256File(path);
-        const archiveKey = releaseKey(format, sha256, extname(path).slice(1) || format);
+        const source = options.as ?? format;
+        const archiveKey = releaseKey(source, sha256, extname(path).slice(1) || format);
         await local.deps.archive.putFile(archiveKey, path, { sha256, sourceUrl: pathToFileURL(path).href });
         await local.deps.releases.recordRelease({
-          source: format,
+          source,
           sha256,
           url: pathToFileURL(path).href,
           archiveKey,
@@ -118,7 +126,9 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         });
         const report = await ingestRelease(local.deps, archiveKey);
         if (report.outcome === 'quarantined' || report.outcome === 'held') {
-          throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome}; raw file kept in the archive)`);
+          // Drift is measured against the previous file of the same source: another publisher's file needs its own.
+          const hint = /^schema drift/.test(report.reason ?? '') ? `; if it is another publisher's file, ingest it with --as NAME` : '';
+          throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome} under source "${source}"; raw file kept in the archive${hint})`);
         }
         const notifies = await notifyPending(local.deps);
         out(describeIngest(basename(path), report, local.outboxDir, notifies));

@@ -118,5 +118,25 @@ describe('detainer-watch CLI contract', () => {
       ['San Diego County', 1],
     ]);
   }, 300_000);
+
+  it('keeps another publisher\'s table apart with --as, where the same source would see schema drift', async () => {
+    // Prepare: its own home with the top-jurisdictions table, then another publisher's table with other columns
+    const own = await mkdtemp(join(tmpdir(), 'dw-cli-as-'));
+    const other = join(own, 'sheriffs-fy2017q2.csv');
+    await writeFile(other, 'Quarter\tCounty\tState\tDeclined\nFY2017 Q2\tTravis\tTX\t44\nFY2017 Q2\tCook\tIL\t30\n');
+    expect((await cli(own, 'ingest', join(fixtures, 'table-fy2017q1-top-jurisdictions.csv'))).code).toBe(0);
+
+    // Act
+    const same = await cli(own, 'ingest', other, '--source', 'table');
+    const apart = await cli(own, 'ingest', other, '--source', 'table', '--as', 'sheriffs');
+    const rankings = await cli(own, 'rankings', '--source', 'sheriffs', '--json');
+    await rm(own, { recursive: true, force: true });
+
+    // Assess
+    expect(same.code).toBe(1);
+    expect(same.stderr.trim()).toMatch(/sheriffs-fy2017q2\.csv: schema drift: .* \(quarantined under source "table"; raw file kept in the archive; if it is another publisher's file, ingest it with --as NAME\)$/);
+    expect(apart.code).toBe(0);
+    expect(JSON.parse(rankings.stdout)).toMatchObject({ source: 'sheriffs', quarter: 'FY2017Q2', total: 74 });
+  }, 300_000);
 });
 
