@@ -4,13 +4,14 @@
  */
 import { open } from 'node:fs/promises';
 
-export type FileKind = 'zip' | 'pdf' | 'html' | 'text' | 'empty' | 'binary';
+export type FileKind = 'zip' | 'pdf' | 'html' | 'text' | 'xls' | 'empty' | 'binary';
 
 const DESCRIPTIONS: Record<FileKind, string> = {
   zip: 'a zip archive',
   pdf: 'a PDF document',
   html: 'an HTML page',
   text: 'a text file',
+  xls: 'a legacy Excel 97–2003 workbook (.xls; save it as .xlsx or CSV to ingest it)',
   empty: 'an empty file',
   binary: 'binary data of an unknown kind',
 };
@@ -20,9 +21,13 @@ export function describeFileKind(kind: FileKind): string {
   return DESCRIPTIONS[kind];
 }
 
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
 export function fileKindOf(head: Buffer): FileKind {
   if (head.length === 0) return 'empty';
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5 || head[2] === 7)) return 'zip';
+  // OLE2 compound file: Excel 97–2003 (BIFF) workbooks, as older FOIA releases come.
+  if (head.length >= 8 && head.subarray(0, 8).equals(OLE2_MAGIC)) return 'xls';
   let start = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
   const text = head.subarray(start, start + 1024).toString('latin1');

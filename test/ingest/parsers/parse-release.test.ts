@@ -113,4 +113,18 @@ describe('guessFormat', () => {
     expect(summary).toMatchObject({ format: 'ddp', rowsKept: 1 });
     expect(observations[0]).toMatchObject({ place: { facility: 'CONTRA COSTA CO. JAIL', state: 'CA' }, date: '2013-10-01' });
   });
+
+  it('recognises a legacy Excel 97–2003 workbook and says to save it as .xlsx or CSV', async () => {
+    // Prepare: the OLE2 compound-file signature that begins every .xls
+    const xls = await file('top50.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+
+    // Act
+    const guess = guessFormat(xls);
+    const asTable = parseRelease(xls, 'table', () => undefined);
+
+    // Assess
+    await expect(guess).rejects.toThrow(/top50\.xls: is a legacy Excel 97–2003 workbook \(\.xls; save it as \.xlsx or CSV to ingest it\)/);
+    await expect(asTable).rejects.toThrow(/top50\.xls: is a legacy Excel 97–2003 workbook .*, not a CSV or XLSX table/);
+  });
 });
+
