@@ -67,25 +67,45 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
   let lastDay = Number.NaN;
   let lastDayIso: string | undefined;
   const lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
+  // A workbook may continue a release on further sheets (Excel stops at 1,048,576 rows), each
+  // under its own title rows and header; sheets without the header (notes, codebook) are passed over.
+  let sheet: { name: string; index: number } | undefined;
+  let headerSeen = false;
+  let sawCity = false;
+  const dataSheets: Array<{ name: string; rows: number }> = [];
+  const skippedSheets: string[] = [];
+  const where = (rowNumber: number) => (sheet && sheet.index > 0 ? `sheet "${sheet.name}", row ${rowNumber}` : `row ${rowNumber}`);
+  const onSheet = (next: { name: string; index: number }) => {
+    if (sheet && !columns) skippedSheets.push(sheet.name);
+    sheet = next;
+    columns = undefined;
+    select.columns = undefined;
+  };
 
-  const onRow = (cells: XlsxCell[], rowNumber: number): void | 'stop' => {
+  const onRow = (cells: XlsxCell[], rowNumber: number): void | 'next-sheet' => {
     if (!columns) {
       if (isBlankRow(cells)) return;
       const { columns: found, found: count } = matchColumns(cells, DDP_COLUMNS);
       if (count >= 3) {
-        requireColumns(label, found, DDP_COLUMNS, rowNumber);
+        requireColumns(sheet && sheet.index > 0 ? `${label} (sheet "${sheet.name}")` : label, found, DDP_COLUMNS, rowNumber);
+        headerSeen = true;
+        if (found.city !== undefined) sawCity = true;
+        dataSheets.push({ name: sheet?.name ?? '', rows: 0 });
         columns = found;
         names = headerNames(cells);
         const wanted: boolean[] = [];
         for (const index of Object.values(found)) if (index !== undefined) wanted[index] = true;
         select.columns = wanted;
       } else if (rowNumber > HEADER_SEARCH_ROWS) {
+        // Another sheet of the workbook may hold the data; with none, the end says so.
+        if (sheet) return 'next-sheet';
         throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) in the first ${HEADER_SEARCH_ROWS} rows`);
       }
       return;
     }
     if (isBlankRow(cells)) return;
     rowsRead++;
+    if (dataSheets.length > 0) dataSheets[dataSheets.length - 1].rows++;
     const c = columns as Required<Pick<ColumnIndex<DdpField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<DdpField>;
     const prepared = cells[c.prepareDate];
     let date: string | undefined;
@@ -104,7 +124,7 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
       if (declined) declinedUndated++;
       return;
     }
-    if (date < plausible.from || date > plausible.to) assertPlausibleDate(date, label, `row ${rowNumber}, Detainer Prepare Date`, plausible);
+    if (date < plausible.from || date > plausible.to) assertPlausibleDate(date, label, `${where(rowNumber)}, Detainer Prepare Date`, plausible);
     if (first === undefined || date < first) first = date;
     if (last === undefined || date > last) last = date;
     if (!declined) return;
@@ -136,18 +156,21 @@ export async function parseDdpWith(file: string, sink: (o: Observation) => void,
 
   const kind = await sniffFileKind(file);
   let rowsInFile: number;
-  if (kind === 'text') rowsInFile = await readCsvRows(file, label, onRow);
-  else if (kind === 'zip') rowsInFile = (await readXlsxRows(file, onRow, { sheet: 'largest', ...options.xlsx, label, dates: 'serial', select })).rows;
+  if (kind === 'text') rowsInFile = await readCsvRows(file, label, (cells, rowNumber) => void onRow(cells, rowNumber));
+  else if (kind === 'zip') rowsInFile = (await readXlsxRows(file, onRow, { sheet: 'all', onSheet, ...options.xlsx, label, dates: 'serial', select })).rows;
   else throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not an XLSX workbook or a delimited text file`);
   if (rowsInFile === 0) throw new InvalidReleaseError(label, kind === 'text' ? 'the file is empty (no rows)' : 'the worksheet is empty (no rows)');
-  if (!columns) throw new InvalidReleaseError(label, 'no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found');
+  if (sheet && !columns) skippedSheets.push(sheet.name);
+  if (!headerSeen) throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found${skippedSheets.length > 1 ? ` in any of its ${skippedSheets.length} worksheets` : ''}`);
   if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');
 
   const warnings: string[] = [];
   if (undated > 0) warnings.push(`${undated} of ${rowsRead} rows have no usable Detainer Prepare Date (${declinedUndated} of them declined); left out`);
   if (declinedWithoutPlace > 0) warnings.push(`${declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
   if (duplicates > 0) warnings.push(`${duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
-  if (columns.city === undefined) warnings.push('no Facility City column: facilities resolve by name only');
+  if (dataSheets.length > 1) warnings.push(`read ${dataSheets.length} worksheets: ${dataSheets.map((d) => `"${d.name}" (${d.rows} row${d.rows === 1 ? '' : 's'})`).join(', ')}`);
+  if (skippedSheets.length > 0 && headerSeen) warnings.push(`passed over worksheets without a detainer header: ${skippedSheets.map((n) => `"${n}"`).join(', ')}`);
+  if (!sawCity) warnings.push('no Facility City column: facilities resolve by name only');
   return {
     format: 'ddp',
     rowsRead,

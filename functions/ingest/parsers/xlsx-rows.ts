@@ -1,5 +1,5 @@
 /**
- * A streaming reader of the first worksheet of an XLSX workbook, built for one job: a
+ * A streaming reader of the worksheets of an XLSX workbook, built for one job: a
  * 316,000-row DDP release read in a few times the cost of inflating it, in bounded memory.
  * A general workbook model (exceljs, SheetJS) costs 10–30× that; this reads the zip's central
  * directory with yauzl, inflates each part with node's zlib (which runs on the thread pool,
@@ -18,9 +18,10 @@ export type XlsxCell = string | number | undefined;
 
 /**
  * Called once per `<row>` in sheet order, empty rows included. `cells` is indexed by column
- * (A = 0) and REUSED for the next row: copy what you keep. Return 'stop' to end reading early.
+ * (A = 0) and REUSED for the next row: copy what you keep. Return 'stop' to end reading early,
+ * 'next-sheet' to pass over the rest of this worksheet (with `sheet: 'all'`).
  */
-export type XlsxRowHandler = (cells: XlsxCell[], rowNumber: number) => void | 'stop';
+export type XlsxRowHandler = (cells: XlsxCell[], rowNumber: number) => void | 'stop' | 'next-sheet';
 
 export interface XlsxReadOptions {
   /** Name used in error messages (archive key, URL); default: the path. */
@@ -34,10 +35,13 @@ export interface XlsxReadOptions {
   /** Date-styled numeric cells as ISO text (`2023-10-01` / `2023-10-01T12:39:30`, default) or raw Excel serials. */
   dates?: 'iso' | 'serial';
   /**
-   * Which worksheet: the first visible one (default), the largest one (a record-level release
-   * whose data sheet may sit behind a notes sheet), or one by name.
+   * Which worksheet: the first visible one (default), one by name, or every
+   * visible one in workbook order (a release past Excel's 1,048,576 rows continues on the next
+   * sheet; `onSheet` says where each begins).
    */
-  sheet?: 'first' | 'largest' | { name: string };
+  sheet?: 'first' | 'all' | { name: string };
+  /** With `sheet: 'all'`: called before the rows of each worksheet. */
+  onSheet?: (sheet: { name: string; index: number }) => void;
   /**
    * Columns to decode; others are skipped unread and left undefined. The handler may fill
    * `columns` once it has seen the header: most of a wide sheet is then never decoded.
@@ -46,8 +50,11 @@ export interface XlsxReadOptions {
 }
 
 export interface XlsxSheetSummary {
+  /** The worksheet read (with `sheet: 'all'`, the names joined by ", "). */
   sheetName: string;
-  /** `<row>` elements seen (including empty ones). */
+  /** Worksheets read. */
+  sheets: number;
+  /** `<row>` elements seen (including empty ones), in all the worksheets read. */
   rows: number;
   /** The handler returned 'stop'. */
   stopped: boolean;
@@ -166,8 +173,7 @@ function resolveTarget(target: string): string {
 }
 
 interface WorkbookLayout {
-  sheetName: string;
-  sheetPath: string;
+  sheets: Array<{ name: string; path: string }>;
   sharedStringsPath?: string;
   stylesPath?: string;
   date1904: boolean;
@@ -194,24 +200,24 @@ async function readWorkbookLayout(ctx: ZipContext, choice: XlsxReadOptions['shee
   }));
   const pathOf = (s: (typeof sheets)[number]) => (s.relId && rels.get(s.relId)?.target) || 'xl/worksheets/sheet1.xml';
   const visible = sheets.filter((s) => !s.hidden);
-  let sheet: (typeof sheets)[number] | undefined;
-  if (choice === 'first') sheet = visible[0] ?? sheets[0];
-  else if (choice === 'largest') sheet = [...visible].sort((a, b) => (ctx.entries.get(pathOf(b))?.uncompressedSize ?? 0) - (ctx.entries.get(pathOf(a))?.uncompressedSize ?? 0))[0] ?? sheets[0];
+  let chosen: Array<(typeof sheets)[number]>;
+  if (choice === 'all') chosen = visible.length > 0 ? visible : sheets;
+  else if (choice === 'first') chosen = [visible[0] ?? sheets[0]];
   else {
-    sheet = sheets.find((s) => s.name === choice.name);
-    if (!sheet) throw new InvalidReleaseError(ctx.label, `the workbook has no worksheet named "${choice.name}"`);
+    const named = sheets.find((s) => s.name === choice.name);
+    if (!named) throw new InvalidReleaseError(ctx.label, `the workbook has no worksheet named "${choice.name}"`);
+    chosen = [named];
   }
-  if (!sheet) throw new InvalidReleaseError(ctx.label, 'the workbook has no worksheet');
-  const sheetPath = pathOf(sheet);
-  if (!ctx.entries.has(sheetPath)) throw corrupt(ctx.label, `worksheet part ${sheetPath} is missing`);
+  chosen = chosen.filter((s) => s !== undefined);
+  if (chosen.length === 0) throw new InvalidReleaseError(ctx.label, 'the workbook has no worksheet');
+  for (const sheet of chosen) if (!ctx.entries.has(pathOf(sheet))) throw corrupt(ctx.label, `worksheet part ${pathOf(sheet)} is missing`);
   const byType = (suffix: string, fallback: string) => {
     const found = [...rels.values()].find((r) => r.type.endsWith(suffix))?.target;
     const path = found ?? fallback;
     return ctx.entries.has(path) ? path : undefined;
   };
   return {
-    sheetName: sheet.name,
-    sheetPath,
+    sheets: chosen.map((sheet) => ({ name: sheet.name, path: pathOf(sheet) })),
     sharedStringsPath: byType('/sharedStrings', 'xl/sharedStrings.xml'),
     stylesPath: byType('/styles', 'xl/styles.xml'),
     date1904,
@@ -556,10 +562,12 @@ function parseRows(b: Buffer, limit: number, st: SheetState): boolean {
     st.rows++;
     st.cells.length = 0;
     if (!selfClosing) p = parseCells(b, p, b.length, st);
-    if (st.onRow(st.cells, rowNumber) === 'stop') {
+    const verdict = st.onRow(st.cells, rowNumber);
+    if (verdict === 'stop') {
       st.stopped = true;
       return false;
     }
+    if (verdict === 'next-sheet') return false;
   }
 }
 
@@ -624,8 +632,13 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
       onRow,
       select: options.select ?? {},
     };
-    await scanRows(partChunks(ctx, layout.sheetPath, maxPartBytes), st);
-    return { sheetName: layout.sheetName, rows: st.rows, stopped: st.stopped, date1904: layout.date1904 };
+    for (const [index, sheet] of layout.sheets.entries()) {
+      options.onSheet?.({ name: sheet.name, index });
+      st.lastRow = 0;
+      await scanRows(partChunks(ctx, sheet.path, maxPartBytes), st);
+      if (st.stopped) break;
+    }
+    return { sheetName: layout.sheets.map((s) => s.name).join(', '), sheets: layout.sheets.length, rows: st.rows, stopped: st.stopped, date1904: layout.date1904 };
   } finally {
     zip.close();
   }

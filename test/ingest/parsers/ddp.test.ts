@@ -148,6 +148,61 @@ describe('parseDdp', () => {
     expect(observations).toEqual([{ place: { facility: 'KING COUNTY CORRECTIONAL FACILITY', city: 'SEATTLE', state: 'WASHINGTON' }, count: 1, date: '2024-04-02' }]);
   });
 
+  it('reads a release that continues over several worksheets, each under its own title rows and header, passing over a notes sheet', async () => {
+    // Prepare: Excel stops at 1,048,576 rows, so large releases go on in the next sheet
+    const file = join(dir, 'two-sheets.xlsx');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Notes').addRows([['ICE Detainers'], ['Fields are described in the codebook.']]);
+    const part = (name: string, rows: unknown[][]) => {
+      const sheet = book.addWorksheet(name);
+      for (const title of ['ICE Detainers', 'Deportation Data Project', 'March 2026 Release', '', '', '']) sheet.addRow([title]);
+      sheet.addRow(HEADER);
+      sheet.addRows(rows);
+    };
+    part('Detainers 1', [
+      ['2024-04-02', 'WASHINGTON', 'Seattle', '', 'KING COUNTY CORRECTIONAL FACILITY', 'SEATTLE', 'Detainer Declined by LEA', 'K1'],
+      ['2024-04-03', 'WASHINGTON', 'Seattle', '', 'KING COUNTY CORRECTIONAL FACILITY', 'SEATTLE', 'Lifted', 'K2'],
+    ]);
+    part('Detainers 2', [['2024-05-09', 'OREGON', 'Seattle', '', 'MULTNOMAH COUNTY DETENTION CENTER', 'PORTLAND', 'Detainer Declined by LEA', 'M1']]);
+    await book.xlsx.writeFile(file);
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations.map((o) => [o.place.facility, o.date])).toEqual([
+      ['KING COUNTY CORRECTIONAL FACILITY', '2024-04-02'],
+      ['MULTNOMAH COUNTY DETENTION CENTER', '2024-05-09'],
+    ]);
+    expect(summary).toMatchObject({ rowsRead: 3, rowsKept: 2, coverage: { from: '2024-04-02', to: '2024-05-09' } });
+    expect(summary.warnings).toEqual(expect.arrayContaining(['read 2 worksheets: "Detainers 1" (2 rows), "Detainers 2" (1 row)', 'passed over worksheets without a detainer header: "Notes"']));
+  });
+
+  it('names the worksheet of a bad row past the first sheet, and says when no worksheet has the header', async () => {
+    // Prepare
+    const badDate = join(dir, 'bad-second-sheet.xlsx');
+    const book = new ExcelJS.Workbook();
+    for (const [name, date] of [['Part 1', '2024-01-01'], ['Part 2', '2099-01-01']]) {
+      const sheet = book.addWorksheet(name);
+      sheet.addRow(HEADER);
+      sheet.addRow([date, 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'Lifted', 'D1']);
+    }
+    await book.xlsx.writeFile(badDate);
+    const headerless = join(dir, 'no-header-anywhere.xlsx');
+    const other = new ExcelJS.Workbook();
+    other.addWorksheet('A').addRow(['Name', 'Value']);
+    other.addWorksheet('B').addRow(['just', 'numbers']);
+    await other.xlsx.writeFile(headerless);
+
+    // Act
+    const bad = collect(badDate);
+    const none = collect(headerless);
+
+    // Assess
+    await expect(bad).rejects.toThrow(/sheet "Part 2", row 2, Detainer Prepare Date: date 2099-01-01 is outside the plausible range/);
+    await expect(none).rejects.toThrow(/no DDP header row .* found in any of its 2 worksheets/);
+  });
+
   it('names the missing required column', async () => {
     // Prepare
     const file = await workbook('no-lift-reason.xlsx', [['2024-01-01', 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'X1']], HEADER.filter((h) => h !== 'Detainer Lift Reason'));
