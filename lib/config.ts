@@ -10,18 +10,23 @@ const SOURCE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const EMAIL = z.email();
 const DOMAIN = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name');
 
+const regularExpression = z.string().refine((text) => {
+  try {
+    new RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 const source = z.object({
   name: z.string().regex(SOURCE_NAME, 'lower-case letters, digits and dashes'),
   url: z.url({ protocol: /^https$/ }),
-  linkPattern: z.string().refine((text) => {
-    try {
-      new RegExp(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a valid regular expression'),
-  allowedHosts: z.array(z.string().min(1)).min(1),
+  linkPattern: regularExpression,
+  linkText: regularExpression.optional(),
+  section: z.string().min(1).optional(),
+  includeCollapsed: z.boolean().optional(),
+  allowedHosts: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'a host name, or *.domain for its subdomains')).min(1),
   parser: z.enum(['ddp', 'ddor', 'table']),
   maxBytes: z.coerce.number().int().positive().optional(),
 });

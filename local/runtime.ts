@@ -37,11 +37,16 @@ const configSchema = z.object({
 /** Real sources a user may poll from this machine; the demo source is added by `run --source demo`. */
 export const KNOWN_SOURCES: SourceConfig[] = [
   {
-    // Same as the stack's default in cdk.json: the project's data page, detainer workbooks only.
+    // Same as the stack's default in cdk.json. The project's data page lists each table's current
+    // workbook in its section ("Detainers"), inside the JSON of a reactable widget, as a Box link
+    // whose text is "xlsx"; Box hands the bytes out from *.boxcloud.com. Past datasets sit in a
+    // collapsed <details> and are left alone.
     name: 'ddp',
     url: 'https://deportationdata.org/data/ice.html',
-    linkPattern: '[Dd]etainer[^/]*\\.xlsx$',
-    allowedHosts: ['deportationdata.org', 'www.deportationdata.org'],
+    section: 'detainers',
+    linkPattern: 'box\\.com/',
+    linkText: '^xlsx$',
+    allowedHosts: ['deportationdata.org', 'www.deportationdata.org', 'ucla.app.box.com', 'ucla.box.com', '*.boxcloud.com'],
     parser: 'ddp',
   },
 ];

@@ -8,7 +8,16 @@ export interface SourceConfig {
   url: string;
   /** Regular expression (source text) a release link's URL must match. */
   linkPattern: string;
-  /** Hosts the index and every download (and redirect) may go to. */
+  /** Regular expression a release link's text must match (`xlsx`): for links whose URL names no file, such as Box downloads. */
+  linkText?: string;
+  /**
+   * Only links in this part of the page: an element's id (`detainers`) or a heading's text
+   * (`Detainers`, up to the next heading of its level). A page without it fails the poll loudly.
+   */
+  section?: string;
+  /** Also links inside collapsed `<details>` ("Show past datasets"); by default only the current releases. */
+  includeCollapsed?: boolean;
+  /** Hosts the index and every download (and redirect) may go to; `*.example.com` allows any subdomain. */
   allowedHosts: string[];
   /** How to read the files found. */
   parser: ReleaseFormat;

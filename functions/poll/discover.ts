@@ -1,5 +1,6 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { SourceConfig } from '../commons/config';
+import { hostAllowed } from '../commons/hosts';
 
 /** A release link found on a source's index page. */
 export interface DiscoveredRelease {
@@ -15,7 +16,7 @@ type Document = ReturnType<typeof parseDocument>;
 type Element = ReturnType<typeof DomUtils.findAll>[number];
 type Node = Document['children'][number];
 
-const GENERIC_LABEL = /^(download|click here|here|link|file|data|xlsx|xls|csv|pdf|zip)\b[^a-z]*((xlsx|xls|csv|pdf|zip)\b[^a-z]*)?$/i;
+const GENERIC_LABEL = /^(download|click here|here|link|file|data|xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*((xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*)?$/i;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 const DATE_FORMS: ReadonlyArray<{ pattern: string; toIso: (m: string[]) => string | undefined }> = [
@@ -54,16 +55,92 @@ function isInside(node: Node, container: Node): boolean {
   return false;
 }
 
+/** domutils' compareDocumentPosition(a, b) sets bit 4 when b comes before a (unlike the DOM's). */
+function precedes(first: Node, second: Node): boolean {
+  return (DomUtils.compareDocumentPosition(second, first) & 4) !== 0;
+}
+
+/** A link as the page offers it: an `<a>` in the document, or one inside a widget's JSON data. */
+interface Link {
+  href: string;
+  text: string;
+  /** Where it sits in the document: the anchor, or the `<script>` holding the widget's data. */
+  node: Element;
+  /** The anchor element itself (DOM links only): its block is searched for a publication date. */
+  anchor?: Element;
+  /** For a link in a data table: the row's other cells (period, count), as the label's detail. */
+  row?: string;
+}
+
 /**
- * Finds the release links on an index page: `<a href>` resolved against the page (and its
- * `<base href>`), kept when on an allowed host and matching `linkPattern` (case-insensitive),
- * deduplicated by URL. A publication date is one the page labels so (`<time>`, "Published …")
- * in the link's own block or a block that serves only its release group; never a neighbour's.
+ * Links inside htmlwidgets' JSON (`<script type="application/json">`): pages built with R
+ * (Quarto + reactable, as the Deportation Data Project's data page is) render their tables in
+ * the browser from column arrays whose cells hold HTML such as `<a href='…'>xlsx</a> (100 MB)`.
+ * A table's row gives each link its context: the row's other plain cells.
+ */
+function widgetLinks(script: Element): Link[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(DomUtils.textContent(script));
+  } catch {
+    return [];
+  }
+  const links: Link[] = [];
+  const anchorsIn = (html: string, row?: string) => {
+    for (const a of DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, parseDocument(html).children)) {
+      links.push({ href: a.attribs.href, text: text(a), node: script, ...(row ? { row } : {}) });
+    }
+  };
+  const isLinkCell = (value: unknown): value is string => typeof value === 'string' && /<a\s[^>]*href/i.test(value);
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 40) return;
+    if (isLinkCell(value)) return anchorsIn(value);
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
+    if (!value || typeof value !== 'object') return;
+    const columns = Object.entries(value as Record<string, unknown>);
+    const rows = columns.length > 1 && columns.every(([, v]) => Array.isArray(v)) ? (columns[0][1] as unknown[]).length : 0;
+    if (rows > 0 && columns.every(([, v]) => (v as unknown[]).length === rows)) {
+      // A table as column arrays: one row at a time, its plain cells describing its links.
+      for (let i = 0; i < rows; i++) {
+        const cells = columns.map(([, v]) => (v as unknown[])[i]);
+        const row = cells
+          .filter((cell): cell is string | number => (typeof cell === 'string' && cell.trim() !== '' && !cell.includes('<')) || typeof cell === 'number')
+          .map((cell) => String(cell).trim())
+          .join(' · ');
+        for (const cell of cells) if (isLinkCell(cell)) anchorsIn(cell, row);
+      }
+      return;
+    }
+    for (const [, child] of columns) visit(child, depth + 1);
+  };
+  visit(data, 0);
+  return links;
+}
+
+/** The part of the page `section` names: an element with that id, or a heading with that text up to the next heading of its level. */
+function sectionScope(document: Document, headings: Element[], section: string, pageUrl: string): (node: Node) => boolean {
+  const wanted = section.trim().toLowerCase();
+  const byId = DomUtils.findOne((el) => el.attribs.id?.toLowerCase() === wanted, document.children);
+  if (byId) return (node) => isInside(node, byId);
+  const heading = headings.find((h) => text(h).toLowerCase() === wanted);
+  if (!heading) throw new Error(`${pageUrl}: the page has no section "${section}" (no element with that id, no heading with that text): its layout changed`);
+  const level = Number(heading.name.slice(1));
+  const next = headings.find((h) => Number(h.name.slice(1)) <= level && precedes(heading, h));
+  return (node) => precedes(heading, node) && (!next || precedes(node, next));
+}
+
+/**
+ * Finds the release links on an index page: `<a href>` in the document and in widgets' JSON data,
+ * resolved against the page (and its `<base href>`), kept when on an allowed host, matching
+ * `linkPattern` (URL) and `linkText` (case-insensitive), inside `section` and, unless
+ * `includeCollapsed`, not in a collapsed `<details>`; deduplicated by URL. A publication date is
+ * one the page labels so (`<time>`, "Published …") in the link's own block or a block that serves
+ * only its release group; never a neighbour's.
  */
 export function discoverReleases(
   html: string,
   baseUrl: string,
-  source: Pick<SourceConfig, 'linkPattern' | 'allowedHosts'>,
+  source: Pick<SourceConfig, 'linkPattern' | 'allowedHosts' | 'linkText' | 'section' | 'includeCollapsed'>,
 ): DiscoveredRelease[] {
   const document = parseDocument(html);
   const baseElement = DomUtils.findOne((el) => el.name === 'base' && !!el.attribs.href, document.children);
@@ -75,31 +152,43 @@ export function discoverReleases(
     }
   })();
   const pattern = new RegExp(source.linkPattern, 'i');
-  const allowed = new Set(source.allowedHosts.map((host) => host.toLowerCase()));
+  const linkText = source.linkText ? new RegExp(source.linkText, 'i') : undefined;
+  const headings = DomUtils.findAll((el) => /^h[1-6]$/.test(el.name), document.children);
+  const inSection = source.section ? sectionScope(document, headings, source.section, baseUrl) : () => true;
+  const collapsed = (node: Node) => {
+    for (let n: Node | null = node; n; n = n.parent as Node | null) if ((n as Element).name === 'details') return true;
+    return false;
+  };
 
-  const links: Array<{ anchor: Element; url: string }> = [];
-  for (const anchor of DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children)) {
+  const candidates: Link[] = [
+    ...DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children).map((anchor) => ({ href: anchor.attribs.href, text: text(anchor), node: anchor, anchor })),
+    ...DomUtils.findAll((el) => el.name === 'script' && /json/i.test(el.attribs.type ?? ''), document.children).flatMap(widgetLinks),
+  ];
+  const links: Array<Link & { url: string }> = [];
+  for (const link of candidates) {
     let url: URL;
     try {
-      url = new URL(anchor.attribs.href.trim(), base);
+      url = new URL(link.href.trim(), base);
     } catch {
       continue;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
-    if (!allowed.has(url.hostname.toLowerCase())) continue;
+    if (!hostAllowed(url, source.allowedHosts)) continue;
     url.hash = '';
     if (!pattern.test(url.href)) continue;
-    links.push({ anchor, url: url.href });
+    if (linkText && !linkText.test(link.text)) continue;
+    if (!inSection(link.node)) continue;
+    if (!source.includeCollapsed && collapsed(link.node)) continue;
+    links.push({ ...link, url: url.href });
   }
 
-  const headings = DomUtils.findAll((el) => /^h[1-6]$/.test(el.name), document.children);
-  const labelOf = (anchor: Element, url: string): string => {
-    const own = [text(anchor), anchor.attribs.title?.trim(), anchor.attribs['aria-label']?.trim()].filter((l): l is string => !!l);
+  const labelOf = (link: Link, url: string): string => {
+    const own = [link.text, link.anchor?.attribs.title?.trim(), link.anchor?.attribs['aria-label']?.trim()].filter((l): l is string => !!l);
     const descriptive = own.find((l) => !GENERIC_LABEL.test(l));
     if (descriptive) return descriptive;
-    // domutils' compareDocumentPosition(a, b) sets bit 4 when b comes before a (unlike the DOM's).
-    const heading = headings.filter((h) => DomUtils.compareDocumentPosition(anchor, h) & 4).at(-1);
-    return (heading && text(heading)) || own[0] || decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? url);
+    const heading = headings.filter((h) => precedes(h, link.node)).at(-1);
+    const title = (heading && text(heading)) || own[0] || decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? url);
+    return link.row ? `${title}: ${link.row}` : title;
   };
 
   const datesIn = (node: Node): string[] => {
@@ -113,7 +202,7 @@ export function discoverReleases(
     let inner: Node = anchor;
     for (let container = anchor.parent as Node | null; container && container.type !== 'root'; inner = container, container = container.parent as Node | null) {
       const beside = ('children' in container ? (container.children as Node[]) : []).filter(
-        (child) => child !== inner && !links.some((link) => isInside(link.anchor, child)),
+        (child) => child !== inner && !links.some((link) => isInside(link.node, child)),
       );
       const dates = new Set(beside.flatMap(datesIn));
       if (dates.size > 0) return dates.size === 1 ? [...dates][0] : undefined;
@@ -122,9 +211,10 @@ export function discoverReleases(
   };
 
   const found = new Map<string, DiscoveredRelease>();
-  for (const { anchor, url } of links) {
-    const label = labelOf(anchor, url);
-    const publishedAt = dateNear(anchor);
+  for (const link of links) {
+    const { url } = link;
+    const label = labelOf(link, url);
+    const publishedAt = link.anchor ? dateNear(link.anchor) : undefined;
     const seen = found.get(url);
     if (!seen) {
       found.set(url, { url, label, ...(publishedAt ? { publishedAt } : {}) });

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { FetchFailedError, FetchRefusedError, type FetchRequest, type FetchResult, type Fetcher } from '../ports/fetcher';
 import { addressRefusal } from './address-policy';
+import { hostAllowed } from '../commons/hosts';
 
 export interface HttpFetcherOptions {
   /** Name resolution; every answer is checked before a socket connects. Default: the system resolver. */
@@ -108,7 +109,7 @@ export class HttpFetcher implements Fetcher {
   /** Host on the allow-list, and an IP literal checked here because Node skips the lookup for one. */
   private checkTarget(url: URL, request: FetchRequest, hop: number): void {
     const host = url.hostname.toLowerCase();
-    const allowed = request.allowedHosts.some((h) => [host, url.host.toLowerCase()].includes(h.toLowerCase()));
+    const allowed = hostAllowed(url, request.allowedHosts);
     const where = hop === 0 ? '' : `redirect to ${url.href}: `;
     if (!allowed) throw new FetchRefusedError(request.url, `${where}host ${host} is not in the allow-list (${request.allowedHosts.join(', ')})`);
     const literal = host.replace(/^\[|\]$/g, '');

@@ -32,6 +32,7 @@ const CONTENT_TYPES: Record<ReleaseFormat, string[]> = {
 };
 
 const EXTENSIONS: Record<ReleaseFormat, string> = { ddp: 'xlsx', ddor: 'pdf', table: 'csv' };
+const DATA_EXTENSIONS = new Set(['xlsx', 'pdf', 'csv', 'tsv', 'txt']);
 
 /**
  * One poll of one source: a conditional GET of its index page (304 → done, nothing downloaded),
@@ -102,7 +103,9 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
         report.skipped++;
         continue;
       }
-      const extension = extname(new URL(result.url).pathname).slice(1).toLowerCase() || EXTENSIONS[source.parser];
+      // A file host's download URL often names no file (Box: `index.php?…`, `/download`): then the parser's own extension.
+      const named = extname(new URL(result.url).pathname).slice(1).toLowerCase();
+      const extension = DATA_EXTENSIONS.has(named) ? named : EXTENSIONS[source.parser];
       const archiveKey = releaseKey(source.name, result.sha256, extension);
       // Archive first, record second: a crash in between leaves bytes the ingest step can
       // still rebuild a record for, never a record without bytes.

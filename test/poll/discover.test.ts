@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import cdkJson from '../../cdk.json' with { type: 'json' };
 import { discoverReleases } from '../../functions/poll/discover';
+import { KNOWN_SOURCES } from '../../local/runtime';
 
 const SOURCE = { linkPattern: '\\.xlsx$', allowedHosts: ['deportationdata.org'] };
 const PAGE_URL = 'https://deportationdata.org/data/ice.html';
@@ -153,4 +157,89 @@ describe('discoverReleases', () => {
     // Assess
     expect(releases).toEqual([]);
   });
+
+  describe('on the data page as the Deportation Data Project builds it (Quarto + reactable: links in JSON, files on Box)', () => {
+    const page = readFileSync(join(import.meta.dirname, '../fixtures/pages/ddp-ice-data.html'), 'utf8');
+    const DDP = { linkPattern: 'box\\.com/', linkText: '^xlsx$', section: 'detainers', allowedHosts: ['deportationdata.org', 'ucla.app.box.com', 'ucla.box.com', '*.boxcloud.com'] };
+
+    it('finds the current detainers workbook, and only it: not the other tables\' files, the ZIP, or the collapsed past datasets', () => {
+      // Act
+      const found = discoverReleases(page, PAGE_URL, DDP);
+
+      // Assess
+      expect(found).toEqual([
+        {
+          url: 'https://ucla.app.box.com/index.php?rm=box_download_shared_file&shared_name=3kq0fixture7w2n&file_id=f_1100000000002',
+          label: 'Detainers: Sep. 2023 · Late Jun. 2025 · Jul. 2025 · 316K',
+        },
+      ]);
+    });
+
+    it('without a section, finds every Box workbook on the page, in widget JSON and anchors alike, each once', () => {
+      // Act: every xlsx on Box anywhere on the page
+      const everywhere = discoverReleases(page, PAGE_URL, { ...DDP, section: undefined, includeCollapsed: true });
+
+      // Assess: 5 latest + 1 arrests + 1 detainers (the same as latest's, once) + 2 past xlsx + 1 detentions
+      expect(everywhere.map((r) => r.url.replace(/^.*(file_id=f_|static\/)/, ''))).toEqual([
+        '1100000000001',
+        '1100000000002',
+        '1100000000003',
+        '1100000000004',
+        'removalsfixture01.xlsx',
+        'detainersjune2025fixture.xlsx',
+        '1000000000010',
+        'detentionsfixture.xlsx',
+      ]);
+      expect(everywhere.find((r) => r.url.endsWith('f_1100000000001'))?.label).toBe('Latest ICE data release: Arrests · Sep. 2023 · Late Jun. 2025 · Jul. 2025 · 265K');
+    });
+
+    it('adds the past datasets when told to, with their text files when the link text allows them', () => {
+      // Act
+      const past = discoverReleases(page, PAGE_URL, { ...DDP, includeCollapsed: true, linkText: '^(xlsx|csv|txt)$' });
+
+      // Assess
+      expect(past.map((r) => r.label)).toEqual([
+        'Detainers: Sep. 2023 · Late Jun. 2025 · Jul. 2025 · 316K',
+        'Detainers: Sep. 2023 · Early Jun. 2025 · Jun. 2025 · 306K',
+        'Detainers: Mid Nov. 2023 · Mid Feb. 2025 · Mar. 2025 · 199K',
+        'Detainers: Oct. 1, 2016 · Sep. 30, 2017 · 94K',
+        'Detainers: Oct. 1, 2014 · Sep. 30, 2015 · 79K',
+      ]);
+    });
+
+    it('is what the default ddp source of the stack (cdk.json) and of local mode asks for', () => {
+      // Prepare
+      const stackDefault = cdkJson.context['detainer-watch:defaults'].sources.find((s: { name: string }) => s.name === 'ddp')!;
+      const localDefault = KNOWN_SOURCES.find((s) => s.name === 'ddp')!;
+
+      // Act
+      const found = [discoverReleases(page, PAGE_URL, stackDefault), discoverReleases(page, PAGE_URL, localDefault)];
+
+      // Assess
+      for (const links of found) expect(links.map((r) => r.url)).toEqual(['https://ucla.app.box.com/index.php?rm=box_download_shared_file&shared_name=3kq0fixture7w2n&file_id=f_1100000000002']);
+      expect(stackDefault.url).toBe(PAGE_URL);
+    });
+
+    it('fails loudly when the section is gone (the page changed), rather than finding nothing', () => {
+      // Act
+      const discover = () => discoverReleases(page.replace('id="detainers"', 'id="holds"').replace('>Detainers</h2>', '>Holds</h2>'), PAGE_URL, DDP);
+
+      // Assess
+      expect(discover).toThrow('https://deportationdata.org/data/ice.html: the page has no section "detainers"');
+    });
+
+    it('scopes a section by heading text when the page has no ids, up to the next heading of its level', () => {
+      // Prepare
+      const plain = `<h2>Arrests</h2><p><a href="https://ucla.box.com/shared/static/a.xlsx">xlsx</a></p>
+        <h2>Detainers</h2><h3>Current</h3><p><a href="https://ucla.box.com/shared/static/d.xlsx">xlsx</a></p>
+        <h2>Detentions</h2><p><a href="https://ucla.box.com/shared/static/t.xlsx">xlsx</a></p>`;
+
+      // Act
+      const found = discoverReleases(plain, PAGE_URL, { ...DDP, section: 'Detainers' });
+
+      // Assess
+      expect(found.map((r) => r.url)).toEqual(['https://ucla.box.com/shared/static/d.xlsx']);
+    });
+  });
 });
+
