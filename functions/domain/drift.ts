@@ -14,14 +14,29 @@ export const DEFAULT_DRIFT_LIMITS: DriftLimits = { minRowRatio: 0.5, maxResoluti
 
 const normalise = (column: string) => column.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
+function overlaps(a: ReleaseStats, b: ReleaseStats): boolean {
+  if (!a.coverage || !b.coverage) return true;
+  return a.coverage.from <= b.coverage.to && b.coverage.from <= a.coverage.to;
+}
+
 /**
  * Schema drift guard: a release whose size, resolved share or column set departs sharply from
- * the previous one usually means the publisher changed the file, not that the world changed.
- * Returns the reason to quarantine, or null.
+ * the source's earlier releases usually means the publisher changed the file, not that the world
+ * changed. Returns the reason to quarantine, or null.
+ *
+ * `earlier` is the source's ingested releases, newest last. Resolved share and columns are
+ * compared with the newest; the row count only with the newest release covering some of the same
+ * dates: a release published as one file per fiscal year (the Deportation Data Project's March
+ * 2026 release) is not a drop because its FY2026 file is shorter than its FY2025 file, while a
+ * file cut short still meets the fuller file of the same period.
  */
-export function detectDrift(previous: ReleaseStats, current: ReleaseStats, limits: DriftLimits = DEFAULT_DRIFT_LIMITS): string | null {
-  if (previous.rowsRead > 0 && current.rowsRead / previous.rowsRead < limits.minRowRatio) {
-    return `schema drift: ${current.rowsRead} rows read, previous release had ${previous.rowsRead}`;
+export function detectDrift(earlier: readonly ReleaseStats[], current: ReleaseStats, limits: DriftLimits = DEFAULT_DRIFT_LIMITS): string | null {
+  const previous = earlier.at(-1);
+  if (!previous) return null;
+  const sameDates = [...earlier].reverse().find((release) => overlaps(release, current));
+  if (sameDates && sameDates.rowsRead > 0 && current.rowsRead / sameDates.rowsRead < limits.minRowRatio) {
+    const period = sameDates.coverage ? ` covering ${sameDates.coverage.from} to ${sameDates.coverage.to}` : '';
+    return `schema drift: ${current.rowsRead} rows read, previous release${period} had ${sameDates.rowsRead}`;
   }
   if (previous.resolutionRate - current.resolutionRate > limits.maxResolutionFall) {
     const pct = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -81,4 +81,6 @@ export interface ReleaseStats {
   rowsKept: number;
   resolutionRate: number;
   columns: string[];
+  /** The dates the release covers (releases recorded before this field have none). */
+  coverage?: DateRange;
 }

@@ -53,11 +53,13 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
       if (error instanceof InvalidReleaseError) return await quarantine(deps, release, error.reason, empty);
       throw error;
     }
+    const coverage = summary.coverage ?? tallies.observedRange();
     const stats: ReleaseStats = {
       rowsRead: summary.rowsRead,
       rowsKept: summary.rowsKept,
       resolutionRate: tallies.resolutionRate(),
       columns: summary.columns,
+      ...(coverage ? { coverage } : {}),
     };
     const report = { ...empty, rowsRead: stats.rowsRead, rowsKept: stats.rowsKept, resolutionRate: stats.resolutionRate, unresolved: tallies.unresolvedFacilities() };
     deps.count?.('RowsParsed', stats.rowsRead);
@@ -65,7 +67,6 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
     const drift = await driftFromPrevious(deps, release, stats);
     if (drift) return await quarantine(deps, release, drift, report);
 
-    const coverage = summary.coverage ?? tallies.observedRange();
     const rankings = tallies.rankings(source, sha256, coverage);
     const plan = await planQuarterWrites(deps, rankings);
     const held = heldForTotalDrop(deps, plan.changes);
@@ -143,11 +144,11 @@ async function quarantine<T extends object>(deps: Deps, release: Release, reason
 }
 
 async function driftFromPrevious(deps: Deps, release: Release, stats: ReleaseStats): Promise<string | null> {
-  const previous = (await deps.releases.listReleases(release.source))
+  const earlier = (await deps.releases.listReleases(release.source))
     .filter((r) => r.status === 'ingested' && r.stats && r.sha256 !== release.sha256)
     .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))
-    .at(-1);
-  return previous?.stats ? detectDrift(previous.stats, stats) : null;
+    .map((r) => r.stats!);
+  return detectDrift(earlier, stats);
 }
 
 /**
