@@ -18,7 +18,7 @@ const DDP_COLUMNS = {
   state: { aliases: ['Facility State', 'Detention Facility State', 'Detainer Facility State', 'Detainer Detention Facility State', 'Det Facility State', 'State'], required: true },
   liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
   criminality: { aliases: ['Detainer Prepared Criminality', 'Detainer Criminality', 'Criminality'], required: false },
-  person: { aliases: ['Unique Identifier', 'Unique ID', 'Anonymized Identifier'], required: false },
+  person: { aliases: ['Unique Identifier', 'Anonymized Identifier', 'Alien Number Unique Identifier', 'Unique ID'], required: false },
 } satisfies Record<string, ColumnSpec>;
 
 type DdpField = keyof typeof DDP_COLUMNS;

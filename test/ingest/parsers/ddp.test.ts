@@ -203,6 +203,21 @@ describe('parseDdp', () => {
     await expect(none).rejects.toThrow(/no DDP header row .* found in any of its 2 worksheets/);
   });
 
+  it('reads the March 2026 release\'s header (Detainer Facility, Detainer Criminality, Anonymized Identifier), duplicates included', async () => {
+    // Prepare: the column order of that release as the Deportation Data Project's own scripts list it
+    const header = ['Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Port of Departure', 'Case Status', 'Detainer Criminality', 'Detainer Facility', 'Detainer Facility Code', 'Facility City', 'Detainer Lift Reason', 'Detainer Lift Reason Code', 'Detainer Type', 'Anonymized Identifier'];
+    const row = (date: string, id: string) => [date, 'COLORADO', 'Denver Area of Responsibility', '', 'ACTIVE', '2 - Pending Criminal Charges', 'DENVER COUNTY JAIL', 'DENCOCO', 'DENVER', 'Detainer Declined by LEA', 'DDL', 'Detainer', id];
+    const file = await workbook('march-2026.xlsx', [row('2026-01-05T09:00:00', 'A1'), row('2026-01-05T17:00:00', 'A1'), row('2026-02-11T10:00:00', 'B2')], header);
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toHaveLength(3);
+    expect(observations[0]).toEqual({ place: { facility: 'DENVER COUNTY JAIL', city: 'DENVER', state: 'COLORADO' }, count: 1, date: '2026-01-05', category: '2 - Pending Criminal Charges' });
+    expect(summary.warnings.join('\n')).toMatch(/1 declined rows look like duplicates \(same Unique Identifier and facility within 24 hours\)/);
+  });
+
   it('names the missing required column', async () => {
     // Prepare
     const file = await workbook('no-lift-reason.xlsx', [['2024-01-01', 'TEXAS', 'Houston', '', 'HARRIS COUNTY JAIL', 'HOUSTON', 'X1']], HEADER.filter((h) => h !== 'Detainer Lift Reason'));
