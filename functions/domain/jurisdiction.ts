@@ -44,12 +44,14 @@ export interface Place {
   jurisdiction?: string;
   /** USPS code or a spelled-out state name ("NEW JERSEY"); the resolver normalises it. */
   state?: string;
+  /** County FIPS code when the source gives one (`06111`; `6111` as a spreadsheet drops the zero). */
+  fips?: string;
 }
 
 export interface Resolution {
   jurisdiction: Jurisdiction;
   /** Which rule placed it: for reports and tests. */
-  via: 'alias' | 'pattern' | 'county-name' | 'gazetteer' | 'unresolved';
+  via: 'fips' | 'alias' | 'pattern' | 'county-name' | 'gazetteer' | 'unresolved';
 }
 
 export interface Resolver {

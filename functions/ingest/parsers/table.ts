@@ -24,6 +24,7 @@ const TABLE_COLUMNS = {
     aliases: ['Declined', 'Declined Detainers', 'Detainers Declined', 'Number Declined', 'Declined Detainer Count', 'Total Declined', 'Declined Count', 'Count'],
     required: true,
   },
+  fips: { aliases: ['FIPS', 'FIPS Code', 'County FIPS', 'County FIPS Code', 'FIPS County Code', 'GEOID'], required: false },
   facility: { aliases: ['Facility', 'Detention Facility', 'Jail', 'Det Facility', 'Detainer Detention Facility', 'Detainer Facility', 'Facility Name'], required: false },
   /** Aggregates by lift reason (NPR's exports): only `Detainer Declined by LEA` rows are declined detainers. */
   liftReason: { aliases: ['Lift Reason', 'Detainer Lift Reason'], required: false },
@@ -115,6 +116,25 @@ function cellText(cell: CellValue): string | undefined {
 
 type RowHandler = (cells: CellValue[], rowNumber: number) => void;
 
+/**
+ * Headers no alias lists, as FOIA spreadsheets word them ("Total Declined Detainers", "Number of
+ * Detainers Declined", "County/Jurisdiction Name"): a count column says "declined" and is not a
+ * date, rate or reason; a place column says "jurisdiction" or "county" and is not a code.
+ */
+function nearColumns(cells: readonly CellValue[], found: ColumnIndex<TableField>): void {
+  const used = new Set(Object.values(found));
+  const find = (test: (name: string) => boolean) =>
+    cells.findIndex((cell, index) => typeof cell === 'string' && !used.has(index) && test(normalizeHeader(cell)));
+  if (found.count === undefined) {
+    const index = find((name) => /\bdeclin/.test(name) && !/\b(date|rate|percent|pct|share|reason|policy)\b/.test(name));
+    if (index >= 0) used.add((found.count = index));
+  }
+  if (found.jurisdiction === undefined && found.facility === undefined) {
+    const index = find((name) => /\b(jurisdiction|county)\b/.test(name) && !/\b(code|fips|id|number|state)\b/.test(name));
+    if (index >= 0) used.add((found.jurisdiction = index));
+  }
+}
+
 export async function parseTableWith(file: string, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
   const label = options.label ?? file;
   const plausible = plausibleDateRange(options.now);
@@ -140,6 +160,7 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
     if (!columns) {
       if (isBlankRow(cells)) return;
       const { columns: found } = matchColumns(cells, TABLE_COLUMNS);
+      nearColumns(cells, found);
       if ((found.jurisdiction !== undefined || found.facility !== undefined) && found.count !== undefined) {
         requireColumns(label, found, TABLE_COLUMNS, rowNumber);
         // Names like "Clark" or "Franklin" are counties of many states: a jurisdiction column needs its state.
@@ -220,10 +241,12 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
     }
     assertPlausibleDate(quarterRange(quarter).from, label, `row ${rowNumber}, quarter ${quarter}`, { from: plausible.from, to: plausible.to });
 
+    const fips = c.fips === undefined ? undefined : cellText(cells[c.fips]);
     const place = {
       ...(jurisdiction !== undefined ? { jurisdiction } : {}),
       ...(facility !== undefined ? { facility } : {}),
       ...(state !== undefined ? { state } : {}),
+      ...(fips !== undefined ? { fips } : {}),
     };
     rowsKept++;
     sink({ place, count, quarter });

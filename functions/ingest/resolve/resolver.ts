@@ -72,7 +72,7 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
 
   return {
     resolve(place: Place): Resolution {
-      const key = `${place.facility}\u0001${place.city}\u0001${place.state}\u0001${place.county}\u0001${place.jurisdiction}`;
+      const key = `${place.facility}\u0001${place.city}\u0001${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}`;
       let resolution = cache.get(key);
       if (!resolution) {
         rules ??= new Rules(referenceData(dataDir), aliases);
@@ -108,6 +108,9 @@ class Rules {
   }
 
   resolve(place: Place): Resolution {
+    // A FIPS code the source gives decides, when it names a county of the stated state (if any).
+    const byFips = place.fips && /^\d{4,5}$/.test(place.fips.trim()) ? this.data.counties.byFips.get(place.fips.trim().padStart(5, '0')) : undefined;
+    if (byFips && (!place.state || this.data.states.normalise(place.state) === byFips.state)) return { jurisdiction: byFips, via: 'fips' };
     const facility = place.facility ? cleanName(place.facility) : undefined;
     const city = place.city ? cleanName(place.city) : undefined;
     let state = this.data.states.normalise(place.state);

@@ -240,4 +240,23 @@ describe('parseTable', () => {
     expect(fromTitle.summary.coverage).toEqual({ from: '2016-10-01', to: '2016-12-31' });
     expect(fromColumns.observations.map((o) => o.quarter)).toEqual(['FY2017Q2', 'FY2017Q3']);
   });
+
+  it('finds count and place columns worded as no alias lists them, but not a rate or a code', async () => {
+    // Prepare
+    const file = await csv(
+      'worded.csv',
+      'Declined Detainers by Jurisdiction, Oct 1 2016 - Dec 31 2016\n\nRank,County/Jurisdiction Name,FIPS Code,State,Decline Rate,Total Number of Declined Detainers\n1,Ventura,06111,CA,0.42,188\n2,Miami-Dade,12086,FL,0.18,93\n',
+    );
+
+    // Act
+    const { observations, summary } = await collect(file);
+
+    // Assess
+    expect(observations).toEqual([
+      { place: { jurisdiction: 'Ventura', state: 'CA', fips: '06111' }, count: 188, quarter: 'FY2017Q1' },
+      { place: { jurisdiction: 'Miami-Dade', state: 'FL', fips: '12086' }, count: 93, quarter: 'FY2017Q1' },
+    ]);
+    expect(summary.coverage).toEqual({ from: '2016-10-01', to: '2016-12-31' });
+  });
 });
+

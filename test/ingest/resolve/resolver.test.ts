@@ -437,3 +437,33 @@ describe('resolver data folder', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('resolver with a FIPS code from the source', () => {
+  const resolver = createResolver();
+
+  it.each([
+    [{ jurisdiction: 'Ventura', state: 'CA', fips: '06111' }, '06111'],
+    // A spreadsheet stores the code as a number and drops the leading zero.
+    [{ jurisdiction: 'Ventura', state: 'CA', fips: '6111' }, '06111'],
+    // The code decides over a name the other rules could not place.
+    [{ jurisdiction: 'Dade Metro Area', state: 'FL', fips: '12086' }, '12086'],
+    [{ facility: 'SOME JAIL', fips: '08031' }, '08031'],
+  ])('places %o by its code', (place: Place, fips) => {
+    // Act
+    const resolution = resolver.resolve(place);
+
+    // Assess
+    expect(fipsOf(resolution)).toBe(fips);
+    expect(resolution.via).toBe('fips');
+  });
+
+  it('does not trust a code that contradicts the stated state, or one that names no county', () => {
+    // Act
+    const contradicting = resolver.resolve({ jurisdiction: 'Clark', state: 'NV', fips: '06111' });
+    const unknown = resolver.resolve({ jurisdiction: 'Clark', state: 'NV', fips: '99999' });
+
+    // Assess: the name rules place both in Clark County, NV
+    expect([fipsOf(contradicting), contradicting.via]).toEqual(['32003', 'county-name']);
+    expect([fipsOf(unknown), unknown.via]).toEqual(['32003', 'county-name']);
+  });
+});
