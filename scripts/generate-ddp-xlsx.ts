@@ -11,7 +11,12 @@ import { Command } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from './seeded-random';
 
-export type DdpVariant = '2023' | '2026';
+/**
+ * `2023` and `2026`: the columns detainer-watch reads, under each release's header names (small
+ * fixtures). `2023-full`: every one of the 65 columns of the Sep 2023 – Jun 2025 release, in its
+ * order (as the Deportation Data Project's own import script lists them), for real-size benches.
+ */
+export type DdpVariant = '2023' | '2026' | '2023-full';
 
 export interface DdpGeneratorOptions {
   rows: number;
@@ -94,9 +99,57 @@ const COLUMNS_2023 = [
 
 type Field = (typeof COLUMNS_2023)[number] | 'Detainer Lift Reason Code' | 'Notify Release Request Yes No';
 
+/** The Sep 2023 – Jun 2025 release's 65 columns in order; the ones not generated above get filler values. */
+const COLUMNS_2023_FULL = [
+  'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Port of Departure', 'Departure Country', 'Departed Date', 'Case Status',
+  'Detainer Prepared Criminality', 'Detention Facility', 'Detention Facility Code', 'Facility City', 'Detainer Prep Threat Level',
+  'Gender', 'Citizenship Country', 'Birth Country', 'Birth Date', 'Birth Year', 'Entry Status', 'Most Serious Conviction (MSC) Charge',
+  'MSC Sentence Days', 'MSC Sentence Months', 'MSC Sentence Years', 'MSC Charge Code', 'MSC Charge Date', 'MSC Conviction Date',
+  'Felon', 'Processing Disposition', 'Case Category', 'Final Program', 'Time of Apprehension Case Category',
+  'Time of Apprehension Current Program', 'Apprehension Method', 'Case Final Order Yes No', 'Final Order Date', 'Apprehension Date',
+  'Entry Date', 'Prior Felony Yes No', 'Multiple Prior MISD Yes No', 'Violent Misdemeanor Yes No', 'Illegal Entry Yes No',
+  'Illegal Reentry Yes No', 'Immigration Fraud Yes No', 'Significant Risk Yes No', 'Other Removal Reason Yes No',
+  'Other Removal Reason', 'Criminal Street Gang Yes No', 'Aggravated Felony Yes No', 'Deportation Ordered Yes No',
+  'Order to Show Cause Served Yes No', 'Order to Show Cause Served Date', 'Biometric Match Yes No', 'Statements Made Yes No',
+  'Unlawful Attempt Yes No', 'Unlawful Entry Yes No', 'Visa Yes No', 'Final Order Yes No', 'Federal Interest Yes No',
+  'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Type', 'Alien File Number', 'EID Case ID', 'EID Subject ID',
+  'EID DTA ID', 'Unique Identifier',
+] as const;
+
+/** Generated fields under the full release's names. */
+const FULL_NAME_OF: Partial<Record<string, Field>> = { 'Detainer Prep Threat Level': 'Detainer Threat Level' };
+
+const CHARGES = [['DRIVING UNDER INFLUENCE LIQUOR', '5404'], ['ASSAULT', '1399'], ['DANGEROUS DRUGS', '3599'], ['TRAFFIC OFFENSE', '5499'], ['ILLEGAL ENTRY', '0399'], ['LARCENY', '2399']] as const;
+const REDACTED = '(b)(6), (b)(7)(C)';
+
+/** A plausible value for a column detainer-watch does not read: yes/no flags, dates, codes, redactions. */
+function filler(column: string, rnd: () => number, prepared: number): string | number | Date | null {
+  if (column.endsWith('Yes No')) return rnd() < 0.15 ? 'YES' : rnd() < 0.9 ? 'NO' : null;
+  if (column.endsWith('Date')) return rnd() < 0.5 ? null : new Date(prepared - Math.floor(rnd() * 3000) * DAY_MS);
+  if (column.startsWith('MSC Sentence')) return rnd() < 0.7 ? null : Math.floor(rnd() * 365);
+  if (column === 'Most Serious Conviction (MSC) Charge' || column === 'MSC Charge Code') {
+    if (rnd() < 0.45) return null;
+    const charge = CHARGES[Math.floor(rnd() * CHARGES.length)];
+    return column === 'MSC Charge Code' ? charge[1] : charge[0];
+  }
+  if (column === 'Alien File Number' || column.startsWith('EID ')) return REDACTED;
+  if (column === 'Birth Country') return COUNTRIES[Math.floor(rnd() * COUNTRIES.length)];
+  if (column === 'Felon') return rnd() < 0.3 ? 'Y' : 'N';
+  if (column === 'Entry Status') return ['EWI', 'B2', 'PAR', 'UNK'][Math.floor(rnd() * 4)];
+  if (column === 'Port of Departure' || column === 'Departure Country' || column === 'Other Removal Reason') return null;
+  return ['ERO', 'CAP', 'ATD', 'NON-DETAINED', ''][Math.floor(rnd() * 5)] || null;
+}
+
 /** Header name written for each field, per variant; 2026 also reorders and adds columns. */
-function headerFor(variant: DdpVariant): Array<{ field: Field; header: string }> {
+function headerFor(variant: DdpVariant): Array<{ field?: Field; header: string }> {
   if (variant === '2023') return COLUMNS_2023.map((field) => ({ field, header: field }));
+  if (variant === '2023-full') {
+    const generated = new Set<string>(COLUMNS_2023);
+    return COLUMNS_2023_FULL.map((header) => {
+      const field = FULL_NAME_OF[header] ?? (generated.has(header) ? (header as Field) : undefined);
+      return field ? { field, header } : { header };
+    });
+  }
   const renamed: Partial<Record<Field, string>> = {
     'Detention Facility': 'Detainer Facility',
     'Detention Facility Code': 'Detainer Facility Code',
@@ -123,6 +176,8 @@ const DAY_MS = 86_400_000;
 export async function generateDdpXlsx(options: DdpGeneratorOptions): Promise<DdpGeneratorResult> {
   const { rows, out, seed = 1, variant = '2023', from = '2023-10-01', days = 731 } = options;
   const rnd = seededRandom(seed);
+  // Filler columns draw from their own sequence, so every variant holds the same detainers.
+  const fillerRnd = seededRandom(seed + 7_777_777);
   const pickFacility = weightedPicker(FACILITIES.map((f) => [f, 1 + f.declineWeight] as const));
   const pickReason = weightedPicker(LIFT_REASONS);
   const columns = headerFor(variant);
@@ -130,15 +185,15 @@ export async function generateDdpXlsx(options: DdpGeneratorOptions): Promise<Ddp
 
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: true });
   const sheet = workbook.addWorksheet('Detainers');
-  sheet.columns = columns.map(({ field }) => ({
-    key: field,
+  sheet.columns = columns.map(({ header }) => ({
+    key: header,
     width: 18,
-    style: field.endsWith('Date') ? { numFmt: 'mm/dd/yyyy hh:mm' } : {},
+    style: header.endsWith('Date') ? { numFmt: 'mm/dd/yyyy hh:mm' } : {},
   }));
   const titles = [
     'ICE Detainers',
     'Deportation Data Project (deportationdata.org)',
-    `Data from ICE FOIA production; ${variant === '2023' ? 'covers September 2023 to June 2025' : 'March 2026 Release'}`,
+    `Data from ICE FOIA production; ${variant.startsWith('2023') ? 'covers September 2023 to June 2025' : 'March 2026 Release'}`,
     'Each row is one detainer (Form I-247). Some fields are redacted under FOIA exemptions (b)(6), (b)(7)(C).',
     'Generated fixture in the real layout, not real records.',
     '',
@@ -180,7 +235,7 @@ export async function generateDdpXlsx(options: DdpGeneratorOptions): Promise<Ddp
     if (declinedRow) declined++;
     first = Math.min(first, prepared);
     last = Math.max(last, prepared);
-    sheet.addRow(columns.map(({ field }) => values[field])).commit();
+    sheet.addRow(columns.map(({ field, header }) => (field ? values[field] : filler(header, fillerRnd, prepared)))).commit();
   }
   sheet.commit();
   await workbook.commit();
@@ -193,10 +248,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .requiredOption('--out <file>', 'XLSX file to write')
     .option('--rows <n>', 'detainer rows', '1000')
     .option('--seed <n>', 'random seed', '1')
-    .option('--variant <v>', 'header layout: 2023 or 2026', '2023')
+    .option('--variant <v>', 'header layout: 2023, 2026, or 2023-full (all 65 columns of the release)', '2023')
     .parse();
   const opts = cli.opts<{ out: string; rows: string; seed: string; variant: string }>();
-  if (opts.variant !== '2023' && opts.variant !== '2026') throw new Error(`--variant must be 2023 or 2026, not ${opts.variant}`);
+  if (opts.variant !== '2023' && opts.variant !== '2026' && opts.variant !== '2023-full') throw new Error(`--variant must be 2023, 2026 or 2023-full, not ${opts.variant}`);
   const result = await generateDdpXlsx({ out: opts.out, rows: Number(opts.rows), seed: Number(opts.seed), variant: opts.variant });
   console.log(JSON.stringify(result));
 }
