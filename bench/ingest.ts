@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseKey } from '../functions/archive/release-key';
 import { bundle, OUT_DIR, runMeasured, shipResolverData, type ChildRun } from './child-run';
@@ -22,6 +23,71 @@ export interface IngestFigures {
   readers: Record<string, { wallMs: number; workMs: number; cpuMs: number; maxRssKb: number; ratio: number; cpuRatio: number; runs: number; detail: Record<string, unknown> } | { error: string }>;
   /** Which of the readers is the handler's own work (full ingest, or parse+resolve+tally when the ingest could not run). */
   handler: 'ingest' | 'parse';
+  /**
+   * When SheetJS cannot read the full-width release (its sheet XML is past V8's longest string):
+   * the same release with only the columns detainer-watch reads, measured with its own floor.
+   */
+  narrow?: Omit<IngestFigures, 'narrow' | 'handler' | 'rows'>;
+}
+
+type ReaderFigures = IngestFigures['readers'][string];
+
+/** Rounds of the floor and every reader, interleaved; each ratio is reader / floor of the same round. */
+async function measureRounds(file: string, readers: Reader[], runs: number, errors: Record<string, string>, log: (line: string) => void, onError: (name: string) => void = () => {}) {
+  const floors: ChildRun[] = [];
+  const results = new Map<string, ChildRun[]>();
+  const ratios = new Map<string, Array<{ wall: number; cpu: number }>>();
+  for (let round = 0; round < runs; round++) {
+    floors.push(await floorOnce(file));
+    log(`  round ${round + 1}/${runs}: floor ${ms(floors.at(-1)!.wallMs)}`);
+    for (const reader of readers) {
+      if (errors[reader.name]) continue;
+      try {
+        const run = await reader.run(round);
+        results.set(reader.name, [...(results.get(reader.name) ?? []), run]);
+        const floor = floors[round];
+        ratios.set(reader.name, [...(ratios.get(reader.name) ?? []), { wall: Number(run.result.workMs ?? run.wallMs) / floor.wallMs, cpu: run.cpuMs / floor.cpuMs }]);
+        log(`    ${reader.name}: ${ms(Number(run.result.workMs ?? run.wallMs))} work, ${ms(run.wallMs)} process, ${mb(run.maxRssKb)} peak RSS`);
+      } catch (error) {
+        errors[reader.name] = String(error instanceof Error ? error.message : error).slice(0, 800);
+        log(`    ${reader.name} failed: ${errors[reader.name]}`);
+        onError(reader.name);
+      }
+    }
+  }
+  const readerFigures: Record<string, ReaderFigures> = {};
+  for (const reader of readers) {
+    const list = results.get(reader.name);
+    if (errors[reader.name] || !list) {
+      readerFigures[reader.name] = { error: errors[reader.name] ?? 'not run' };
+      continue;
+    }
+    readerFigures[reader.name] = {
+      wallMs: median(list.map((r) => r.wallMs)),
+      workMs: median(list.map((r) => Number(r.result.workMs ?? r.wallMs))),
+      cpuMs: median(list.map((r) => r.cpuMs)),
+      cpuRatio: median(ratios.get(reader.name)!.map((r) => r.cpu)),
+      maxRssKb: Math.max(...list.map((r) => r.maxRssKb)),
+      ratio: median(ratios.get(reader.name)!.map((r) => r.wall)),
+      runs: list.length,
+      detail: list.at(-1)!.result,
+    };
+  }
+  return { floorMs: median(floors.map((f) => f.wallMs)), floorCpuMs: median(floors.map((f) => f.cpuMs)), readers: readerFigures };
+}
+
+/** A comparison reader that did not see every declined detainer our parse saw did not read the release: no time for it. */
+function refuseIncompleteReads(readers: Record<string, ReaderFigures>, log: (line: string) => void): void {
+  const own = readers.parse;
+  const expected = own && !('error' in own) ? Number(own.detail.declined) : undefined;
+  for (const name of ['exceljs', 'sheetjs']) {
+    const other = readers[name];
+    if (!other || 'error' in other || expected === undefined || Number(other.detail.declined) === expected) continue;
+    readers[name] = {
+      error: `incomplete read: ${String(other.detail.rowsRead)} rows and ${String(other.detail.declined)} declined detainers, not ${expected}, in ${ms(other.workMs)} at ${mb(other.maxRssKb)} peak RSS`,
+    };
+    log(`    ${name}: ${(readers[name] as { error: string }).error}`);
+  }
 }
 
 async function sha256Of(file: string): Promise<string> {
@@ -38,14 +104,26 @@ function floorOnce(file: string): Promise<ChildRun> {
 interface Reader {
   name: string;
   run: (round: number) => Promise<ChildRun>;
+  /** The same reader on another file (comparison readers and parse). */
+  runOn: (file: string) => Promise<ChildRun>;
 }
 
-export async function measureIngest(options: { file: string; fileBytes: number; rows: number; runs: number; services?: BenchServices; comparisons: boolean; log: (line: string) => void }): Promise<IngestFigures> {
+export async function measureIngest(options: {
+  file: string;
+  fileBytes: number;
+  rows: number;
+  runs: number;
+  services?: BenchServices;
+  comparisons: boolean;
+  log: (line: string) => void;
+  /** The same release with only the columns detainer-watch reads, for a reader that cannot take the full one. */
+  narrowFile?: () => Promise<string>;
+}): Promise<IngestFigures> {
   const { file, runs, services, log } = options;
   const bundles = join(OUT_DIR, 'bundles');
   const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outdir: join(bundles, 'ddp-parse'), external: ['pdfjs-dist'] });
   shipResolverData(join(bundles, 'ddp-parse'));
-  const readers: Reader[] = [{ name: 'parse', run: () => runMeasured([parse.outfile, file]) }];
+  const readers: Reader[] = [{ name: 'parse', run: () => runMeasured([parse.outfile, file]), runOn: (other) => runMeasured([parse.outfile, other]) }];
 
   let handler: IngestFigures['handler'] = 'parse';
   const errors: Record<string, string> = {};
@@ -71,6 +149,7 @@ export async function measureIngest(options: { file: string; fileBytes: number; 
           await deps.archive.putFile(key, file, { sha256, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
           return runMeasured([ingest.outfile, key], env);
         },
+        runOn: () => Promise.reject(new Error('the full ingest runs on the bench release only')),
       });
       handler = 'ingest';
     } catch (error) {
@@ -81,64 +160,28 @@ export async function measureIngest(options: { file: string; fileBytes: number; 
   if (options.comparisons) {
     const exceljs = await bundle({ entry: 'bench/child/exceljs-read.ts', outdir: join(bundles, 'exceljs') });
     const sheetjs = await bundle({ entry: 'bench/child/sheetjs-read.ts', outdir: join(bundles, 'sheetjs') });
-    readers.push({ name: 'exceljs', run: () => runMeasured([exceljs.outfile, file]) }, { name: 'sheetjs', run: () => runMeasured([sheetjs.outfile, file]) });
+    readers.push(
+      { name: 'exceljs', run: () => runMeasured([exceljs.outfile, file]), runOn: (other) => runMeasured([exceljs.outfile, other]) },
+      { name: 'sheetjs', run: () => runMeasured([sheetjs.outfile, file]), runOn: (other) => runMeasured([sheetjs.outfile, other]) },
+    );
   }
 
-  const floors: ChildRun[] = [];
-  const results = new Map<string, ChildRun[]>();
-  /** Reader / floor of the same round: the load of a shared machine changes between rounds, far less within one. */
-  const ratios = new Map<string, Array<{ wall: number; cpu: number }>>();
-  for (let round = 0; round < runs; round++) {
-    floors.push(await floorOnce(file));
-    log(`  round ${round + 1}/${runs}: floor ${ms(floors.at(-1)!.wallMs)}`);
-    for (const reader of readers) {
-      if (errors[reader.name]) continue;
-      try {
-        const run = await reader.run(round);
-        results.set(reader.name, [...(results.get(reader.name) ?? []), run]);
-        const floor = floors[round];
-        ratios.set(reader.name, [...(ratios.get(reader.name) ?? []), { wall: Number(run.result.workMs ?? run.wallMs) / floor.wallMs, cpu: run.cpuMs / floor.cpuMs }]);
-        log(`    ${reader.name}: ${ms(Number(run.result.workMs ?? run.wallMs))} work, ${ms(run.wallMs)} process, ${mb(run.maxRssKb)} peak RSS`);
-      } catch (error) {
-        errors[reader.name] = String(error instanceof Error ? error.message : error).slice(0, 800);
-        log(`    ${reader.name} failed: ${errors[reader.name]}`);
-        if (reader.name === 'ingest') handler = 'parse';
-      }
-    }
-  }
-  const floorMs = median(floors.map((f) => f.wallMs));
-  const floorCpuMs = median(floors.map((f) => f.cpuMs));
-  const figures: IngestFigures = { file, fileBytes: options.fileBytes, rows: options.rows, floorMs, floorCpuMs, readers: {}, handler };
-  for (const reader of readers) {
-    const list = results.get(reader.name);
-    if (errors[reader.name] || !list) {
-      figures.readers[reader.name] = { error: errors[reader.name] ?? 'not run' };
-      continue;
-    }
-    const workMs = median(list.map((r) => Number(r.result.workMs ?? r.wallMs)));
-    const cpuMs = median(list.map((r) => r.cpuMs));
-    figures.readers[reader.name] = {
-      wallMs: median(list.map((r) => r.wallMs)),
-      workMs,
-      cpuMs,
-      cpuRatio: median(ratios.get(reader.name)!.map((r) => r.cpu)),
-      maxRssKb: Math.max(...list.map((r) => r.maxRssKb)),
-      ratio: median(ratios.get(reader.name)!.map((r) => r.wall)),
-      runs: list.length,
-      detail: list.at(-1)!.result,
-    };
-  }
-  for (const [name, error] of Object.entries(errors)) if (!figures.readers[name]) figures.readers[name] = { error };
-  // A reader that did not see every declined detainer did not read the release: its time is no comparison.
-  const own = figures.readers.parse;
-  const expected = own && !('error' in own) ? Number(own.detail.declined) : undefined;
-  for (const name of ['exceljs', 'sheetjs']) {
-    const other = figures.readers[name];
-    if (!other || 'error' in other || expected === undefined || Number(other.detail.declined) === expected) continue;
-    figures.readers[name] = {
-      error: `incomplete read: ${String(other.detail.rowsRead)} rows and ${String(other.detail.declined)} declined detainers, not ${expected}, in ${ms(other.workMs)} at ${mb(other.maxRssKb)} peak RSS`,
-    };
-    log(`    ${name}: ${(figures.readers[name] as { error: string }).error}`);
+  const measured = await measureRounds(file, readers, runs, errors, log, (name) => {
+    if (name === 'ingest') handler = 'parse';
+  });
+  const figures: IngestFigures = { file, fileBytes: options.fileBytes, rows: options.rows, ...measured, handler };
+  refuseIncompleteReads(figures.readers, log);
+
+  const sheetjs = figures.readers.sheetjs;
+  if (sheetjs && 'error' in sheetjs && sheetjs.error.startsWith('incomplete read') && options.narrowFile) {
+    // SheetJS holds the sheet XML in one string: give it the same release with only the columns read.
+    log('  SheetJS on the same release with only the columns detainer-watch reads:');
+    const narrow = await options.narrowFile();
+    const narrowReaders = readers.filter((r) => r.name === 'parse' || r.name === 'sheetjs').map((r) => ({ ...r, run: () => r.runOn(narrow) }));
+    const narrowErrors: Record<string, string> = {};
+    const narrowMeasured = await measureRounds(narrow, narrowReaders, runs, narrowErrors, log);
+    refuseIncompleteReads(narrowMeasured.readers, log);
+    figures.narrow = { file: narrow, fileBytes: (await stat(narrow)).size, ...narrowMeasured };
   }
   return figures;
 }
@@ -178,6 +221,19 @@ export function ingestRows(f: IngestFigures): Row[] {
       const d = figures.detail;
       rows.push({ section, measure: 'ingest: of which archive download (s3rver) / commit (DynamoDB Local)', value: `${ms(Number(d.downloadMs ?? 0))} / ${ms(Number(d.commitMs ?? 0))}` });
       rows.push({ section, measure: 'ingest: outcome, declined rows, quarters written, resolution', value: `${String(d.outcome)}, ${String(d.declined)}, ${String(d.quarters)}, ${(Number(d.resolutionRate) * 100).toFixed(2)}%` });
+    }
+  }
+  if (f.narrow) {
+    const n = f.narrow;
+    rows.push({ section, measure: `same release, only the columns detainer-watch reads: ${(n.fileBytes / 1e6).toFixed(1)} MB XLSX; floor`, value: `${ms(n.floorMs)} (CPU ${ms(n.floorCpuMs)})` });
+    for (const [name, figures] of Object.entries(n.readers)) {
+      const label = `${LABELS[name] ?? name}, on that file`;
+      if ('error' in figures) {
+        rows.push({ section, measure: label, value: `not measured: ${figures.error.slice(0, 240)}` });
+        continue;
+      }
+      rows.push({ section, measure: `${label}: time`, value: `${ms(figures.workMs)}, ${ratio(figures.ratio)} its floor (process CPU ${ms(figures.cpuMs)}, ${ratio(figures.cpuRatio)} floor CPU)` });
+      rows.push({ section, measure: `${label}: peak RSS`, value: mb(figures.maxRssKb) });
     }
   }
   return rows;

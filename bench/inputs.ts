@@ -36,10 +36,11 @@ async function cached(name: string, make: (partial: string) => Promise<void>, lo
  * A DDP-layout release of `rows` detainers over eight quarters, with all 65 columns of the real
  * Sep 2023 – Jun 2025 release (316,000 rows come to about 100 MB, as the real file does).
  */
-export async function ddpRelease(rows: number, log: (line: string) => void, seed = 1): Promise<string> {
+export async function ddpRelease(rows: number, log: (line: string) => void, seed = 1, columns: 'all' | 'read' = 'all'): Promise<string> {
   const version = await generatorVersion();
-  return cached(`ddp-full-${rows}-seed${seed}-${version}.xlsx`, async (partial) => {
-    await generateDdpXlsx({ rows, seed, out: partial, variant: '2023-full' });
+  const variant = columns === 'all' ? '2023-full' : '2023';
+  return cached(`ddp-${variant}-${rows}-seed${seed}-${version}.xlsx`, async (partial) => {
+    await generateDdpXlsx({ rows, seed, out: partial, variant });
   }, log);
 }
 
