@@ -32,6 +32,8 @@ export interface FanoutFigures {
   report: Record<string, number | string>;
   /** The AWS planner step: list the confirmed subscribers, cut them into batches. */
   planner: { ms: number; batches: number; batchSize: number; readUnits: number };
+  /** Sends per second between the first and the last SES call: the pace the sender kept. */
+  sendWindowRate: number;
 }
 
 async function insertSubscribers(services: BenchServices, count: number, prefix: string): Promise<string[]> {
@@ -58,8 +60,8 @@ async function insertSubscribers(services: BenchServices, count: number, prefix:
   return emails;
 }
 
-export async function measureFanout(services: BenchServices, changeId: string, subscribers: number, sendRatePerSecond: number, log: (line: string) => void): Promise<FanoutFigures> {
-  const emails = await insertSubscribers(services, subscribers, `bench${process.pid}`);
+export async function measureFanout(services: BenchServices, changeId: string, subscribers: number, sendRatePerSecond: number, log: (line: string) => void, prefix = `bench${process.pid}`): Promise<FanoutFigures> {
+  const emails = await insertSubscribers(services, subscribers, prefix);
   log(`  ${subscribers.toLocaleString('en-US')} confirmed subscribers inserted`);
   const ses = services.endpoints.ses;
   const cleared = await fetch(`${ses}/clear-store`, { method: 'POST' });
@@ -74,9 +76,13 @@ export async function measureFanout(services: BenchServices, changeId: string, s
   const perRecipient = new Map<string, number>();
   let rawBytes = 0;
   let sesMs = 0;
+  let firstSend: number | undefined;
+  let lastSend = 0;
   const inner = deps.mailer;
   const counting: Mailer = {
     sendRaw: async (message) => {
+      firstSend ??= performance.now();
+      lastSend = performance.now();
       perRecipient.set(message.to, (perRecipient.get(message.to) ?? 0) + 1);
       rawBytes += message.raw.length;
       const t = performance.now();
@@ -122,7 +128,23 @@ export async function measureFanout(services: BenchServices, changeId: string, s
     rawBytesPerMessage: sends.length ? rawBytes / sends.reduce((a, b) => a + b, 0) : 0,
     report: { ...report },
     planner,
+    sendWindowRate: firstSend !== undefined && lastSend > firstSend ? (sends.reduce((a, b) => a + b, 0) - 1) / ((lastSend - firstSend) / 1000) : 0,
   };
+}
+
+/** The run at a low configured rate: the sender keeps that pace, not the machine's. */
+export function rateBoundRows(f: FanoutFigures): Row[] {
+  const section = '5 notify fan-out';
+  const held = f.sendWindowRate <= f.sendRatePerSecond * 1.05 && f.sendWindowRate >= f.sendRatePerSecond * 0.85;
+  return [
+    {
+      section,
+      measure: `${f.subscribers.toLocaleString('en-US')} other subscribers, send rate configured ${f.sendRatePerSecond}/s: pace between first and last send`,
+      value: `${f.sendWindowRate.toFixed(1)} messages/s (${f.sent} sent, ${f.duplicates} duplicates, ${f.missing} missing)`,
+      target: `the configured ${f.sendRatePerSecond}/s (85–105%)`,
+      pass: held && f.duplicates === 0 && f.missing === 0 && f.sent === f.subscribers,
+    },
+  ];
 }
 
 export function fanoutRows(f: FanoutFigures): Row[] {
@@ -130,7 +152,7 @@ export function fanoutRows(f: FanoutFigures): Row[] {
   return [
     { section, measure: `${f.subscribers.toLocaleString('en-US')} subscribers, send rate configured ${f.sendRatePerSecond}/s: sent`, value: `${f.sent.toLocaleString('en-US')} in ${ms(f.ms)} = ${f.messagesPerSecond.toFixed(0)} messages/s`, target: `all ${f.subscribers.toLocaleString('en-US')}`, pass: f.sent === f.subscribers && f.missing === 0 },
     { section, measure: 'duplicates in the SES store (GET /store); recipients missing', value: `${f.duplicates}; ${f.missing} (${f.storeMessages.toLocaleString('en-US')} messages stored)`, target: '0', pass: f.duplicates === 0 && f.missing === 0 },
-    { section, measure: `planner (AWS: notify step): ${f.subscribers.toLocaleString('en-US')} subscribers listed, cut into batches of ${f.planner.batchSize}`, value: `${f.planner.batches} batches in ${ms(f.planner.ms)} (${f.planner.readUnits.toFixed(0)} RCU)` },
+    { section, measure: `planner (AWS: notify step): every confirmed subscriber listed, cut into batches of ${f.planner.batchSize}`, value: `${f.planner.batches} batches in ${ms(f.planner.ms)} (${f.planner.readUnits.toFixed(0)} RCU)` },
     { section, measure: 'per message: raw MIME size; mean SES call (emulator)', value: `${(f.rawBytesPerMessage / 1024).toFixed(1)} KiB; ${ms(f.sesMsPerMessage)}` },
     { section, measure: 'AWS calls per message (DynamoDB claim + mark sent, SES)', value: `${(Object.values(f.aws.calls).reduce((a, b) => a + b, 0) / Math.max(1, f.sent)).toFixed(2)} (${Object.entries(f.aws.calls).map(([k, v]) => `${k} ${v}`).join(', ')})` },
   ];
