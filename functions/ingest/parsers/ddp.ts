@@ -38,9 +38,16 @@ function text(cell: XlsxCell): string | undefined {
   return value;
 }
 
-function isDeclined(cell: XlsxCell): boolean {
+/** `Detainer Declined by LEA`, the lift reason of a declined detainer, in any case and spacing around it. */
+export function isDeclined(cell: XlsxCell): boolean {
   if (typeof cell !== 'string' || cell.length < DECLINED.length) return false;
   return cell.trim().toLowerCase() === DECLINED;
+}
+
+/** A header of a record-level release (one row per detainer): a prepare date, and a lift reason or a facility. */
+export function isRecordHeader(cells: readonly XlsxCell[]): boolean {
+  const { columns } = matchColumns(cells, DDP_COLUMNS);
+  return columns.prepareDate !== undefined && (columns.liftReason !== undefined || columns.facility !== undefined);
 }
 
 export interface DdpParseOptions {

@@ -5,9 +5,8 @@
  */
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser, type ReleaseFormat } from '../../domain/release';
 import { parseDdor } from './ddor';
-import { parseDdp } from './ddp';
+import { isRecordHeader, parseDdp } from './ddp';
 import { describeFileKind, sniffFileKind, type FileKind } from './file-kind';
-import { matchColumns } from './header-row';
 import { readCsvRows } from './csv-rows';
 import { parseTable } from './table';
 import { readXlsxRows } from './xlsx-rows';
@@ -36,13 +35,6 @@ export async function parseRelease(file: string, format: ReleaseFormat, sink: (o
   return PARSERS[format](file, sink);
 }
 
-/** Columns of a record-level release (one row per detainer): a prepare date, and a lift reason or facility, per row. */
-const RECORD_SIGNATURE = {
-  prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date', 'Prepare Date'], required: true },
-  liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
-  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Det Facility'], required: true },
-};
-
 /**
  * The format of a file, from its content (and its name only to break a tie): a PDF is a DDOR;
  * a workbook or delimited text whose header has a record's columns (prepare date, lift reason,
@@ -54,8 +46,7 @@ export async function guessFormat(file: string, name: string = file): Promise<Re
   if (kind !== 'zip' && kind !== 'text') throw new InvalidReleaseError(name, `is ${describeFileKind(kind)}: not a release in any known format`);
   let records = false;
   const look = (cells: Array<string | number | undefined>, rowNumber: number): 'stop' | undefined => {
-    const { columns, found } = matchColumns(cells, RECORD_SIGNATURE);
-    if (columns.prepareDate !== undefined && found >= 2) records = true;
+    if (isRecordHeader(cells)) records = true;
     return records || rowNumber >= 30 ? 'stop' : undefined;
   };
   if (kind === 'zip') await readXlsxRows(file, look, { label: name });

@@ -11,6 +11,7 @@ import { sniffFileKind, describeFileKind } from './file-kind';
 import { headerNames, isBlankRow, matchColumns, normalizeHeader, requireColumns, type CellValue, type ColumnIndex, type ColumnSpec } from './header-row';
 import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
 import { readCsvRows } from './csv-rows';
+import { isDeclined } from './ddp';
 import { readXlsxRows } from './xlsx-rows';
 
 const TABLE_COLUMNS = {
@@ -35,8 +36,6 @@ const TABLE_COLUMNS = {
   from: { aliases: ['From', 'Start Date', 'Period Start', 'Begin Date', 'From Date'], required: false },
   to: { aliases: ['To', 'End Date', 'Period End', 'Through', 'To Date'], required: false },
 } satisfies Record<string, ColumnSpec>;
-
-const DECLINED = 'detainer declined by lea';
 
 type TableField = keyof typeof TABLE_COLUMNS;
 
@@ -195,7 +194,7 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
       return;
     }
     rowsRead++;
-    if (c.liftReason !== undefined && cellText(cells[c.liftReason])?.toLowerCase() !== DECLINED) {
+    if (c.liftReason !== undefined && !isDeclined(cells[c.liftReason])) {
       otherLiftReasons++;
       return;
     }
