@@ -1,6 +1,7 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { SourceConfig } from '../commons/config';
 import { hostAllowed } from '../commons/hosts';
+import { monthNumber, validDate } from '../ingest/parsers/release-date';
 
 /** A release link found on a source's index page. */
 export interface DiscoveredRelease {
@@ -17,7 +18,6 @@ type Element = ReturnType<typeof DomUtils.findAll>[number];
 type Node = Document['children'][number];
 
 const GENERIC_LABEL = /^(download|click here|here|link|file|data|xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*((xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*)?$/i;
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 const DATE_FORMS: ReadonlyArray<{ pattern: string; toIso: (m: string[]) => string | undefined }> = [
   { pattern: `${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, toIso: (m) => iso(m[3], monthNumber(m[1]), m[2]) },
@@ -28,14 +28,8 @@ const DATE_FORMS: ReadonlyArray<{ pattern: string; toIso: (m: string[]) => strin
 /** A date only counts when the page says it is the publication date; coverage dates sit nearby too. */
 const LABELLED_DATE = new RegExp(`\\b(?:published|released|posted|uploaded)\\s*:?\\s*(?:on\\s+)?(?:${DATE_FORMS.map((f) => `(${f.pattern})`).join('|')})`, 'gi');
 
-function monthNumber(name: string): number {
-  return MONTHS.findIndex((m) => m.startsWith(name.toLowerCase().replace('.', '').slice(0, 3))) + 1;
-}
-
 function iso(year: string, month: number, day: string): string | undefined {
-  const date = new Date(Date.UTC(Number(year), month - 1, Number(day)));
-  if (month < 1 || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(day)) return undefined;
-  return date.toISOString().slice(0, 10);
+  return validDate(Number(year), month, Number(day));
 }
 
 function parseDate(text: string): string | undefined {

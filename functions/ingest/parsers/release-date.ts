@@ -46,7 +46,8 @@ export function excelSerialToIso(serial: number, date1904 = false): string {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function validDate(y: number, m: number, d: number): string | undefined {
+/** `YYYY-MM-DD` of a calendar date, or undefined when there is no such day (month 13, February 30). */
+export function validDate(y: number, m: number, d: number): string | undefined {
   if (m < 1 || m > 12 || d < 1) return undefined;
   const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0)) return undefined;
@@ -122,7 +123,8 @@ const WORDED_RANGE = new RegExp(
 const DATE_TOKEN = String.raw`(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})`;
 const NUMERIC_RANGE = new RegExp(`${DATE_TOKEN}\\s*${SEPARATOR}\\s*${DATE_TOKEN}`, 'i');
 
-function monthNumber(word: string): number {
+/** 1–12 for a month's name or its abbreviation (`Sept.` too). */
+export function monthNumber(word: string): number {
   return MONTHS[word.slice(0, 3).toUpperCase()];
 }
 
