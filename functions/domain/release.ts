@@ -17,6 +17,12 @@ export interface Observation {
   quarter?: QuarterId;
   /** Offence category / criminality, when the source has it. */
   category?: string;
+  /**
+   * Detainers received at `place` on `date` whatever their outcome (`count` of them declined):
+   * record-level sources emit every record with `received: 1`, so a decline rate can be
+   * computed. Absent when the source has no denominator (jurisdiction tables, DDOR).
+   */
+  received?: number;
 }
 
 export interface ParseSummary {
