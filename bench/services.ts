@@ -48,7 +48,7 @@ export async function startBenchServices(): Promise<BenchServices> {
   await rm(home, { recursive: true, force: true });
   await mkdir(join(home, 'tmp'), { recursive: true });
   const emulators = await startEmulators({ home, quiet: true });
-  const clients = createClients({ endpoints: emulators.endpoints, timeouts: BENCH_TIMEOUTS });
+  const clients = await createClients({ endpoints: emulators.endpoints, timeouts: BENCH_TIMEOUTS });
   const counter = new AwsCallCounter();
   counter.attach(clients as unknown as Record<string, unknown>, { measureCapacity: true });
   await ensureTable(clients.dynamodb, BENCH_TABLE);

@@ -2,38 +2,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { runtimeConfigShape, scheduleShape, sourceConfigSchema } from '../functions/commons/config';
 
 /** Context key holding the defaults (in `cdk.json`); single keys given with `-c key=value` override them. */
 export const DEFAULTS_CONTEXT_KEY = 'detainer-watch:defaults';
 
-const SOURCE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const EMAIL = z.email();
 const DOMAIN = z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name');
 
-const regularExpression = z.string().refine((text) => {
-  try {
-    new RegExp(text);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+/** Context values given with `-c key=value` arrive as text. */
+function numberFromText(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+}
 
-const source = z.object({
-  name: z.string().regex(SOURCE_NAME, 'lower-case letters, digits and dashes'),
-  url: z.url({ protocol: /^https$/ }),
-  linkPattern: regularExpression,
-  linkText: regularExpression.optional(),
-  section: z.string().min(1).optional(),
-  includeCollapsed: z.boolean().optional(),
-  allowedHosts: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'a host name, or *.domain for its subdomains')).min(1),
-  parser: z.enum(['ddp', 'ddor', 'table']),
-  maxBytes: z.coerce.number().int().positive().optional(),
+/** The runtime settings of the one config (functions/commons/config.ts), as numbers even when given as text. */
+const runtimeSettings = Object.fromEntries(
+  Object.entries(runtimeConfigShape)
+    .filter(([key]) => !['sender', 'operatorEmail', 'subscriptionUrl'].includes(key))
+    .map(([key, schema]) => [key, z.preprocess(numberFromText, schema)]),
+) as unknown as { [K in Exclude<keyof typeof runtimeConfigShape, 'sender' | 'operatorEmail' | 'subscriptionUrl'>]: (typeof runtimeConfigShape)[K] };
+
+/** The one source schema; a deployed source is fetched over HTTPS only. */
+const sources = z.preprocess(parseJsonText, z.array(sourceConfigSchema).min(1)).superRefine((list, issue) => {
+  list.forEach((source, index) => {
+    if (!source.url.startsWith('https://')) issue.addIssue({ code: 'custom', path: [index, 'url'], message: 'a deployed source is fetched over https only' });
+  });
+  if (new Set(list.map((source) => source.name)).size !== list.length) issue.addIssue({ code: 'custom', message: 'source names must be unique' });
 });
-
-const scheduleExpression = z
-  .string()
-  .regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)');
 
 /** A stage names the deployment; it prefixes the stack so stages deploy side by side. */
 const stage = z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20');
@@ -45,31 +40,13 @@ const deploymentConfigShape = z.object({
     /** Verified SES identity: its ARN, a domain, or an email address. Defaults to the sender's domain. */
     sesIdentity: z.union([z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, 'expected an SES identity ARN'), DOMAIN, EMAIL]).optional(),
     operatorEmail: EMAIL,
-    schedule: scheduleExpression,
-    /** IANA time zone the cron expression is read in. */
-    timeZone: z.string().refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not an IANA time zone'),
+    ...scheduleShape,
     /** Minutes between two polls; needed for the missed-poll alarm when it cannot be read from the schedule. */
     schedulePeriodMinutes: z.coerce.number().int().min(1).max(1440).optional(),
-    sources: z.preprocess(parseJsonText, z.array(source).min(1)).refine(
-      (sources) => new Set(sources.map((s) => s.name)).size === sources.length,
-      'source names must be unique',
-    ),
-    topN: z.coerce.number().int().min(1).max(100),
-    minResolutionRate: z.coerce.number().min(0).max(1),
-    maxTotalDrop: z.coerce.number().min(0).max(1),
-    /** SES account send rate (messages per second) shared by all concurrent deliveries. */
-    sendRatePerSecond: z.coerce.number().min(1).max(1000),
-    /** Subscribers per delivery message. */
-    deliveryBatchSize: z.coerce.number().int().min(1).max(500),
-    /** Delivery Lambdas running at once; caps the SES send rate together with sendRatePerSecond. */
-    deliveryConcurrency: z.coerce.number().int().min(2).max(100),
+    sources,
+    ...runtimeSettings,
+    /** Delivery Lambdas running at once; each gets sendRatePerSecond / deliveryConcurrency, so at least two. */
+    deliveryConcurrency: z.preprocess(numberFromText, z.number().int().min(2).max(100)),
     logRetentionDays: z.coerce.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d), 'not a CloudWatch Logs retention period'),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   });
@@ -86,7 +63,6 @@ export const deploymentConfigSchema = deploymentConfigShape
   });
 
 export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
-export type SourceDeploymentConfig = z.output<typeof source>;
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 

@@ -80,6 +80,9 @@ export class DetainerWatchStack extends Stack {
       [ENVIRONMENT.minResolutionRate]: String(config.minResolutionRate),
       [ENVIRONMENT.maxTotalDrop]: String(config.maxTotalDrop),
       [ENVIRONMENT.sendRatePerSecond]: String(config.sendRatePerSecond),
+      [ENVIRONMENT.deliveryBatchSize]: String(config.deliveryBatchSize),
+      [ENVIRONMENT.deliveryConcurrency]: String(config.deliveryConcurrency),
+      [ENVIRONMENT.deliverTimeoutSeconds]: String(config.deliverTimeoutSeconds),
       [ENVIRONMENT.tableName]: this.store.table.tableName,
       [ENVIRONMENT.archiveBucket]: this.archive.bucket.bucketName,
       [ENVIRONMENT.configurationSet]: this.mail.configurationSet.configurationSetName,
@@ -110,6 +113,7 @@ export class DetainerWatchStack extends Stack {
       sendRatePerSecond: config.sendRatePerSecond,
       deliveryBatchSize: config.deliveryBatchSize,
       deliveryConcurrency: config.deliveryConcurrency,
+      deliverTimeoutSeconds: config.deliverTimeoutSeconds,
       functionDefaults: defaults,
     });
     this.feedback = new Feedback(this, 'Feedback', { mail: this.mail, store: this.store, alerts: this.alerts, functionDefaults: defaults });

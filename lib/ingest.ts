@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { INGEST_TIMEOUT_SECONDS, RELEASE_QUEUE } from '../functions/composition/event-sources';
 import { DetainerFunction, type DetainerFunctionProps } from './detainer-function';
 import type { Mail } from './mail';
 import { acknowledge } from './nag';
@@ -8,7 +9,7 @@ import type { OperatorAlerts } from './operator-alerts';
 import type { RankingStore } from './ranking-store';
 import type { ReleaseArchive } from './release-archive';
 
-export const INGEST_TIMEOUT = Duration.minutes(10);
+export const INGEST_TIMEOUT = Duration.seconds(INGEST_TIMEOUT_SECONDS);
 
 export interface IngestProps {
   store: RankingStore;
@@ -37,12 +38,12 @@ export class Ingest extends Construct {
       ephemeralStorage: Size.mebibytes(1024),
       // Its bundle ships the resolver's data and pdf.js beside the code (lib/lambda-bundle.ts).
     });
-    const releases = new lambdaEventSources.SqsEventSource(props.archive.releaseQueue, { batchSize: 1, reportBatchItemFailures: true });
+    const releases = new lambdaEventSources.SqsEventSource(props.archive.releaseQueue, { batchSize: RELEASE_QUEUE.batchSize, reportBatchItemFailures: true });
     this.fn.addEventSource(releases);
     acknowledge(this.fn, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources take no on-failure destination; the release queue\'s redrive policy (3 receives) parks failures in its dead-letter queue.');
     props.archive.bindTo(this.fn, 'read');
     props.store.bindTo(this.fn, 'readWrite');
-    // Quarantines and held releases are reported to the operator by email (notify/operator.ts).
+    // Quarantines and held releases are reported to the operator by email (mail/operator-report.ts).
     props.mail.grantSendTo(this.fn);
     acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed messages go to the release queue\'s own dead-letter queue, not to a function DLQ.');
 

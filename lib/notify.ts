@@ -4,6 +4,7 @@ import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT } from '../functions/commons/environment';
+import { CHANGE_STREAM, deliveryQueueSettings } from '../functions/composition/event-sources';
 import { CHANGE_ITEM } from '../functions/store/table-schema';
 import { DetainerFunction, type DetainerFunctionProps } from './detainer-function';
 import type { Mail } from './mail';
@@ -13,9 +14,6 @@ import type { RankingStore } from './ranking-store';
 import { SECURE_QUEUE } from './secure-defaults';
 import type { Subscription } from './subscription';
 
-/** Environment variable of the notify function: subscribers per delivery message. */
-
-const DELIVER_TIMEOUT = Duration.minutes(2);
 
 export interface NotifyProps {
   store: RankingStore;
@@ -26,7 +24,31 @@ export interface NotifyProps {
   sendRatePerSecond: number;
   deliveryBatchSize: number;
   deliveryConcurrency: number;
+  /** The deliver timeout; the send lease and the queue's visibility timeout derive from it. */
+  deliverTimeoutSeconds: number;
   functionDefaults: Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'>;
+}
+
+/**
+ * The event source of every consumer of change records on the table's stream (local mode mirrors
+ * it in `local/composition.ts`): a new consumer, such as the site, is one `addEventSource` line.
+ */
+export function changeStream(store: RankingStore, deadLetters: sqs.IQueue): lambdaEventSources.DynamoEventSource {
+  return new lambdaEventSources.DynamoEventSource(store.table, {
+    startingPosition: lambda.StartingPosition.LATEST,
+    batchSize: CHANGE_STREAM.batchSize,
+    bisectBatchOnError: CHANGE_STREAM.bisectBatchOnError,
+    retryAttempts: CHANGE_STREAM.retryAttempts,
+    maxRecordAge: Duration.seconds(CHANGE_STREAM.maxRecordAgeSeconds),
+    reportBatchItemFailures: true,
+    onFailure: new lambdaEventSources.SqsDlq(deadLetters),
+    filters: [
+      lambda.FilterCriteria.filter({
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual(CHANGE_ITEM.sk) } } },
+      }),
+    ],
+  });
 }
 
 /**
@@ -53,11 +75,14 @@ export class Notify extends Construct {
     acknowledgeDeadLetterQueue(this.streamDeadLetters, 'failure destination');
     this.deliveryDeadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', { ...SECURE_QUEUE, retentionPeriod: Duration.days(14) });
     acknowledgeDeadLetterQueue(this.deliveryDeadLetters, 'queue redrive');
+    // Synth fails here unless deliver timeout < send lease < visibility timeout (a redelivered
+    // message must find the dead attempt's claims expired, and a live attempt's claims kept).
+    const delivery = deliveryQueueSettings(props.deliverTimeoutSeconds);
     this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
       ...SECURE_QUEUE,
-      visibilityTimeout: Duration.seconds(DELIVER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(delivery.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: delivery.maxReceiveCount },
     });
 
     this.planner = new DetainerFunction(this, 'Function', {
@@ -68,27 +93,10 @@ export class Notify extends Construct {
       timeout: Duration.minutes(2),
     });
     this.planner.addEnvironment(ENVIRONMENT.deliveryQueueUrl, this.deliveryQueue.queueUrl);
-    this.planner.addEnvironment(ENVIRONMENT.deliveryBatchSize, String(props.deliveryBatchSize));
     this.deliveryQueue.grantSendMessages(this.planner);
     // Reads the change and the subscribers; writes only to mark a change with nobody to tell as notified.
     props.store.bindTo(this.planner, 'readWrite');
-    this.planner.addEventSource(
-      new lambdaEventSources.DynamoEventSource(props.store.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.days(1),
-        reportBatchItemFailures: true,
-        onFailure: new lambdaEventSources.SqsDlq(this.streamDeadLetters),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual(CHANGE_ITEM.sk) } } },
-          }),
-        ],
-      }),
-    );
+    this.planner.addEventSource(changeStream(props.store, this.streamDeadLetters));
     acknowledge(this.planner, 'Serverless-LambdaDLQ', 'Invoked by the DynamoDB stream: records that keep failing go to the event source\'s on-failure queue, not a function DLQ.');
 
     const concurrency = props.deliveryConcurrency;
@@ -101,10 +109,10 @@ export class Notify extends Construct {
       step: 'deliver',
       description: 'Sends one batch of a change\'s alert, each subscriber exactly once',
       memorySize: 512,
-      timeout: DELIVER_TIMEOUT,
+      timeout: Duration.seconds(delivery.functionTimeoutSeconds),
     });
     this.deliverer.addEventSource(
-      new lambdaEventSources.SqsEventSource(this.deliveryQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: concurrency }),
+      new lambdaEventSources.SqsEventSource(this.deliveryQueue, { batchSize: delivery.batchSize, reportBatchItemFailures: true, maxConcurrency: concurrency }),
     );
     acknowledge(this.deliverer, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources take no on-failure destination; the delivery queue\'s redrive policy (5 receives) parks failures in its dead-letter queue.');
     props.store.bindTo(this.deliverer, 'readWrite');

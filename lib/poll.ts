@@ -59,7 +59,7 @@ export class Poll extends Construct {
     acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Asynchronous failures go to an on-failure destination (this same queue, with the error and the request); a DeadLetterConfig too would park each failure twice.');
     props.store.bindTo(this.fn, 'readWrite');
     props.archive.bindTo(this.fn, 'write');
-    // Failing sources are reported to the operator by email (notify/operator.ts).
+    // Failing sources are reported to the operator by email (mail/operator-report.ts).
     props.mail.grantSendTo(this.fn);
 
     const scheduleRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });

@@ -5,11 +5,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT } from '../functions/commons/environment';
+import { RELEASE_QUEUE } from '../functions/composition/event-sources';
 import { acknowledge, acknowledgeDeadLetterQueue, logicalIdOf } from './nag';
 import { SECURE_BUCKET, SECURE_QUEUE } from './secure-defaults';
 
 /** Archive keys are `raw/<source>/<sha256>.<ext>` (functions/archive/release-key.ts). */
-export const RAW_PREFIX = 'raw/';
+export const RAW_PREFIX = RELEASE_QUEUE.prefix;
 
 export interface ReleaseArchiveProps {
   /** Seconds a release may take to ingest; the queue hides a message six times as long (AWS's advice). */
@@ -64,7 +65,7 @@ export class ReleaseArchive extends Construct {
       ...SECURE_QUEUE,
       visibilityTimeout: Duration.seconds(props.ingestTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(14),
-      deadLetterQueue: { queue: this.releaseDeadLetters, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.releaseDeadLetters, maxReceiveCount: RELEASE_QUEUE.maxReceiveCount },
     });
     this.announceNewReleases();
   }

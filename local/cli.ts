@@ -9,15 +9,14 @@ import { releaseKey } from '../functions/archive/release-key';
 import { jurisdictionLabel } from '../functions/domain/jurisdiction';
 import { formatQuarter, parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
-import { ingestRelease } from '../functions/ingest/ingest';
+import type { IngestReport } from '../functions/ingest/ingest';
 import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
-import { notifyPending, runCycle } from './cycle';
-import { runDemo } from './demo-run';
+import { runDemo, runTick, useSource } from './demo-run';
 import { listOutbox } from './outbox';
 import { matchesJurisdiction, rankingJson, rankingText, sortQuarters } from './rankings-view';
 import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
-import { describeCycle, describeIngest } from './summary';
-import { startSubscriptionServer } from './subscription-server';
+import { serve } from './serve';
+import { chainReport, describeIngest } from './summary';
 
 /** A failure the user can act on: printed as one line, no stack trace. */
 export class CliError extends Error {}
@@ -67,17 +66,12 @@ async function sha256File(file: string): Promise<string> {
 }
 
 
-export function buildProgram(out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
-  const program = new Command('detainer-watch')
-    .description('Watch ICE declined-detainer releases, rank counties per fiscal quarter, and email what changed.')
-    .option('--home <dir>', 'state folder (default $DETAINER_WATCH_HOME or ./.detainer-watch)')
-    .option('--debug', 'print logs and stack traces')
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+type Out = (text: string) => void;
 
+function runCommand(program: Command, out: Out): void {
   program
     .command('run')
-    .description('one poll → ingest → notify cycle; `--source demo` replays the bundled demo releases')
+    .description('one tick of the local chain: poll → S3 → ingest → stream → notify → queue → deliver; `--source demo` replays the bundled demo releases')
     .option('--source <name|url>', 'source name from the config, or an index page URL', 'demo')
     .option('--home <dir>', 'state folder')
     .action(async (options: { source: string; home?: string }) => {
@@ -87,11 +81,14 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
           await runDemo(local, out);
           return;
         }
-        const report = await runCycle(local.deps, sourceFor(local, options.source));
-        out(describeCycle(report, local.outboxDir));
+        const source = sourceFor(local, options.source);
+        useSource(local, source);
+        out(await runTick(local, source));
       });
     });
+}
 
+function ingestCommand(program: Command, out: Out): void {
   program
     .command('ingest')
     .description('process a local file as a newly found release')
@@ -112,6 +109,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         const sha256 = await sha256File(path);
         const source = options.as ?? format;
         const archiveKey = releaseKey(source, sha256, extname(path).slice(1) || format);
+        // Archived and recorded as poll would: the bucket's notification then takes it through the chain.
         await local.deps.archive.putFile(archiveKey, path, { sha256, sourceUrl: pathToFileURL(path).href });
         await local.deps.releases.recordRelease({
           source,
@@ -124,17 +122,27 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
           publishedAt: info.mtime.toISOString(),
           status: 'archived',
         });
-        const report = await ingestRelease(local.deps, archiveKey);
+        const { chain, takeEvents } = local.composition;
+        takeEvents();
+        await chain.drain();
+        const events = chainReport(takeEvents());
+        const report: IngestReport | undefined = events.ingests.find((r) => r.release === sha256 && r.source === source);
+        if (!report) {
+          const release = await local.deps.releases.getRelease(source, sha256);
+          out(`${basename(path)} (sha256 ${sha256.slice(0, 12)}…): already ${release?.status ?? 'archived'} under source "${source}"`);
+          return;
+        }
         if (report.outcome === 'quarantined' || report.outcome === 'held') {
           // Drift is measured against the previous file of the same source: another publisher's file needs its own.
           const hint = /^schema drift/.test(report.reason ?? '') ? `; if it is another publisher's file, ingest it with --as NAME` : '';
           throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome} under source "${source}"; raw file kept in the archive${hint})`);
         }
-        const notifies = await notifyPending(local.deps);
-        out(describeIngest(basename(path), report, local.outboxDir, notifies));
+        out(describeIngest(basename(path), report, local.outboxDir, events.deliveries));
       });
     });
+}
 
+function rankingsCommand(program: Command, out: Out): void {
   program
     .command('rankings')
     .description('stored rankings per source and quarter')
@@ -157,7 +165,9 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
       });
     });
+}
 
+function historyCommand(program: Command, out: Out): void {
   program
     .command('history')
     .description('one jurisdiction across quarters')
@@ -179,7 +189,9 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         }
       });
     });
+}
 
+function subscribeCommand(program: Command, out: Out): void {
   program
     .command('subscribe')
     .description('subscribe an address (double opt-in: a confirmation email is sent)')
@@ -208,7 +220,9 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         );
       });
     });
+}
 
+function unsubscribeCommand(program: Command, out: Out): void {
   program
     .command('unsubscribe')
     .description('stop alerts to an address')
@@ -221,7 +235,9 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         out(known ? `${email.trim().toLowerCase()}: unsubscribed.` : `${email}: not subscribed; nothing to do.`);
       });
     });
+}
 
+function outboxCommand(program: Command, out: Out): void {
   program
     .command('outbox')
     .description('messages sent by local mode')
@@ -233,23 +249,33 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
       if (options.json) out(JSON.stringify(entries));
       else out(entries.length ? entries.map((e) => `${e.sentAt}  ${e.to}  ${e.subject}\n    ${e.html ?? e.file}`).join('\n') : `No messages in ${dir}.`);
     });
+}
 
+function serveCommand(program: Command, out: Out): void {
   program
     .command('serve')
-    .description('run the subscription endpoint (confirm / one-click unsubscribe links) until stopped')
+    .description('the local deployment until stopped: poll on the schedule, the event chain, the subscription endpoint (/api/) and the site (/)')
     .option('--port <port>', 'port on 127.0.0.1', positiveInt('--port'), DEFAULT_SUBSCRIPTION_PORT)
     .action(async (options: { port: number }) => {
-      await withLocal(program, async (local) => {
-        const server = await startSubscriptionServer(local.deps, options.port);
-        out(`Subscription endpoint at ${server.url} (Ctrl-C to stop)`);
-        await new Promise<void>((resolveStop) => {
-          process.once('SIGINT', resolveStop);
-          process.once('SIGTERM', resolveStop);
-        });
-        await server.stop();
-      });
+      const { home, debug } = program.opts<Global>();
+      // Links in mail point at this serve's own subscription endpoint.
+      const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), config: { subscriptionUrl: `http://127.0.0.1:${options.port}/api` } });
+      try {
+        await serve(local, { port: options.port, out });
+      } finally {
+        await local.stop();
+      }
     });
+}
 
+export function buildProgram(out: Out = (t) => process.stdout.write(`${t}\n`)): Command {
+  const program = new Command('detainer-watch')
+    .description('Watch ICE declined-detainer releases, rank counties per fiscal quarter, and email what changed.')
+    .option('--home <dir>', 'state folder (default $DETAINER_WATCH_HOME or ./.detainer-watch)')
+    .option('--debug', 'print logs and stack traces')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const command of [runCommand, ingestCommand, rankingsCommand, historyCommand, subscribeCommand, unsubscribeCommand, outboxCommand, serveCommand]) command(program, out);
   return program;
 }
 

@@ -1,38 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { createClients } from '../functions/commons/clients';
-import type { RuntimeConfig, SourceConfig } from '../functions/commons/config';
+import { createClients, createStreamsClient, type Clients } from '../functions/commons/clients';
+import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
-import { wireDeps } from '../functions/commons/wiring';
-import { localSourceConfigSchema } from '../functions/commons/source-schema';
+import { composeLocal, type LocalComposition } from './composition';
 import { ensureBucket, ensureTable, startEmulators, type Emulators } from './emulators';
 import { outboxMailer } from './outbox';
 
 export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
+/** The static site's bucket (what CloudFront serves in AWS); `serve` serves it at `/`. */
+export const SITE_BUCKET_NAME = 'detainer-watch-site';
 export const DEFAULT_SUBSCRIPTION_PORT = 8787;
 
 export interface LocalRuntime {
   deps: Deps;
+  /** The handlers and the local event chain, built once. */
+  composition: LocalComposition;
+  clients: Clients;
   home: string;
   outboxDir: string;
   endpoints: Emulators['endpoints'];
   stop(): Promise<void>;
 }
 
-const configSchema = z.object({
-  sources: z.array(localSourceConfigSchema).default([]),
-  sender: z.string().default('detainer-watch <alerts@detainer-watch.local>'),
-  operatorEmail: z.string().default('operator@detainer-watch.local'),
-  subscriptionUrl: z.string().url().default(`http://127.0.0.1:${DEFAULT_SUBSCRIPTION_PORT}`),
-  topN: z.number().int().min(1).max(100).default(10),
-  minResolutionRate: z.number().min(0).max(1).default(0.9),
-  maxTotalDrop: z.number().min(0).max(1).default(0.5),
-  sendRatePerSecond: z.number().positive().default(50),
-});
+/** Keys local mode takes from the stack's own defaults (`cdk.json`), so both poll, rank and send alike. */
+const SHARED_KEYS = ['schedule', 'timeZone', 'topN', 'minResolutionRate', 'maxTotalDrop', 'sendRatePerSecond', 'deliveryBatchSize', 'deliveryConcurrency'];
+
+function stackDefaults(): Record<string, unknown> {
+  try {
+    const cdk = JSON.parse(readFileSync(fileURLToPath(new URL('../cdk.json', import.meta.url)), 'utf8')) as { context?: Record<string, Record<string, unknown>> };
+    const defaults = cdk.context?.['detainer-watch:defaults'] ?? {};
+    return Object.fromEntries(SHARED_KEYS.filter((key) => key in defaults).map((key) => [key, defaults[key]]));
+  } catch {
+    return {};
+  }
+}
+
+/** Local values of the keys only a deployment has (an SES identity, a Function URL); the rest come from `cdk.json`. */
+const LOCAL_DEFAULTS = {
+  sender: 'detainer-watch <alerts@detainer-watch.local>',
+  operatorEmail: 'operator@detainer-watch.local',
+  subscriptionUrl: `http://127.0.0.1:${DEFAULT_SUBSCRIPTION_PORT}/api`,
+};
 
 /** Real sources a user may poll from this machine; the demo source is added by `run --source demo`. */
 export const KNOWN_SOURCES: SourceConfig[] = [
@@ -65,13 +78,9 @@ export async function loadLocalConfig(home: string): Promise<RuntimeConfig> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const names = new Set(parsed.data.sources.map((s) => s.name));
-  return { ...parsed.data, sources: [...parsed.data.sources, ...KNOWN_SOURCES.filter((s) => !names.has(s.name))] };
+  const parsed = parseRuntimeConfig({ ...stackDefaults(), ...LOCAL_DEFAULTS, ...(raw as object) }, file, { local: true });
+  const names = new Set(parsed.sources.map((s) => s.name));
+  return { ...parsed, sources: [...parsed.sources, ...KNOWN_SOURCES.filter((s) => !names.has(s.name))] };
 }
 
 /** The HMAC key for subscription tokens: generated once, kept under the home, never printed. */
@@ -109,24 +118,29 @@ export async function openLocal(options: { home?: string; debug?: boolean; confi
   const config = { ...(await loadLocalConfig(home)), ...options.config };
   const emulators = await startEmulators({ home, quiet: !options.debug });
   try {
-    const clients = createClients({ endpoints: emulators.endpoints });
+    const clients = await createClients({ endpoints: emulators.endpoints });
+    const streams = await createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb } });
     await ensureTable(clients.dynamodb, TABLE_NAME);
-    await ensureBucket(clients.s3, BUCKET_NAME);
+    await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
     const secret = await tokenSecret(home);
     const outboxDir = join(home, 'outbox');
-    const deps = wireDeps({
+    const composition = composeLocal({
       clients,
+      streams,
       tableName: TABLE_NAME,
       bucket: BUCKET_NAME,
       config,
       tokenSecret: async () => secret,
       workDir: join(home, 'tmp'),
       log: fileLog(home, Boolean(options.debug)),
+      stateDir: join(home, 'queues'),
       archiveBaseUrl: `${emulators.endpoints.s3}/${BUCKET_NAME}/`,
       decorateMailer: (mailer) => outboxMailer(mailer, outboxDir),
     });
     return {
-      deps,
+      deps: composition.deps,
+      composition,
+      clients,
       home,
       outboxDir,
       endpoints: emulators.endpoints,
@@ -134,6 +148,7 @@ export async function openLocal(options: { home?: string; debug?: boolean; confi
         clients.dynamodb.destroy();
         clients.s3.destroy();
         clients.ses.destroy();
+        streams.destroy();
         await emulators.stop();
       },
     };

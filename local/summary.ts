@@ -1,9 +1,22 @@
 import type { RankingChange } from '../functions/domain/change';
 import { jurisdictionLabel } from '../functions/domain/jurisdiction';
 import { formatQuarter } from '../functions/domain/quarter';
+import type { StepEvent } from '../functions/commons/deps';
+import type { BatchReport } from '../functions/deliver/deliver-batch';
 import type { IngestReport } from '../functions/ingest/ingest';
-import type { NotifyReport } from '../functions/notify/notify';
-import type { CycleReport } from './cycle';
+import type { PollReport } from '../functions/poll/poll';
+
+/** What one tick of the local chain did, from the reports its handlers made. */
+export interface ChainReport {
+  polls: PollReport[];
+  ingests: IngestReport[];
+  deliveries: BatchReport[];
+}
+
+export function chainReport(events: StepEvent[]): ChainReport {
+  const of = <T>(step: StepEvent['step']) => events.filter((e) => e.step === step).map((e) => e.report as T);
+  return { polls: of<PollReport>('poll'), ingests: of<IngestReport>('ingest'), deliveries: of<BatchReport>('deliver') };
+}
 
 const KIND: Record<RankingChange['kind'], string> = { 'new-quarter': 'new quarter', revision: 'revised', 'partial-update': 'partial-quarter update' };
 
@@ -26,18 +39,21 @@ export function describeQuarterChange(change: RankingChange): string {
   return `    ${label}\n${parts.map((p) => `      ${p}`).join('\n')}`;
 }
 
-function describeNotify(reports: NotifyReport[], outboxDir: string): string {
-  const sent = reports.reduce((n, r) => n + r.sent, 0);
-  const skipped = reports.reduce((n, r) => n + r.skippedByFilters, 0);
-  const pending = reports.reduce((n, r) => n + r.failed + r.ambiguous + r.inFlight, 0);
+/** The sends of every delivery message handled in this tick, summed. */
+function describeDeliveries(reports: BatchReport[], outboxDir: string, waiting = 0): string {
+  const sum = (key: keyof Omit<BatchReport, 'changeId'>) => reports.reduce((n, r) => n + r[key], 0);
+  const sent = sum('sent');
+  const skipped = sum('skippedByFilters');
+  const pending = sum('failed') + sum('ambiguous') + sum('inFlight');
   const parts = [`${sent} email${sent === 1 ? '' : 's'} sent${sent ? ` (outbox: ${outboxDir})` : ''}`];
   if (skipped) parts.push(`${skipped} subscriber${skipped === 1 ? '' : 's'} not matched by their filters`);
-  if (pending) parts.push(`${pending} send${pending === 1 ? '' : 's'} to retry on the next run`);
+  if (sum('lostAcknowledgements')) parts.push(`${sum('lostAcknowledgements')} possibly delivered twice (lost acknowledgement)`);
+  if (pending || waiting) parts.push(`${waiting || pending} delivery message${(waiting || pending) === 1 ? '' : 's'} to retry after the visibility timeout`);
   return `  emails: ${parts.join('; ')}`;
 }
 
-/** An ingest's report; with `notifies`, the emails it caused too (a cycle sums those once for all its releases). */
-export function describeIngest(name: string, report: IngestReport, outboxDir: string, notifies?: NotifyReport[]): string {
+/** An ingest's report; with `deliveries`, the emails it caused too (a tick sums those once for all its releases). */
+export function describeIngest(name: string, report: IngestReport, outboxDir: string, deliveries?: BatchReport[]): string {
   const lines = [`${name} (sha256 ${report.release.slice(0, 12)}…): ${report.outcome}`];
   lines.push(`  rows: ${report.rowsRead} read, ${report.rowsKept} declined detainers; ${(report.resolutionRate * 100).toFixed(1)}% resolved to counties`);
   if (report.unresolved.length) {
@@ -49,20 +65,21 @@ export function describeIngest(name: string, report: IngestReport, outboxDir: st
   } else if (report.outcome === 'unchanged') {
     lines.push('  no quarter changed');
   }
-  if (notifies) lines.push(describeNotify(notifies, outboxDir));
+  if (deliveries) lines.push(describeDeliveries(deliveries, outboxDir));
   return lines.join('\n');
 }
 
-export function describeCycle(report: CycleReport, outboxDir: string): string {
+/** `waiting`: delivery messages the queue holds back for a retry after this tick. */
+export function describeChain(report: ChainReport, outboxDir: string, waiting = 0): string {
   const lines: string[] = [];
-  if (report.poll) {
-    const p = report.poll;
+  for (const p of report.polls) {
     lines.push(`${p.source}: index ${p.index}; ${p.archived.length} new release${p.archived.length === 1 ? '' : 's'}, ${p.skipped} already known; ${p.bytesDownloaded} bytes downloaded in ${p.requests} request${p.requests === 1 ? '' : 's'}`);
   }
-  for (const ingest of report.ingests) {
-    const name = report.poll?.archived.find((r) => r.sha256 === ingest.release)?.url.split('/').pop() ?? ingest.release.slice(0, 12);
+  // An object announced again (a new home on an old bucket) finds its release ingested: nothing to tell.
+  for (const ingest of report.ingests.filter((i) => i.outcome !== 'already-ingested')) {
+    const name = report.polls.flatMap((p) => p.archived).find((r) => r.sha256 === ingest.release)?.url.split('/').pop() ?? ingest.release.slice(0, 12);
     lines.push(describeIngest(name, ingest, outboxDir));
   }
-  lines.push(describeNotify(report.notifies, outboxDir));
+  lines.push(describeDeliveries(report.deliveries, outboxDir, waiting));
   return lines.join('\n');
 }

@@ -19,7 +19,7 @@ const env = (name: string) => {
   return value;
 };
 // DynamoDB Local is far slower than DynamoDB on a loaded machine: more than the Lambda's 5 s before a call fails.
-const clients = createClients({
+const clients = await createClients({
   endpoints: { dynamodb: env('BENCH_DYNAMODB'), s3: env('BENCH_S3'), ses: env('BENCH_SES') },
   timeouts: { dynamodb: { requestMs: 60_000 }, s3: { requestMs: 120_000 } },
 });

@@ -1,5 +1,19 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+/** Every AWS service the code calls; each client of one gets the same settings from `clientSettings`. */
+export type Service = 'dynamodb' | 'dynamodbstreams' | 's3' | 'ses' | 'sqs' | 'ssm' | 'secretsmanager';
+
+/** The SDK's own variable per service (`AWS_ENDPOINT_URL_<ID>`, the service id in upper snake case). */
+const ENDPOINT_VARIABLE: Record<Service, string> = {
+  dynamodb: 'DYNAMODB',
+  dynamodbstreams: 'DYNAMODB_STREAMS',
+  s3: 'S3',
+  ses: 'SES',
+  sqs: 'SQS',
+  ssm: 'SSM',
+  secretsmanager: 'SECRETS_MANAGER',
+};
+
 export interface ClientTimeouts {
   /** TCP connect. */
   connectionMs: number;
@@ -14,8 +28,8 @@ export interface ClientOptions {
    * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SES` (and `AWS_ENDPOINT_URL`), so the same code runs
    * against AWS, the embedded emulators or a proxy.
    */
-  endpoints?: { dynamodb?: string; s3?: string; ses?: string };
-  timeouts?: Partial<Record<'dynamodb' | 's3' | 'ses', Partial<ClientTimeouts>>>;
+  endpoints?: Partial<Record<Service, string>>;
+  timeouts?: Partial<Record<Service, Partial<ClientTimeouts>>>;
   /** Attempts per call, first one included; the pipeline's own step retries carry the rest. */
   maxAttempts?: number;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -25,10 +39,14 @@ export interface ClientOptions {
  * Deliberate defaults. A stalled DynamoDB or SES answer fails after seconds instead of hanging a
  * Lambda until its own timeout; S3 gets a longer request budget because release files are large.
  */
-export const DEFAULT_TIMEOUTS: Record<'dynamodb' | 's3' | 'ses', ClientTimeouts> = {
+export const DEFAULT_TIMEOUTS: Record<Service, ClientTimeouts> = {
   dynamodb: { connectionMs: 2_000, requestMs: 5_000 },
+  dynamodbstreams: { connectionMs: 2_000, requestMs: 5_000 },
   s3: { connectionMs: 2_000, requestMs: 60_000 },
   ses: { connectionMs: 2_000, requestMs: 10_000 },
+  sqs: { connectionMs: 2_000, requestMs: 5_000 },
+  ssm: { connectionMs: 2_000, requestMs: 5_000 },
+  secretsmanager: { connectionMs: 2_000, requestMs: 5_000 },
 };
 
 /** Standard retry mode: 4 attempts with jittered backoff, and throttling errors retried. */
@@ -59,14 +77,13 @@ function isLoopback(url: string | undefined): boolean {
   }
 }
 
-export type Service = 'dynamodb' | 's3' | 'ses';
 
 /**
  * Settings every client of one service gets: region, bounded retries, timeouts that throw, and
  * the emulator credentials when the endpoint is on this machine (s3rver refuses any other key).
  */
 export function clientSettings(service: Service, options: ClientOptions = {}) {
-  const envName = service.toUpperCase();
+  const envName = ENDPOINT_VARIABLE[service];
   const explicit = options.endpoints?.[service];
   const credentials = options.credentials ?? (isLoopback(effectiveEndpoint(explicit, envName)) ? LOCAL_CREDENTIALS : undefined);
   return {
@@ -81,5 +98,5 @@ export function clientSettings(service: Service, options: ClientOptions = {}) {
 
 /** True when the client talks to an endpoint other than AWS's own (path-style S3 then). */
 export function hasCustomEndpoint(service: Service, options: ClientOptions = {}): boolean {
-  return Boolean(effectiveEndpoint(options.endpoints?.[service], service.toUpperCase()));
+  return Boolean(effectiveEndpoint(options.endpoints?.[service], ENDPOINT_VARIABLE[service]));
 }

@@ -1,4 +1,6 @@
 import type { Archive } from '../ports/archive';
+import type { Channel } from '../ports/channel';
+import type { DeliveryQueue } from '../ports/delivery-queue';
 import type { Fetcher } from '../ports/fetcher';
 import type { Mailer } from '../ports/mailer';
 import type { RankingStore, ReleaseStore, SendLog, SubscriberStore } from '../ports/store';
@@ -32,4 +34,13 @@ export interface Deps {
   log: Log;
   /** Counters for metrics (Powertools Metrics in AWS). */
   count?: (metric: string, value?: number) => void;
+  /** Where notify hands a change's subscriber batches to deliver (SQS in AWS, a local queue locally). */
+  deliveryQueue: DeliveryQueue;
+  /** The ways an alert reaches a subscriber, in order; deliver claims each (change, subscriber, channel). */
+  channels: Channel[];
+  /** What each step did, for local mode's summary (AWS has the logs and metrics). */
+  report?: (event: StepEvent) => void;
 }
+
+/** A step's outcome as the handler saw it; the payload is the use case's own report. */
+export type StepEvent = { step: 'poll' | 'ingest' | 'deliver'; report: unknown };

@@ -1,5 +1,5 @@
 /**
- * Lambda environment variables: the CDK stack sets them, `awsDeps()` reads them.
+ * Lambda environment variables: the CDK stack sets them, the Lambda composition root (`functions/composition/lambda-root.ts`) reads them.
  * One list so the two cannot drift apart.
  */
 export const ENVIRONMENT = {
@@ -21,6 +21,10 @@ export const ENVIRONMENT = {
   deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
   /** Subscribers per delivery message. */
   deliveryBatchSize: 'DELIVERY_BATCH_SIZE',
+  /** Deliver invocations at once. */
+  deliveryConcurrency: 'DELIVERY_CONCURRENCY',
+  /** The deliver function's timeout; the send lease derives from it. */
+  deliverTimeoutSeconds: 'DELIVER_TIMEOUT_SECONDS',
   /** SSM parameter holding the subscription Function URL (the function cannot hold its own URL). */
   subscriptionUrlParameter: 'SUBSCRIPTION_URL_PARAMETER',
 } as const;

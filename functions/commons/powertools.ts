@@ -15,6 +15,8 @@ export const METRIC = {
   rowsParsed: 'RowsParsed',
   quarantined: 'Quarantined',
   emailsSent: 'EmailsSent',
+  /** Sends that may have reached a subscriber twice: an attempt's acknowledgement was lost and the send was retried. */
+  lostAcknowledgements: 'LostAcknowledgements',
   operatorReports: 'OperatorReports',
   addressesSuppressed: 'AddressesSuppressed',
 } as const;

@@ -1,28 +1,24 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { awsDeps } from '../commons/aws-deps';
-import { lazySesMailer } from '../notify/lazy-ses-mailer';
-import { count, instrumented, logger } from '../commons/powertools';
-import { notifyChange } from '../notify/notify';
-import type { DeliveryMessage } from '../notify/handler';
-
-const deps = { ...awsDeps({ mailer: lazySesMailer }), count };
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Deps } from '../commons/deps';
+import { logged } from '../commons/record-failures';
+import { lambdaEntry } from '../composition/lambda-root';
+import type { DeliveryMessage } from '../ports/delivery-queue';
+import { batchComplete, DeliveryIncompleteError, deliverBatch } from './deliver-batch';
 
 /**
- * One batch of one change's subscribers per message. Sends that failed before SES accepted them
- * put the message back for a retry; the send log makes the retry skip those already sent.
+ * One batch of one change's subscribers per message. The message is acknowledged only when the
+ * batch is complete (`batchComplete`); otherwise its record is reported failed and the queue
+ * shows it again after the visibility timeout, when every claim it found has expired.
  */
-export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      const { changeId, emails } = JSON.parse(record.body) as DeliveryMessage;
-      logger.appendKeys({ change: changeId });
-      const report = await notifyChange(deps, changeId, emails);
-      if (report.failed > 0) throw new Error(`${report.failed} of ${emails.length} sends failed`);
-    } catch (error) {
-      logger.error('delivery failed', { messageId: record.messageId, error: error as Error });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-});
+export function createDeliverHandler(deps: Deps) {
+  const deliverRecord = async (record: SQSRecord): Promise<void> => {
+    const report = await deliverBatch(deps, JSON.parse(record.body) as DeliveryMessage);
+    deps.report?.({ step: 'deliver', report });
+    if (!batchComplete(report)) throw new DeliveryIncompleteError(report);
+  };
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, logged(deps, 'deliver failed', deliverRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+}
+
+export const handler = lambdaEntry(createDeliverHandler);

@@ -1,13 +1,13 @@
-import type { SNSEvent } from 'aws-lambda';
-import { awsDeps } from '../commons/aws-deps';
-import { count, instrumented } from '../commons/powertools';
+import type { Context, SNSEvent } from 'aws-lambda';
+import type { Deps } from '../commons/deps';
+import { lambdaEntry } from '../composition/lambda-root';
 import { handleSesEvent } from './feedback';
 
-const deps = { ...awsDeps(), count };
-
 /** SES bounce/complaint notifications through SNS. A failure throws: Lambda retries, then the dead-letter queue. */
-export const handler = instrumented(async (event: SNSEvent): Promise<void> => {
-  for (const record of event.Records) {
-    await handleSesEvent(deps, JSON.parse(record.Sns.Message) as unknown);
-  }
-});
+export function createFeedbackHandler(deps: Deps) {
+  return async (event: SNSEvent, _context: Context): Promise<void> => {
+    for (const record of event.Records) await handleSesEvent(deps, JSON.parse(record.Sns.Message) as unknown);
+  };
+}
+
+export const handler = lambdaEntry(createFeedbackHandler);

@@ -1,11 +1,9 @@
-import type { SQSBatchResponse, SQSEvent, S3Event } from 'aws-lambda';
-import { awsDeps } from '../commons/aws-deps';
-import { lazyS3Archive } from '../archive/lazy-s3-archive';
-import { lazySesMailer } from '../notify/lazy-ses-mailer';
-import { count, instrumented, logger } from '../commons/powertools';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, S3Event, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Deps } from '../commons/deps';
+import { logged } from '../commons/record-failures';
+import { lambdaEntry } from '../composition/lambda-root';
 import { ingestRelease } from './ingest';
-
-const deps = { ...awsDeps({ archive: lazyS3Archive, mailer: lazySesMailer }), count };
 
 /**
  * pdf.js (DDOR parser) builds a `DOMMatrix` when its module loads. Locally `@napi-rs/canvas`
@@ -41,23 +39,24 @@ interface Matrix2D {
   }
 };
 
-/** S3 object-created notifications through SQS (batch size 1): ingest each archived release. */
-export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      for (const key of archiveKeys(record.body)) {
-        logger.appendKeys({ archiveKey: key });
-        const report = await ingestRelease(deps, key);
-        logger.info('release ingested', { source: report.source, release: report.release, outcome: report.outcome, reason: report.reason, change: report.change?.id, rowsRead: report.rowsRead, quarterItemsWritten: report.quarterItemsWritten });
-      }
-    } catch (error) {
-      logger.error('ingest failed', { messageId: record.messageId, error: error as Error });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+/**
+ * S3 object-created notifications through SQS (batch size 1): ingest each archived release. A
+ * failed record goes back to the queue (Powertools partial batch response); after the queue's
+ * maxReceiveCount it is parked in the dead-letter queue.
+ */
+export function createIngestHandler(deps: Deps) {
+  const ingestRecord = async (record: SQSRecord): Promise<void> => {
+    for (const key of archiveKeys(record.body)) {
+      const report = await ingestRelease(deps, key);
+      deps.report?.({ step: 'ingest', report });
+      deps.log.info('release ingested', { archiveKey: key, source: report.source, release: report.release, outcome: report.outcome, reason: report.reason, change: report.change?.id, rowsRead: report.rowsRead, quarterItemsWritten: report.quarterItemsWritten });
     }
-  }
-  return { batchItemFailures };
-});
+  };
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, logged(deps, 'ingest failed', ingestRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+}
+
+export const handler = lambdaEntry(createIngestHandler);
 
 /** Object keys of an S3 notification; none for the `s3:TestEvent` S3 sends when notifications are set up. */
 export function archiveKeys(body: string): string[] {

@@ -12,7 +12,7 @@ import { hashRanking } from '../domain/ranking';
 import { InvalidReleaseError, type Release, type ReleaseStats } from '../domain/release';
 import { QuarterTallies } from '../domain/tally';
 import type { QuarterWrite } from '../ports/store';
-import { reportToOperator } from '../notify/operator';
+import { reportToOperator } from '../mail/operator-report';
 
 export interface IngestReport {
   source: string;

@@ -1,28 +1,37 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { awsDeps } from '../commons/aws-deps';
-import { lazyS3Archive } from '../archive/lazy-s3-archive';
-import { lazySesMailer } from '../notify/lazy-ses-mailer';
-import { count, instrumented, logger, METRIC, metrics } from '../commons/powertools';
+import type { Context } from 'aws-lambda';
+import type { Deps } from '../commons/deps';
+import { METRIC } from '../commons/powertools';
+import { lambdaEntry } from '../composition/lambda-root';
 import { pollSource, type PollReport } from './poll';
 
-const deps = { ...awsDeps({ archive: lazyS3Archive, mailer: lazySesMailer }), count };
+/** What EventBridge Scheduler delivers (the target's input); `sources` narrows the poll to some (local `run --source`). */
+export interface PollEvent {
+  sources?: string[];
+}
 
 /**
  * Scheduled: poll every configured source. One failing source does not stop the others; the run
  * then fails so Lambda retries it and the missed-poll alarm sees no `PollSucceeded`.
  */
-export const handler = instrumented(async (): Promise<PollReport[]> => {
-  const reports: PollReport[] = [];
-  const failed: string[] = [];
-  for (const source of deps.config.sources) {
-    try {
-      reports.push(await pollSource(deps, source));
-    } catch (error) {
-      failed.push(source.name);
-      logger.error('poll failed', { source: source.name, error: error as Error });
+export function createPollHandler(deps: Deps) {
+  return async (event: PollEvent | undefined, _context: Context): Promise<PollReport[]> => {
+    const reports: PollReport[] = [];
+    const failed: string[] = [];
+    const wanted = event?.sources;
+    for (const source of deps.config.sources.filter((s) => !wanted || wanted.includes(s.name))) {
+      try {
+        const report = await pollSource(deps, source);
+        deps.report?.({ step: 'poll', report });
+        reports.push(report);
+      } catch (error) {
+        failed.push(source.name);
+        deps.log.error('poll failed', { source: source.name, error: String(error) });
+      }
     }
-  }
-  if (failed.length > 0) throw new Error(`poll failed for ${failed.join(', ')}`);
-  metrics.addMetric(METRIC.pollSucceeded, MetricUnit.Count, 1);
-  return reports;
-});
+    if (failed.length > 0) throw new Error(`poll failed for ${failed.join(', ')}`);
+    deps.count?.(METRIC.pollSucceeded, 1);
+    return reports;
+  };
+}
+
+export const handler = lambdaEntry(createPollHandler);

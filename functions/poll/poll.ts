@@ -6,7 +6,7 @@ import { DEFAULT_MAX_BYTES, type SourceConfig } from '../commons/config';
 import { releaseKey } from '../archive/release-key';
 import type { Release, ReleaseFormat } from '../domain/release';
 import type { SourceState } from '../ports/store';
-import { reportToOperator } from '../notify/operator';
+import { reportToOperator } from '../mail/operator-report';
 
 export interface PollReport {
   source: string;

@@ -14,8 +14,10 @@ export interface Delivery {
   idempotencyKey: string;
 }
 
+export type ChannelKind = 'email' | 'webhook';
+
 export interface Channel {
-  readonly kind: 'email' | 'webhook';
+  readonly kind: ChannelKind;
   /** Whether this subscriber is reached through this channel at all. */
   reaches(subscriber: Subscriber): boolean;
   /**

@@ -1,3 +1,4 @@
+import type { ChannelKind } from './channel';
 import type { QuarterId } from '../domain/quarter';
 import type { Ranking } from '../domain/ranking';
 import type { Release } from '../domain/release';
@@ -73,9 +74,11 @@ export interface SubscriberStore {
  * Exactly-once delivery per (change, subscriber). A send is claimed (in flight) before SES is
  * called and marked sent after; see the README's reliability section for the ambiguous case.
  */
-export type SendClaim = 'claimed' | 'sent' | 'in-flight';
+export type SendClaim = 'claimed' | 'claimed-after-ambiguous' | 'sent' | 'in-flight';
 
 export interface SendLog {
+  /** The ledger of one channel (email is the default): each (change, subscriber, channel) is claimed apart. */
+  forChannel(channel: ChannelKind): SendLog;
   claim(changeId: string, email: string, token: string): Promise<SendClaim>;
   /** `retriedAfterAmbiguous`: an SDK retry followed a lost acknowledgement, so SES may hold two copies. */
   markSent(changeId: string, email: string, token: string, messageId: string, details?: { retriedAfterAmbiguous?: boolean }): Promise<void>;

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChannelKind } from '../ports/channel';
 import type { SendClaim, SendLog } from '../ports/store';
 import { ConflictError, isConditionalCheckFailed } from './conflict-error';
 import { queryAll } from './query-all';
@@ -29,7 +30,8 @@ export interface SendLogPolicy {
   leaseMs: number;
 }
 
-export const DEFAULT_SEND_LEASE_MS = 16 * 60_000;
+/** Used when no lease is given; the stacks derive theirs from the deliver timeout (`deliveryTimings`). */
+export const DEFAULT_SEND_LEASE_MS = 4 * 60_000;
 
 /**
  * The exactly-once ledger of notify, one item per (change, subscriber). Each write is conditional
@@ -42,10 +44,21 @@ export class DynamoSendLog implements SendLog {
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
     private readonly policy: SendLogPolicy = { onAmbiguous: 'hold', leaseMs: DEFAULT_SEND_LEASE_MS },
+    private readonly channel: ChannelKind = 'email',
   ) {}
 
+  /** The same ledger for another channel: a webhook send is claimed apart from the email to the same subscriber. */
+  forChannel(channel: ChannelKind): SendLog {
+    return channel === this.channel ? this : new DynamoSendLog(this.client, this.tableName, this.now, this.policy, channel);
+  }
+
+  /** Email keeps the plain address as its key (the log predates channels); other channels add their kind. */
+  private key(changeId: string, email: string) {
+    return keys.send(changeId, this.channel === 'email' ? email : `${email}#${this.channel}`);
+  }
+
   private async read(changeId: string, email: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.send(changeId, email), ConsistentRead: true }))).Item;
+    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(changeId, email), ConsistentRead: true }))).Item;
   }
 
   /**
@@ -56,10 +69,11 @@ export class DynamoSendLog implements SendLog {
     const now = this.now();
     const expiresAt = Math.floor(now.getTime() / 1000) + SEND_LOG_RETENTION_DAYS * 86_400;
     try {
-      await this.client.send(
+      const answer = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.send(changeId, email),
+          Key: this.key(changeId, email),
+          ReturnValues: 'ALL_OLD',
           ConditionExpression:
             'attribute_not_exists(pk) OR #status = :released OR (#status = :inFlight AND claimedAt < :leaseCutoff)' +
             (this.policy.onAmbiguous === 'retry' ? ' OR #status = :ambiguous' : ''),
@@ -84,7 +98,8 @@ export class DynamoSendLog implements SendLog {
           },
         }),
       );
-      return 'claimed';
+      // The previous attempt's outcome was unknown: this send may be the receiver's second copy.
+      return answer.Attributes?.status === 'ambiguous' ? 'claimed-after-ambiguous' : 'claimed';
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const item = await this.read(changeId, email);
@@ -124,7 +139,7 @@ export class DynamoSendLog implements SendLog {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.send(changeId, email),
+          Key: this.key(changeId, email),
           ConditionExpression: from ? '#token = :token AND #status IN (:from, :status)' : '#token = :token',
           UpdateExpression: `SET ${sets.join(', ')}`,
           ExpressionAttributeNames: names,

@@ -1,14 +1,10 @@
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { awsDeps } from '../commons/aws-deps';
-import { lazySesMailer } from '../notify/lazy-ses-mailer';
 import type { Deps } from '../commons/deps';
 import { ENVIRONMENT } from '../commons/environment';
-import { count, instrumented } from '../commons/powertools';
+import { lambdaEntry, parameterReader } from '../composition/lambda-root';
 import type { SubscriberFilters } from '../domain/subscriber';
 import { subscribe } from './subscribe';
 import { handleSubscriptionRequest, type HttpRequest } from './subscription';
-
-const deps = { ...awsDeps({ mailer: lazySesMailer }), count };
 
 /** Direct invocation by the operator (`aws lambda invoke`, IAM only): add an address, which gets a confirmation mail. */
 export interface SubscribeCommand {
@@ -18,17 +14,26 @@ export interface SubscribeCommand {
 
 /**
  * Function URL requests (confirm, one-click unsubscribe) and the operator's subscribe command.
- * The function cannot carry its own URL in its environment (a deployment cycle): a request brings
- * it as its domain name, the operator command reads it once from the SSM parameter the stack wrote.
+ * A request brings the endpoint's own URL as its domain name; the operator command reads it from
+ * `ownUrl` (the SSM parameter the stack wrote: the function cannot hold its own URL in its environment).
  */
-export const handler = instrumented(async (event: LambdaFunctionURLEvent | SubscribeCommand, _context: Context) => {
-  if ('subscribe' in event) {
-    const { subscriber, confirmationSent } = await subscribe(withBaseUrl(deps, await ownUrl()), event.subscribe, event.filters);
-    return { status: subscriber.status, confirmationSent };
-  }
-  const response = await handleSubscriptionRequest(withBaseUrl(deps, `https://${event.requestContext.domainName}`), toHttpRequest(event));
-  return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
-});
+export function createSubscriptionHandler(deps: Deps, ownUrl: () => Promise<string> = async () => deps.config.subscriptionUrl) {
+  return async (event: LambdaFunctionURLEvent | SubscribeCommand, _context: Context) => {
+    if ('subscribe' in event) {
+      const { subscriber, confirmationSent } = await subscribe(withBaseUrl(deps, await ownUrl()), event.subscribe, event.filters);
+      return { status: subscriber.status, confirmationSent };
+    }
+    const response = await handleSubscriptionRequest(withBaseUrl(deps, requestBaseUrl(event)), toHttpRequest(event));
+    return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
+  };
+}
+
+/** `https://<domain>` in AWS; locally `serve` passes its own origin and `/api` prefix in the same fields. */
+function requestBaseUrl(event: LambdaFunctionURLEvent): string {
+  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
+  const prefix = event.rawPath.startsWith('/api/') ? '/api' : '';
+  return `${proto}://${event.requestContext.domainName}${prefix}`;
+}
 
 export function toHttpRequest(event: LambdaFunctionURLEvent): HttpRequest {
   const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -45,10 +50,4 @@ function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
   return { ...base, config: { ...base.config, subscriptionUrl: subscriptionUrl.replace(/\/+$/, '') } };
 }
 
-let url: Promise<string> | undefined;
-function ownUrl(): Promise<string> {
-  url ??= import('@aws-sdk/client-ssm')
-    .then(({ GetParameterCommand, SSMClient }) => new SSMClient({}).send(new GetParameterCommand({ Name: process.env[ENVIRONMENT.subscriptionUrlParameter] })))
-    .then((answer) => answer.Parameter?.Value ?? Promise.reject(new Error('subscription URL parameter is empty')));
-  return url;
-}
+export const handler = lambdaEntry((deps) => createSubscriptionHandler(deps, parameterReader(() => process.env[ENVIRONMENT.subscriptionUrlParameter] ?? '')));

@@ -1,7 +1,7 @@
 import type { Deps } from '../commons/deps';
 import { composeConfirmation } from '../domain/email';
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberFilters } from '../domain/subscriber';
-import { buildMime } from '../notify/mime';
+import { buildMime } from '../mail/mime';
 import { signToken } from './token';
 
 const CONFIRM_TOKEN_DAYS = 7;

@@ -32,7 +32,7 @@ describe('createClients', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'real-secret';
     try {
       // Act
-      const local = createClients({ endpoints: { s3: 'http://127.0.0.1:9' } });
+      const local = await createClients({ endpoints: { s3: 'http://127.0.0.1:9' } });
       const keys = [(await local.s3.config.credentials()).accessKeyId, (await local.dynamodb.config.credentials()).accessKeyId];
 
       // Assess
@@ -48,7 +48,7 @@ describe('createClients', () => {
   it('fails a stalled request with TimeoutError instead of hanging, after its bounded retries', async () => {
     // Prepare
     const stalled = await stallingServer();
-    const { dynamodb } = createClients({ endpoints: { dynamodb: stalled.url }, maxAttempts: 2, timeouts: { dynamodb: { requestMs: 300 } } });
+    const { dynamodb } = await createClients({ endpoints: { dynamodb: stalled.url }, maxAttempts: 2, timeouts: { dynamodb: { requestMs: 300 } } });
 
     // Act
     const error = await dynamodb.send(new ListTablesCommand({})).catch((e: unknown) => e);
@@ -60,7 +60,7 @@ describe('createClients', () => {
 
   it('sets retries, region, path-style S3 and checksums deliberately', async () => {
     // Prepare
-    const clients = createClients({ endpoints: { s3: 'http://127.0.0.1:9', dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, region: 'us-west-2' });
+    const clients = await createClients({ endpoints: { s3: 'http://127.0.0.1:9', dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, region: 'us-west-2' });
 
     // Act
     const s3 = clients.s3.config;
@@ -92,7 +92,7 @@ describe('createClients', () => {
     const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = stalled.url;
     try {
-      const { dynamodb } = createClients({ maxAttempts: 1, timeouts: { dynamodb: { requestMs: 200 } }, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      const { dynamodb } = await createClients({ maxAttempts: 1, timeouts: { dynamodb: { requestMs: 200 } }, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 
       // Act
       await dynamodb.send(new ListTablesCommand({})).catch(() => undefined);

@@ -42,7 +42,7 @@ describe('startEmulators', () => {
   it('keeps DynamoDB and S3 state under the home directory across restarts, and stops listening on stop()', async () => {
     // Prepare
     const first = await startEmulators({ home });
-    const clients = createClients({ endpoints: first.endpoints });
+    const clients = await createClients({ endpoints: first.endpoints });
     await ensureTable(clients.dynamodb, 'dw-state');
     await ensureBucket(clients.s3, 'dw-raw');
     await clients.dynamodb.send(new PutCommand({ TableName: 'dw-state', Item: { pk: 'SOURCE#ddp', sk: 'STATE', etag: '"v1"' } }));
@@ -54,7 +54,7 @@ describe('startEmulators', () => {
 
     // Act
     const second = await startEmulators({ home });
-    const again = createClients({ endpoints: second.endpoints });
+    const again = await createClients({ endpoints: second.endpoints });
     try {
       const tableAgain = await ensureTable(again.dynamodb, 'dw-state');
       const state = await again.dynamodb.send(new GetCommand({ TableName: 'dw-state', Key: { pk: 'SOURCE#ddp', sk: 'STATE' } }));

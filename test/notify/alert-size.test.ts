@@ -9,7 +9,7 @@ import { filterForSubscriber } from '../../functions/domain/filter';
 import { formatQuarter } from '../../functions/domain/quarter';
 import type { Subscriber, SubscriberFilters } from '../../functions/domain/subscriber';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
-import { buildMime } from '../../functions/notify/mime';
+import { buildMime } from '../../functions/mail/mime';
 import { HOSTILE_COUNTY_NAME, HOSTILE_FACILITY_NAME, backfillChange } from '../fixtures/backfill-change';
 import { mixedChange } from '../fixtures/fy2017-change-sets';
 

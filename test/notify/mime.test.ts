@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { composeAlert, composeConfirmation } from '../../functions/domain/email';
 import { filterForSubscriber } from '../../functions/domain/filter';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
-import { buildMime } from '../../functions/notify/mime';
+import { buildMime } from '../../functions/mail/mime';
 import { mixedChange } from '../fixtures/fy2017-change-sets';
 
 const subscriber = { email: 'reporter@example.org', status: 'confirmed' as const, filters: DEFAULT_FILTERS, createdAt: '2026-11-01T00:00:00.000Z' };

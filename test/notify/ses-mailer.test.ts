@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SESClient, SendRawEmailCommand, MessageRejected } from '@aws-sdk/client-ses';
 import { createClients } from '../../functions/commons/clients';
-import { SesMailer, isAmbiguousSendError } from '../../functions/notify/ses-mailer';
+import { SesMailer, isAmbiguousSendError } from '../../functions/mail/ses-mailer';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 
 const env = useEmulators({ table: false, bucket: false });
@@ -43,7 +43,7 @@ async function fakeSes(behaviour: (n: number) => 'reset' | 'stall' | 'ok' | { st
 }
 
 function mailerFor(url: string, maxAttempts: number): SesMailer {
-  const { ses } = createClients({ endpoints: { ses: url }, maxAttempts, timeouts: { ses: { requestMs: 500, connectionMs: 500 } } });
+  const { ses } = await createClients({ endpoints: { ses: url }, maxAttempts, timeouts: { ses: { requestMs: 500, connectionMs: 500 } } });
   return new SesMailer(ses);
 }
 

@@ -69,7 +69,7 @@ export interface Pipeline {
 
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
   const requestMs = options.requestMs ?? 3_000;
-  const clients = createClients({
+  const clients = await createClients({
     endpoints: options.endpoints,
     // SES gets the longer budget: a real timeout there is an ambiguous send, and the replay traces every duplicate to an injected one.
     timeouts: { dynamodb: { requestMs }, s3: { requestMs: 2 * requestMs }, ses: { requestMs: 2 * requestMs } },

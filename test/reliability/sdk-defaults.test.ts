@@ -29,7 +29,7 @@ describe('SDK defaults the clients override', () => {
   }
 
   function clients(endpoints: { dynamodb?: string; s3?: string; ses?: string }, maxAttempts = 4, requestMs = 500): Clients {
-    const made = createClients({
+    const made = await createClients({
       endpoints,
       maxAttempts,
       timeouts: { dynamodb: { requestMs }, s3: { requestMs }, ses: { requestMs } },

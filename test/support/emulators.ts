@@ -53,7 +53,7 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     }
     // The machine runs many suites at once; a loaded emulator may take longer than AWS ever would.
     const { dynamodb, s3, ses } = context.endpoints;
-    context.clients = createClients({ endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined }, timeouts: TEST_TIMEOUTS });
+    context.clients = await createClients({ endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined }, timeouts: TEST_TIMEOUTS });
     context.tableName = uniqueName('dw-table');
     context.bucket = uniqueName('dw-bucket');
     await Promise.all([

@@ -1,0 +1,115 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { join } from 'node:path';
+import type { Clients } from '../functions/commons/clients';
+import type { RuntimeConfig } from '../functions/commons/config';
+import type { Deps, Log, StepEvent } from '../functions/commons/deps';
+import { composeDeps, type CompositionOptions } from '../functions/composition/compose-deps';
+import { deliveryQueueSettings, isChangeInsert, RELEASE_QUEUE } from '../functions/composition/event-sources';
+import { createDeliverHandler } from '../functions/deliver/handler';
+import { createFeedbackHandler } from '../functions/feedback/handler';
+import { createIngestHandler } from '../functions/ingest/handler';
+import { createNotifyHandler } from '../functions/notify/handler';
+import { createPollHandler } from '../functions/poll/handler';
+import { createSubscriptionHandler } from '../functions/subscription/handler';
+import type { Mailer } from '../functions/ports/mailer';
+import { LocalChain } from './chain';
+import { localContext } from './lambda-context';
+import { LocalQueue } from './local-queue';
+import { S3Notifications } from './s3-notifications';
+import { StreamReader, type StreamConsumer } from './stream-reader';
+
+export interface LocalCompositionOptions {
+  clients: Clients;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  bucket: string;
+  config: RuntimeConfig;
+  tokenSecret: () => Promise<string>;
+  workDir: string;
+  log: Log;
+  /** Folder for the queues, stream positions and announced objects, kept between runs; absent: in memory. */
+  stateDir?: string;
+  archiveBaseUrl?: string;
+  decorateMailer?: (mailer: Mailer) => Mailer;
+  channels?: CompositionOptions['channels'];
+  count?: (metric: string, value?: number) => void;
+  clock?: () => Date;
+}
+
+export interface LocalComposition {
+  deps: Deps;
+  handlers: {
+    poll: ReturnType<typeof createPollHandler>;
+    ingest: ReturnType<typeof createIngestHandler>;
+    notify: ReturnType<typeof createNotifyHandler>;
+    deliver: ReturnType<typeof createDeliverHandler>;
+    subscription: ReturnType<typeof createSubscriptionHandler>;
+    feedback: ReturnType<typeof createFeedbackHandler>;
+  };
+  chain: LocalChain;
+  queues: { releases: LocalQueue; releaseDeadLetters: LocalQueue; deliveries: LocalQueue; deliveryDeadLetters: LocalQueue };
+  stream: StreamReader;
+  /** What the steps reported since the last `takeEvents()` (local mode's summary). */
+  takeEvents(): StepEvent[];
+}
+
+/**
+ * The local runtime's composition root: the same adapters and the same handler factories as the
+ * Lambda root, with local event sources in place of the AWS ones (queues with SQS's semantics,
+ * the table's stream read from DynamoDB Local, S3 notifications announced from a bucket listing).
+ */
+export function composeLocal(options: LocalCompositionOptions): LocalComposition {
+  const file = (name: string) => (options.stateDir ? join(options.stateDir, name) : undefined);
+  const clock = options.clock;
+  const delivery = deliveryQueueSettings(options.config.deliverTimeoutSeconds);
+  const releaseDeadLetters = new LocalQueue({ name: 'release-dead-letters', file: file('release-dead-letters.json'), visibilityTimeoutSeconds: 30, ...(clock ? { clock } : {}) });
+  const releases = new LocalQueue({ name: 'releases', file: file('releases.json'), visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds, maxReceiveCount: RELEASE_QUEUE.maxReceiveCount, deadLetters: releaseDeadLetters, ...(clock ? { clock } : {}) });
+  const deliveryDeadLetters = new LocalQueue({ name: 'delivery-dead-letters', file: file('delivery-dead-letters.json'), visibilityTimeoutSeconds: 30, ...(clock ? { clock } : {}) });
+  const deliveries = new LocalQueue({ name: 'deliveries', file: file('deliveries.json'), visibilityTimeoutSeconds: delivery.visibilityTimeoutSeconds, maxReceiveCount: delivery.maxReceiveCount, deadLetters: deliveryDeadLetters, ...(clock ? { clock } : {}) });
+
+  const events: StepEvent[] = [];
+  const deps = composeDeps({
+    clients: options.clients,
+    tableName: options.tableName,
+    bucket: options.bucket,
+    config: options.config,
+    tokenSecret: options.tokenSecret,
+    workDir: options.workDir,
+    log: options.log,
+    deliveryQueue: { enqueue: async (messages) => void messages.forEach((message) => deliveries.send(JSON.stringify(message))) },
+    sendLeaseMs: delivery.leaseSeconds * 1000,
+    report: (event) => void events.push(event),
+    ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}),
+    ...(options.decorateMailer ? { decorateMailer: options.decorateMailer } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
+    ...(options.count ? { count: options.count } : {}),
+    ...(clock ? { clock } : {}),
+  });
+  const handlers = {
+    poll: createPollHandler(deps),
+    ingest: createIngestHandler(deps),
+    notify: createNotifyHandler(deps),
+    deliver: createDeliverHandler(deps),
+    subscription: createSubscriptionHandler(deps),
+    feedback: createFeedbackHandler(deps),
+  };
+  // The stack's event source mappings on the table's stream; a new consumer (the site) is one line here and one in the stack.
+  const consumers: StreamConsumer[] = [{ name: 'notify', handler: handlers.notify, filter: isChangeInsert }];
+  const stream = new StreamReader(
+    { dynamodb: options.clients.dynamodb as never, streams: options.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
+    consumers,
+  );
+  const notifications = new S3Notifications({ s3: options.clients.s3, bucket: options.bucket, prefix: RELEASE_QUEUE.prefix, queue: releases, ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}), ...(clock ? { clock } : {}) });
+  const chain = new LocalChain({
+    poll: handlers.poll,
+    ingest: handlers.ingest,
+    deliver: handlers.deliver,
+    releases,
+    deliveries,
+    notifications,
+    stream,
+    deliveryConcurrency: options.config.deliveryConcurrency,
+    deliverTimeoutSeconds: delivery.functionTimeoutSeconds,
+  });
+  return { deps, handlers, chain, queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters }, stream, takeEvents: () => events.splice(0) };
+}

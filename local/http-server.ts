@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { localContext } from './lambda-context';
+
+const MAX_BODY = 16 * 1024;
+/** Subscription routes that predate the `/api/` prefix; forwarded with their path unchanged. */
+const ROOT_SUBSCRIPTION_PATHS = ['/confirm', '/unsubscribe'];
+
+type UrlHandler = (event: LambdaFunctionURLEvent, context: Context) => Promise<unknown>;
+
+export interface HttpServerOptions {
+  /** The subscription handler, reached as its Function URL is in AWS. */
+  subscription: UrlHandler;
+  s3: S3Client;
+  /** The static site's bucket, served as CloudFront serves it. */
+  siteBucket: string;
+  port?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** A request as the Function URL hands it to Lambda (payload format 2.0). */
+export function functionUrlEvent(request: { method: string; url: URL; headers: Record<string, string>; body: Buffer }): LambdaFunctionURLEvent {
+  const now = new Date();
+  const text = request.body.length ? request.body.toString('base64') : undefined;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: request.url.pathname,
+    rawQueryString: request.url.search.replace(/^\?/, ''),
+    headers: { ...request.headers, 'x-forwarded-proto': 'http' },
+    ...(request.url.search ? { queryStringParameters: Object.fromEntries(request.url.searchParams) } : {}),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: request.headers.host ?? request.url.host,
+      domainPrefix: 'local',
+      http: { method: request.method, path: request.url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' },
+      requestId: `local-${now.getTime()}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(text === undefined ? {} : { body: text }),
+    isBase64Encoded: text !== undefined,
+  } as LambdaFunctionURLEvent;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Key of a site path: no leading slash; `index.html` for `/` and for paths ending in `/`. */
+export function siteKey(pathname: string): string {
+  const path = decodeURIComponent(pathname).replace(/^\/+/, '');
+  return path === '' || path.endsWith('/') ? `${path}index.html` : path;
+}
+
+async function serveSite(options: HttpServerOptions, url: URL, res: ServerResponse): Promise<void> {
+  try {
+    const object = await options.s3.send(new GetObjectCommand({ Bucket: options.siteBucket, Key: siteKey(url.pathname) }));
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    res.writeHead(200, { 'content-type': object.ContentType ?? 'application/octet-stream', 'content-length': bytes.length });
+    res.end(bytes);
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name !== 'NoSuchKey' && name !== 'NotFound') throw error;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+  }
+}
+
+async function route(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  if (url.pathname.startsWith('/api/') || ROOT_SUBSCRIPTION_PATHS.includes(url.pathname.replace(/\/+$/, ''))) {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+    const event = functionUrlEvent({ method: req.method ?? 'GET', url, headers, body: await readBody(req) });
+    const result = (await options.subscription(event, localContext('subscription', 10))) as Exclude<APIGatewayProxyResultV2, string>;
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.body ?? '');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
+    res.end('Method not allowed');
+    return;
+  }
+  await serveSite(options, url, res);
+}
+
+/**
+ * `serve`'s HTTP front: `/api/…` goes to the subscription handler as a Function URL event, every
+ * other GET is an object of the site bucket (as CloudFront serves it in AWS).
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; stop(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    route(options, req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      if (res.headersSent) return void res.destroy();
+      const status = (error as { status?: number }).status ?? 500;
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 413 ? 'request body too large' : 'internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
