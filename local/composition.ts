@@ -20,7 +20,11 @@ import { StreamReader, type StreamConsumer } from './stream-reader';
 
 export interface LocalCompositionOptions {
   clients: Clients;
-  streams: DynamoDBStreamsClient;
+  /**
+   * What AWS runs outside the functions (reading the table's stream, S3's bucket notifications):
+   * the streams client, and other DynamoDB and S3 clients when the functions' go through a fault proxy.
+   */
+  eventSources: { streams: DynamoDBStreamsClient; dynamodb?: Clients['dynamodb']; s3?: Clients['s3'] };
   tableName: string;
   bucket: string;
   config: RuntimeConfig;
@@ -96,10 +100,10 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
   // The stack's event source mappings on the table's stream; a new consumer (the site) is one line here and one in the stack.
   const consumers: StreamConsumer[] = [{ name: 'notify', handler: handlers.notify, filter: isChangeInsert }];
   const stream = new StreamReader(
-    { dynamodb: options.clients.dynamodb as never, streams: options.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
+    { dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never, streams: options.eventSources.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
     consumers,
   );
-  const notifications = new S3Notifications({ s3: options.clients.s3, bucket: options.bucket, prefix: RELEASE_QUEUE.prefix, queue: releases, ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}), ...(clock ? { clock } : {}) });
+  const notifications = new S3Notifications({ s3: options.eventSources.s3 ?? options.clients.s3, bucket: options.bucket, prefix: RELEASE_QUEUE.prefix, queue: releases, ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}), ...(clock ? { clock } : {}) });
   const chain = new LocalChain({
     poll: handlers.poll,
     ingest: handlers.ingest,

@@ -126,7 +126,7 @@ export async function openLocal(options: { home?: string; debug?: boolean; confi
     const outboxDir = join(home, 'outbox');
     const composition = composeLocal({
       clients,
-      streams,
+      eventSources: { streams },
       tableName: TABLE_NAME,
       bucket: BUCKET_NAME,
       config,

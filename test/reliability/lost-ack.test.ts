@@ -1,12 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestRelease } from '../../functions/ingest/ingest';
-import { notifyChange } from '../../functions/notify/notify';
-import { pollSource } from '../../functions/poll/poll';
+import type { SQSEvent } from 'aws-lambda';
+import type { BatchReport } from '../../functions/deliver/deliver-batch';
+import type { IngestReport } from '../../functions/ingest/ingest';
+import { deliveryQueueSettings } from '../../functions/composition/event-sources';
 import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
 import { ensureBucket, ensureTable } from '../../local/emulators';
+import { localContext } from '../../local/lambda-context';
+import { objectCreatedRecord } from '../../local/s3-notifications';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
-import { demoReaders, openPipeline, type Pipeline } from './pipeline';
+import { demoReaders, movableClock, openPipeline, type Pipeline } from './pipeline';
+
+/** The message S3 puts on the release queue for an archived release, as the ingest handler receives it. */
+function releaseQueueEvent(bucket: string, key: string): SQSEvent {
+  const body = JSON.stringify({ Records: [objectCreatedRecord(bucket, { key, size: 1, eTag: 'e' }, new Date())] });
+  return { Records: [{ messageId: 'm1', receiptHandle: 'r1', body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:0:releases', awsRegion: 'us-east-1' }] };
+}
+
+const sum = (reports: BatchReport[], key: keyof Omit<BatchReport, 'changeId'>) => reports.reduce((n, r) => n + r[key], 0);
 
 /**
  * One scripted lost acknowledgement per service: the request takes effect, the answer never
@@ -18,17 +29,29 @@ describe('lost acknowledgements, one per service', () => {
   let ddb: FaultProxy;
   let ses: FaultProxy;
   let pipeline: Pipeline;
+  let bucket: string;
+  const clock = movableClock();
   const tag = uniqueName('lost');
+  const deliveries = () => pipeline.composition.takeEvents().filter((e) => e.step === 'deliver').map((e) => e.report as BatchReport);
 
   beforeAll(async () => {
     demo = await startDemoSource({ published: 1 });
     const tableName = uniqueName('dw-lost');
-    const bucket = uniqueName('dw-lost');
+    bucket = uniqueName('dw-lost');
     await ensureTable(emulators.clients.dynamodb, tableName);
     await ensureBucket(emulators.clients.s3, bucket);
     ddb = await startFaultProxy({ target: emulators.endpoints.dynamodb, service: 'dynamodb' });
     ses = await startFaultProxy({ target: emulators.endpoints.ses, service: 'ses' });
-    pipeline = await openPipeline({ endpoints: { ...emulators.endpoints, dynamodb: ddb.url, ses: ses.url }, tableName, bucket, workDir: emulators.workDir, tag });
+    pipeline = await openPipeline({
+      endpoints: { ...emulators.endpoints, dynamodb: ddb.url, ses: ses.url },
+      eventSourceEndpoints: emulators.endpoints,
+      tableName,
+      bucket,
+      workDir: emulators.workDir,
+      tag,
+      clock: clock.now,
+    });
+    pipeline.deps.config.sources = [demoSourceConfig(demo.url)];
     for (const reader of demoReaders(tag)) await pipeline.deps.subscribers.putSubscriber(reader);
   });
 
@@ -42,7 +65,7 @@ describe('lost acknowledgements, one per service', () => {
     ddb.addRule({ name: 'lost release record', match: (r) => r.operation === 'PutItem' && r.body.includes('RELEASE#'), nth: 1, action: 'lost-ack' });
 
     // Act
-    const report = await pollSource(pipeline.deps, demoSourceConfig(demo.url));
+    const [report] = await pipeline.composition.handlers.poll({}, localContext('poll'));
 
     // Assess
     const releasePuts = ddb.decisions.filter((d) => d.operation === 'PutItem' && (d.rule === 'lost release record' || d.upstreamStatus === 400));
@@ -61,7 +84,8 @@ describe('lost acknowledgements, one per service', () => {
     const [release] = await pipeline.deps.releases.listReleases('demo');
 
     // Act
-    const report = await ingestRelease(pipeline.deps, release.archiveKey);
+    const response = await pipeline.composition.handlers.ingest(releaseQueueEvent(bucket, release.archiveKey), localContext('ingest'));
+    const report = pipeline.composition.takeEvents().find((e) => e.step === 'ingest')!.report as IngestReport;
 
     // Assess
     const commits = ddb.decisions.filter((d) => d.operation === 'TransactWriteItems');
@@ -71,6 +95,7 @@ describe('lost acknowledgements, one per service', () => {
     expect(commits).toHaveLength(2);
     // DynamoDB Local answers the retry by its ClientRequestToken (200) or fails it against our own items (400).
     expect(committed?.fields.outcome).toBe(commits[1].upstreamStatus === 200 ? 'committed' : 'already-committed');
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(report.outcome).toBe('ingested');
     expect(await pipeline.deps.rankings.getChange(report.change!.id)).toMatchObject({ id: report.change!.id });
     expect((await pipeline.deps.releases.getRelease('demo', release.sha256))?.status).toBe('ingested');
@@ -101,43 +126,58 @@ describe('lost acknowledgements, one per service', () => {
     ses.addRule({ name: 'lost send', match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email), nth: 1, action: 'lost-ack' });
     const [change] = await pipeline.deps.rankings.listPendingChanges();
 
-    // Act
-    const report = await notifyChange(pipeline.deps, change.id);
+    // Act: the stream hands the change to notify, which queues batches for deliver.
+    await pipeline.composition.chain.drain();
 
     // Assess
+    const reports = deliveries();
     const sends = await pipeline.deps.sendLog.listSends(change.id);
     const toReader = await sesMessages(emulators.endpoints.ses, reader.email);
-    expect(report).toMatchObject({ sent: 3, failed: 0, ambiguous: 0, inFlight: 0 });
+    expect({ sent: sum(reports, 'sent'), lost: sum(reports, 'lostAcknowledgements'), retry: sum(reports, 'failed') + sum(reports, 'ambiguous') + sum(reports, 'inFlight') }).toEqual({ sent: 3, lost: 1, retry: 0 });
+    expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
+    expect(pipeline.metrics.get('LostAcknowledgements')).toBe(1);
     expect(sends.find((s) => s.email === reader.email)).toMatchObject({ status: 'sent', attempts: 1, retriedAfterAmbiguous: true });
     expect(sends.filter((s) => s.retriedAfterAmbiguous)).toHaveLength(1);
     expect(toReader).toHaveLength(2);
     for (const other of demoReaders(tag).slice(1)) expect(await sesMessages(emulators.endpoints.ses, other.email)).toHaveLength(1);
   });
 
-  it('SES: when every attempt loses its acknowledgement, the send is recorded ambiguous and the next run sends it again', async () => {
+  it('SES: when every attempt loses its acknowledgement, the message is not acknowledged; redelivered after its visibility timeout, it sends again', async () => {
     // Prepare
     demo.publish(2);
-    await pollSource(pipeline.deps, demoSourceConfig(demo.url));
-    const [release] = (await pipeline.deps.releases.listReleases('demo')).filter((r) => r.status === 'archived');
-    const { change } = await ingestRelease(pipeline.deps, release.archiveKey);
+    await pipeline.composition.handlers.poll({}, localContext('poll'));
     const reader = demoReaders(tag)[0];
     ses.clearRules();
     ses.addRule({ name: 'every attempt lost', match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email), action: 'lost-ack' });
     const before = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
 
-    // Act
-    const first = await notifyChange(pipeline.deps, change!.id);
-    const recorded = (await pipeline.deps.sendLog.listSends(change!.id)).find((s) => s.email === reader.email);
+    // Act 1: S3 notification → ingest → stream → notify → delivery queue → deliver, every send to the reader ambiguous.
+    await pipeline.composition.chain.drain();
+    const first = deliveries();
+    const changeId = first.find((r) => r.ambiguous)?.changeId ?? '';
+    const recorded = (await pipeline.deps.sendLog.listSends(changeId)).find((s) => s.email === reader.email);
+    const held = pipeline.composition.queues.deliveries.stats();
     ses.clearRules();
-    const second = await notifyChange(pipeline.deps, change!.id);
+
+    // Act 2: within the visibility timeout nothing comes back; after it, the message is redelivered.
+    await pipeline.composition.chain.drain();
+    const withinVisibility = deliveries();
+    clock.advance(deliveryQueueSettings(pipeline.deps.config.deliverTimeoutSeconds).visibilityTimeoutSeconds * 1000 + 1_000);
+    await pipeline.composition.chain.drain();
+    const second = deliveries();
 
     // Assess
     const lost = ses.decisions.filter((d) => d.rule === 'every attempt lost').length;
     const after = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
-    expect(first).toMatchObject({ ambiguous: 1 });
+    expect(sum(first, 'ambiguous')).toBe(1);
     expect(recorded).toMatchObject({ status: 'ambiguous', attempts: 1 });
-    expect(second).toMatchObject({ sent: 1, alreadySent: first.sent, ambiguous: 0 });
-    expect((await pipeline.deps.sendLog.listSends(change!.id)).find((s) => s.email === reader.email)).toMatchObject({ status: 'sent', attempts: 2 });
+    // The bug this guards against: an ambiguous send acknowledged the message and the reader never got the alert.
+    expect(held).toEqual(expect.objectContaining({ visible: 0, hidden: 1 }));
+    expect(withinVisibility).toEqual([]);
+    expect(second).toHaveLength(1);
+    expect(second[0]).toMatchObject({ sent: 1, lostAcknowledgements: 1, ambiguous: 0 });
+    expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
+    expect((await pipeline.deps.sendLog.listSends(changeId)).find((s) => s.email === reader.email)).toMatchObject({ status: 'sent', attempts: 2, retriedAfterAmbiguous: true });
     // Every lost acknowledgement left one copy at SES, and the retry the one the reader was promised.
     expect(after - before).toBe(lost + 1);
   });

@@ -1,22 +1,22 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClients, type Clients } from '../../functions/commons/clients';
-import type { RuntimeConfig, SourceConfig } from '../../functions/commons/config';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createClients, createStreamsClient, type Clients } from '../../functions/commons/clients';
+import { RUNTIME_DEFAULTS, type RuntimeConfig, type SourceConfig } from '../../functions/commons/config';
 import type { Deps, Log } from '../../functions/commons/deps';
-import { wireDeps } from '../../functions/commons/wiring';
 import type { ReleaseChange } from '../../functions/domain/change';
 import { DEFAULT_FILTERS, type Subscriber } from '../../functions/domain/subscriber';
-import { ingestRelease } from '../../functions/ingest/ingest';
-import { notifyChange, notifyIncomplete } from '../../functions/notify/notify';
-import { pollSource } from '../../functions/poll/poll';
-import { DEFAULT_SEND_LEASE_MS } from '../../functions/store/dynamo-send-log';
+import { RELEASE_QUEUE } from '../../functions/composition/event-sources';
+import { composeLocal, type LocalComposition } from '../../local/composition';
 import { DEMO_SUBSCRIBERS } from '../../local/demo-run';
+import { localContext } from '../../local/lambda-context';
 import { sesMessages } from '../support/emulators';
 
 /**
- * The pipeline as the reliability suites drive it: the production wiring (`wireDeps`) on clients
- * built by `createClients`, and each step repeated until it succeeds the way an AWS event source
- * redelivers (bounded).
+ * The pipeline as the reliability suites drive it: the local composition root (the handlers the
+ * Lambdas run, on clients built by `createClients`) and its event chain. A failed event comes back
+ * the way the AWS event source gives it back: after its queue's visibility timeout, which the
+ * suite's movable clock lets pass.
  */
 
 export interface LogLine {
@@ -46,10 +46,15 @@ export const TEST_CONFIG = (tag: string): RuntimeConfig => ({
   minResolutionRate: 0.9,
   maxTotalDrop: 0.5,
   sendRatePerSecond: 200,
+  deliveryBatchSize: 2,
+  deliveryConcurrency: 2,
+  deliverTimeoutSeconds: RUNTIME_DEFAULTS.deliverTimeoutSeconds,
 });
 
 export interface PipelineOptions {
   endpoints: { dynamodb: string; s3: string; ses: string };
+  /** The emulators themselves, for what AWS runs outside the functions (the stream, S3's notifications); default `endpoints`. */
+  eventSourceEndpoints?: { dynamodb: string; s3: string };
   tableName: string;
   bucket: string;
   workDir: string;
@@ -63,7 +68,10 @@ export interface PipelineOptions {
 export interface Pipeline {
   deps: Deps;
   clients: Clients;
+  composition: LocalComposition;
   log: ReturnType<typeof memoryLog>;
+  /** What the steps counted (`deps.count`, Powertools Metrics in AWS), by metric name. */
+  metrics: Map<string, number>;
   destroy(): void;
 }
 
@@ -74,11 +82,17 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     // SES gets the longer budget: a real timeout there is an ambiguous send, and the replay traces every duplicate to an injected one.
     timeouts: { dynamodb: { requestMs }, s3: { requestMs: 2 * requestMs }, ses: { requestMs: 2 * requestMs } },
   });
+  const sources = options.eventSourceEndpoints ?? options.endpoints;
+  const eventSources = options.eventSourceEndpoints ? await createClients({ endpoints: { ...options.endpoints, ...sources } }) : clients;
+  const streams: DynamoDBStreamsClient = await createStreamsClient({ endpoints: { dynamodbstreams: sources.dynamodb } });
   const log = memoryLog();
   const workDir = join(options.workDir, options.tag);
   await mkdir(workDir, { recursive: true });
-  const deps = wireDeps({
+  const metrics = new Map<string, number>();
+  const composition = composeLocal({
     clients,
+    count: (metric, value = 1) => void metrics.set(metric, (metrics.get(metric) ?? 0) + value),
+    eventSources: { dynamodb: eventSources.dynamodb, s3: eventSources.s3, streams },
     tableName: options.tableName,
     bucket: options.bucket,
     config: { ...TEST_CONFIG(options.tag), ...options.config },
@@ -88,13 +102,18 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
-    deps,
+    deps: composition.deps,
     clients,
+    composition,
     log,
+    metrics,
     destroy: () => {
-      clients.dynamodb.destroy();
-      clients.s3.destroy();
-      clients.ses.destroy();
+      for (const made of new Set([clients, eventSources])) {
+        made.dynamodb.destroy();
+        made.s3.destroy();
+        made.ses.destroy();
+      }
+      streams.destroy();
     },
   };
 }
@@ -135,33 +154,35 @@ export async function untilDone<T>(step: string, run: () => Promise<T>, outcomes
   throw new Error(`${step}: still failing after ${max} attempts: ${String(last)}`);
 }
 
-/** Ingest every archived release, oldest first, each until it succeeds. */
-export async function ingestAll(deps: Deps, source: string, outcomes: StepOutcome[]): Promise<void> {
-  const pending = await untilDone('list releases', () => deps.releases.listReleases(source), outcomes);
-  for (const release of pending.filter((r) => r.status === 'archived')) {
-    await untilDone(`ingest ${release.sha256.slice(0, 8)}`, () => ingestRelease(deps, release.archiveKey), outcomes);
+/**
+ * Hand every event to its handler until the chain is idle; while a queue holds a failed message
+ * back, let its visibility timeout pass (the clock) and go on. Bounded: a message that keeps
+ * failing ends in its dead-letter queue, as in AWS.
+ */
+export async function settle(pipeline: Pipeline, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
+  const { chain, queues } = pipeline.composition;
+  for (let round = 1; round <= 30; round++) {
+    await chain.drain();
+    const waiting = [queues.releases, queues.deliveries].filter((q) => q.stats().hidden > 0);
+    if (!waiting.length) {
+      outcomes.push({ step: 'chain', attempts: round });
+      return;
+    }
+    if (!clock) throw new Error(`messages wait on ${waiting.map((q) => q.name).join(', ')} and the suite has no clock to pass their visibility timeout`);
+    clock.advance(RELEASE_QUEUE.visibilityTimeoutSeconds * 1000 + 1_000);
   }
+  throw new Error('the chain did not settle in 30 rounds');
 }
 
 /**
- * Notify every pending change until every subscriber has it. A redelivery comes after the send
- * lease ran out, so a claim left in flight by a failed attempt can be taken again.
+ * One release of the demo sequence: the scheduled poll (retried as the scheduler retries a failed
+ * invocation), then the chain it sets off until idle.
  */
-export async function notifyAll(deps: Deps, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
-  const pending = await untilDone('list changes', () => deps.rankings.listPendingChanges(), outcomes);
-  for (const change of pending) {
-    await untilDone(`notify ${change.release.slice(0, 8)}`, () => notifyChange(deps, change.id), outcomes, {
-      done: (report) => !notifyIncomplete(report),
-      beforeRetry: () => clock?.advance(DEFAULT_SEND_LEASE_MS + 1_000),
-    });
-  }
-}
-
-/** One release of the demo sequence through poll → ingest → notify, each step repeated until done. */
-export async function runRelease(deps: Deps, source: SourceConfig, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
-  await untilDone('poll', () => pollSource(deps, source), outcomes);
-  await ingestAll(deps, source.name, outcomes);
-  await notifyAll(deps, outcomes, clock);
+export async function runRelease(pipeline: Pipeline, source: SourceConfig, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
+  const config = pipeline.deps.config;
+  config.sources = [...config.sources.filter((s) => s.name !== source.name), source];
+  await untilDone('poll', () => pipeline.composition.handlers.poll({ sources: [source.name] }, localContext('poll')), outcomes);
+  await settle(pipeline, outcomes, clock);
 }
 
 export interface FinalState {
