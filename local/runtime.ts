@@ -112,7 +112,7 @@ function fileLog(home: string, debug: boolean): Log {
  * Local mode: start (or reach, through `AWS_ENDPOINT_URL_*`) DynamoDB, S3 and SES, and wire the
  * same adapters the Lambdas use. State lives under `home` and survives runs.
  */
-export async function openLocal(options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig> } = {}): Promise<LocalRuntime> {
+export async function openLocal(options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig>; clock?: () => Date } = {}): Promise<LocalRuntime> {
   const home = resolveHome(options.home);
   await mkdir(join(home, 'tmp'), { recursive: true });
   const config = { ...(await loadLocalConfig(home)), ...options.config };
@@ -136,6 +136,7 @@ export async function openLocal(options: { home?: string; debug?: boolean; confi
       stateDir: join(home, 'queues'),
       archiveBaseUrl: `${emulators.endpoints.s3}/${BUCKET_NAME}/`,
       decorateMailer: (mailer) => outboxMailer(mailer, outboxDir),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     return {
       deps: composition.deps,
