@@ -6,7 +6,7 @@ import { demoSourceConfig, startDemoSource } from './demo/demo-source';
 import { startHttpServer } from './http-server';
 import { localContext } from './lambda-context';
 import { listOutbox } from './outbox';
-import { SITE_BUCKET_NAME, type LocalRuntime } from './runtime';
+import type { LocalRuntime } from './runtime';
 import { chainReport, describeChain } from './summary';
 
 const DEMO_PORT = 8788;
@@ -30,7 +30,7 @@ async function ensureDemoSubscribers(local: LocalRuntime, out: (text: string) =>
   }
   if (!missing.length) return;
   const { handlers } = local.composition;
-  const server = await startHttpServer({ subscription: handlers.subscription, s3: local.clients.s3, siteBucket: SITE_BUCKET_NAME });
+  const server = await startHttpServer({ subscription: handlers.subscription });
   try {
     for (const reader of missing) {
       await handlers.subscription({ subscribe: reader.email, filters: reader.filters }, localContext('subscription', 10));

@@ -13,9 +13,8 @@ type UrlHandler = (event: LambdaFunctionURLEvent, context: Context) => Promise<u
 export interface HttpServerOptions {
   /** The subscription handler, reached as its Function URL is in AWS. */
   subscription: UrlHandler;
-  s3: S3Client;
-  /** The static site's bucket, served as CloudFront serves it. */
-  siteBucket: string;
+  /** The static site's bucket, served as CloudFront serves it; without it only `/api/` answers. */
+  site?: { s3: S3Client; bucket: string };
   port?: number;
   onError?: (error: unknown) => void;
 }
@@ -67,7 +66,8 @@ export function siteKey(pathname: string): string {
 
 async function serveSite(options: HttpServerOptions, url: URL, res: ServerResponse): Promise<void> {
   try {
-    const object = await options.s3.send(new GetObjectCommand({ Bucket: options.siteBucket, Key: siteKey(url.pathname) }));
+    if (!options.site) throw Object.assign(new Error('no site'), { name: 'NotFound' });
+    const object = await options.site.s3.send(new GetObjectCommand({ Bucket: options.site.bucket, Key: siteKey(url.pathname) }));
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     res.writeHead(200, { 'content-type': object.ContentType ?? 'application/octet-stream', 'content-length': bytes.length });
     res.end(bytes);

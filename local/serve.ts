@@ -33,8 +33,7 @@ export async function serve(local: LocalRuntime, options: ServeOptions): Promise
   const { composition, deps } = local;
   const server = await startHttpServer({
     subscription: composition.handlers.subscription,
-    s3: local.clients.s3,
-    siteBucket: SITE_BUCKET_NAME,
+    site: { s3: local.clients.s3, bucket: SITE_BUCKET_NAME },
     port: options.port,
     onError: (error) => deps.log.error('request failed', { error: String(error) }),
   });

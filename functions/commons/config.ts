@@ -66,9 +66,9 @@ const share = () => number().check(minimum(0), maximum(1));
 /** Settings every step reads; from Lambda environment variables in AWS, from the home folder locally. */
 export const runtimeConfigShape = {
   /** From address of alerts (a verified SES identity in AWS). */
-  sender: string().check(minLength(3)),
+  sender: string(),
   /** Receives quarantine / held-release / failing-source reports; never subscribers. */
-  operatorEmail: string().check(minLength(3)),
+  operatorEmail: string(),
   /** Base URL of the subscription endpoint (Function URL in AWS, `serve`'s `/api` locally). */
   subscriptionUrl: string(),
   /** Default top N for rankings and for subscribers who did not choose one. */

@@ -44,7 +44,7 @@ export function configFromEnvironment(): RuntimeConfig {
     deliveryConcurrency: numberFrom(ENVIRONMENT.deliveryConcurrency),
     deliverTimeoutSeconds: numberFrom(ENVIRONMENT.deliverTimeoutSeconds),
   };
-  return parseRuntimeConfig(JSON.parse(JSON.stringify(input)), 'environment variable', {});
+  return parseRuntimeConfig(JSON.parse(JSON.stringify(input)), 'environment', {});
 }
 
 const log: Log = {

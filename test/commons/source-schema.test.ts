@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configFromEnvironment } from '../../functions/commons/aws-deps';
+import { configFromEnvironment } from '../../functions/composition/lambda-root';
 import { ENVIRONMENT } from '../../functions/commons/environment';
 import { loadLocalConfig } from '../../local/runtime';
 
@@ -29,7 +29,7 @@ describe('source configuration read as data', () => {
     // Prepare
     process.env[ENVIRONMENT.sources] = JSON.stringify([{ ...demo, parser: 'xls' }]);
     // Act / Assess
-    expect(() => configFromEnvironment()).toThrow(/^environment variable SOURCES: 0\.parser: /);
+    expect(() => configFromEnvironment()).toThrow(/^environment: sources\.0\.parser: /);
   });
 
   it('keeps allowLoopback in local config.json and names the key of a wrong value', async () => {

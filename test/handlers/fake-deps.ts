@@ -5,7 +5,7 @@ import type { Deps } from '../../functions/commons/deps';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_NAMESPACE = 'DetainerWatch/test';
 
-/** The part of Deps a handler touches itself; the use cases are mocked in handler tests. */
+/** The part of Deps a handler touches itself; the use cases are mocked in handler tests, which hand these deps to the handler factory as a composition root would. */
 export function fakeDeps(): Deps {
   return {
     config: {
@@ -20,7 +20,14 @@ export function fakeDeps(): Deps {
       minResolutionRate: 0.9,
       maxTotalDrop: 0.25,
       sendRatePerSecond: 7,
+      deliveryBatchSize: 2,
+      deliveryConcurrency: 2,
+      deliverTimeoutSeconds: 120,
     },
+    deliveryQueue: { enqueue: vi.fn(async () => undefined) },
+    channels: [],
+    count: vi.fn(),
+    report: vi.fn(),
     rankings: { markChangeNotified: vi.fn(async () => undefined) },
     log: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
   } as unknown as Deps;

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { context, fakeDeps } from './fake-deps';
 
-vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => fakeDeps() }));
 vi.mock('../../functions/feedback/feedback', () => ({ handleSesEvent: vi.fn(async () => ({ suppressed: [] })) }));
 
-const { handler } = await import('../../functions/feedback/handler');
+const { createFeedbackHandler } = await import('../../functions/feedback/handler');
+const deps = fakeDeps();
+const handler = createFeedbackHandler(deps);
 const { handleSesEvent } = await import('../../functions/feedback/feedback');
 
 describe('feedback handler', () => {

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { context, fakeDeps } from './fake-deps';
 
-vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => fakeDeps() }));
 vi.mock('../../functions/ingest/ingest', () => ({ ingestRelease: vi.fn() }));
 
-const { handler, archiveKeys } = await import('../../functions/ingest/handler');
+const { createIngestHandler, archiveKeys } = await import('../../functions/ingest/handler');
+const deps = fakeDeps();
+const handler = createIngestHandler(deps);
 const { ingestRelease } = await import('../../functions/ingest/ingest');
 const ingest = vi.mocked(ingestRelease);
 

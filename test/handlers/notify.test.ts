@@ -1,18 +1,19 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SqsDeliveryQueue } from '../../functions/notify/sqs-delivery-queue';
 import { context, fakeDeps } from './fake-deps';
 
-const deps = fakeDeps();
-vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => deps }));
 vi.mock('../../functions/notify/notify', () => ({ planDeliveries: vi.fn() }));
-process.env.DELIVERY_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/delivery';
-process.env.DELIVERY_BATCH_SIZE = '2';
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/delivery';
 
 const sqs = mockClient(SQSClient);
-const { handler, changeIdOf } = await import('../../functions/notify/handler');
+// The Lambda composition's delivery queue adapter, on a mocked SQS client.
+const deps = { ...fakeDeps(), deliveryQueue: new SqsDeliveryQueue(new SQSClient({ region: 'us-east-1' }), QUEUE_URL) };
+const { createNotifyHandler, changeIdOf } = await import('../../functions/notify/handler');
 const { planDeliveries } = await import('../../functions/notify/notify');
 const plan = vi.mocked(planDeliveries);
+const handler = createNotifyHandler(deps);
 
 const insert = (sequence: string, pk: string) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: sequence, NewImage: { pk: { S: pk }, sk: { S: 'CHANGE' } } } });
 
@@ -33,10 +34,10 @@ describe('notify handler', () => {
     const response = await handler({ Records: [insert('1', `CHANGE#ddp#${'c'.repeat(64)}`)] } as never, context);
 
     // Assess
-    expect(plan).toHaveBeenCalledWith(expect.objectContaining({ config: deps.config, count: expect.any(Function) }), `ddp#${'c'.repeat(64)}`, 2);
+    expect(plan).toHaveBeenCalledWith(deps, `ddp#${'c'.repeat(64)}`, 2);
     const requests = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input);
     expect(requests.map((request) => request.Entries!.length)).toEqual([10, 2]);
-    expect(requests[0].QueueUrl).toBe(process.env.DELIVERY_QUEUE_URL);
+    expect(requests[0].QueueUrl).toBe(QUEUE_URL);
     expect(JSON.parse(requests[1].Entries![1].MessageBody!)).toEqual({ changeId: `ddp#${'c'.repeat(64)}`, emails: batches[11] });
     expect(response).toEqual({ batchItemFailures: [] });
     // Handed over to the delivery queue: the change leaves the pending list.
@@ -55,16 +56,16 @@ describe('notify handler', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
-  it('reports the failing record and stops there, so later records keep their order', async () => {
+  it('reports the failing record by its sequence number; the event source retries from it (later records are planned again, idempotently)', async () => {
     // Prepare
-    plan.mockResolvedValueOnce([['a@example.org']]).mockRejectedValueOnce(new Error('throttled'));
+    plan.mockResolvedValueOnce([['a@example.org']]).mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce([]);
 
     // Act
     const response = await handler({ Records: [insert('1', 'CHANGE#one'), insert('2', 'CHANGE#two'), insert('3', 'CHANGE#three')] } as never, context);
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
-    expect(plan).toHaveBeenCalledTimes(2);
+    expect(plan).toHaveBeenCalledTimes(3);
   });
 
   it('fails the record when the queue refuses part of a batch', async () => {

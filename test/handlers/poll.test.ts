@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { context, fakeDeps } from './fake-deps';
 
-vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => fakeDeps() }));
 vi.mock('../../functions/poll/poll', () => ({ pollSource: vi.fn() }));
 
-const { handler } = await import('../../functions/poll/handler');
+const { createPollHandler } = await import('../../functions/poll/handler');
+const deps = fakeDeps();
+const handler = createPollHandler(deps);
 const { pollSource } = await import('../../functions/poll/poll');
-const { metrics } = await import('../../functions/commons/powertools');
 const poll = vi.mocked(pollSource);
 
 const report = (source: string) => ({ source, index: 'unchanged' as const, archived: [], skipped: 0, bytesDownloaded: 0, requests: 1 });
@@ -20,14 +20,15 @@ describe('poll handler', () => {
   it('polls every configured source and counts a successful poll', async () => {
     // Prepare
     poll.mockImplementation(async (_deps, source) => report(source.name));
-    const added = vi.spyOn(metrics, 'addMetric');
+    const added = vi.mocked(deps.count!);
+    added.mockClear();
 
     // Act
     const reports = await handler({}, context);
 
     // Assess
     expect(reports.map((r) => r.source)).toEqual(['ddp', 'table']);
-    expect(added).toHaveBeenCalledWith('PollSucceeded', 'Count', 1);
+    expect(added).toHaveBeenCalledWith('PollSucceeded', 1);
   });
 
   it('still polls the other sources when one fails, then fails the run without counting a success', async () => {
@@ -36,7 +37,8 @@ describe('poll handler', () => {
       if (source.name === 'ddp') throw new Error('index answered 503');
       return report(source.name);
     });
-    const added = vi.spyOn(metrics, 'addMetric');
+    const added = vi.mocked(deps.count!);
+    added.mockClear();
 
     // Act
     const run = handler({}, context);
@@ -44,6 +46,6 @@ describe('poll handler', () => {
     // Assess
     await expect(run).rejects.toThrow('poll failed for ddp');
     expect(poll).toHaveBeenCalledTimes(2);
-    expect(added).not.toHaveBeenCalledWith('PollSucceeded', 'Count', 1);
+    expect(added).not.toHaveBeenCalledWith('PollSucceeded', 1);
   });
 });

@@ -3,13 +3,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { context, fakeDeps } from './fake-deps';
 
-vi.mock('../../functions/commons/aws-deps', () => ({ awsDeps: () => fakeDeps() }));
 vi.mock('../../functions/subscription/subscription', () => ({ handleSubscriptionRequest: vi.fn(async () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<p>Confirmed</p>' })) }));
 vi.mock('../../functions/subscription/subscribe', () => ({ subscribe: vi.fn(async () => ({ subscriber: { status: 'pending' }, confirmationSent: true })) }));
 process.env.SUBSCRIPTION_URL_PARAMETER = '/detainer-watch/dev/subscription-url';
 
 const ssm = mockClient(SSMClient);
-const { handler, toHttpRequest } = await import('../../functions/subscription/handler');
+const { parameterReader } = await import('../../functions/composition/lambda-root');
+const { createSubscriptionHandler, toHttpRequest } = await import('../../functions/subscription/handler');
+const deps = fakeDeps();
+const handler = createSubscriptionHandler(deps, parameterReader(() => process.env.SUBSCRIPTION_URL_PARAMETER ?? ''));
 const { handleSubscriptionRequest } = await import('../../functions/subscription/subscription');
 const { subscribe } = await import('../../functions/subscription/subscribe');
 

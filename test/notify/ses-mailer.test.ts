@@ -42,7 +42,7 @@ async function fakeSes(behaviour: (n: number) => 'reset' | 'stall' | 'ok' | { st
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count };
 }
 
-function mailerFor(url: string, maxAttempts: number): SesMailer {
+async function mailerFor(url: string, maxAttempts: number): Promise<SesMailer> {
   const { ses } = await createClients({ endpoints: { ses: url }, maxAttempts, timeouts: { ses: { requestMs: 500, connectionMs: 500 } } });
   return new SesMailer(ses);
 }

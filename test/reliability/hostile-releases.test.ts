@@ -6,8 +6,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
 import type { ReleaseFormat } from '../../functions/domain/release';
-import { ingestRelease, type IngestReport } from '../../functions/ingest/ingest';
-import { notifyPending } from '../../local/cycle';
+import type { IngestReport } from '../../functions/ingest/ingest';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { demoReaders, openPipeline, type Pipeline } from './pipeline';
 
@@ -59,7 +58,7 @@ describe('hostile and broken releases end to end', () => {
 
   afterAll(() => pipeline?.destroy());
 
-  /** Archive bytes and record the release as poll would, then ingest it and notify what is pending. */
+  /** Archive bytes and record the release as poll would; the bucket's notification takes it through the chain (ingest, notify, deliver). */
   async function ingestBytes(source: string, bytes: Buffer, format: ReleaseFormat, extension: string): Promise<{ report: IngestReport; key: string; sha256: string }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const key = releaseKey(source, sha256, extension);
@@ -76,9 +75,11 @@ describe('hostile and broken releases end to end', () => {
       firstSeen: new Date().toISOString(),
       status: 'archived',
     });
-    const report = await ingestRelease(pipeline.deps, key);
-    await notifyPending(pipeline.deps);
-    return { report, key, sha256 };
+    pipeline.composition.takeEvents();
+    await pipeline.composition.chain.drain();
+    const ingested = pipeline.composition.takeEvents().find((e) => e.step === 'ingest' && (e.report as IngestReport).release === sha256);
+    if (!ingested) throw new Error(`${key}: the ingest handler made no report`);
+    return { report: ingested.report as IngestReport, key, sha256 };
   }
 
   async function subscriberMail(): Promise<number> {

@@ -28,7 +28,7 @@ describe('SDK defaults the clients override', () => {
     return started;
   }
 
-  function clients(endpoints: { dynamodb?: string; s3?: string; ses?: string }, maxAttempts = 4, requestMs = 500): Clients {
+  async function clients(endpoints: { dynamodb?: string; s3?: string; ses?: string }, maxAttempts = 4, requestMs = 500): Promise<Clients> {
     const made = await createClients({
       endpoints,
       maxAttempts,
@@ -51,7 +51,7 @@ describe('SDK defaults the clients override', () => {
     // Prepare
     const ddb = await proxy('dynamodb');
     ddb.addRule({ name: 'stall', match: () => true, action: 'stall' });
-    const { dynamodb } = clients({ dynamodb: ddb.url }, 1);
+    const { dynamodb } = await clients({ dynamodb: ddb.url }, 1);
 
     // Act
     const error = await dynamodb.send(new GetCommand({ TableName: emulators.tableName, Key: { pk: 'a', sk: 'b' } })).catch((e: unknown) => e);
@@ -86,7 +86,7 @@ describe('SDK defaults the clients override', () => {
     const ddb = await proxy('dynamodb');
     ddb.addRule({ name: 'reset', match: () => true, nth: 1, action: 'reset' });
     ddb.addRule({ name: 'stall', match: () => true, nth: 2, action: 'stall' });
-    const { dynamodb } = clients({ dynamodb: ddb.url }, 1);
+    const { dynamodb } = await clients({ dynamodb: ddb.url }, 1);
     const get = () =>
       dynamodb.send(new GetCommand({ TableName: emulators.tableName, Key: { pk: 'a', sk: 'b' } })).then(
         () => ({ name: 'none', code: 'none' }),
@@ -108,7 +108,7 @@ describe('SDK defaults the clients override', () => {
     const s3 = await proxy('s3');
     s3.addRule({ name: 'first buffer put', match: (r) => r.operation === 'PUT object' && r.path.includes('buffer-body'), nth: 1, action: 'http503' });
     s3.addRule({ name: 'first stream put', match: (r) => r.operation === 'PUT object' && r.path.includes('stream-body'), nth: 1, action: 'http503' });
-    const { s3: client } = clients({ s3: s3.url }, 4, 5_000);
+    const { s3: client } = await clients({ s3: s3.url }, 4, 5_000);
 
     // Act
     await client.send(new PutObjectCommand({ Bucket: emulators.bucket, Key: 'buffer-body', Body: Buffer.from('bytes') }));
@@ -129,7 +129,7 @@ describe('SDK defaults the clients override', () => {
     const s3 = await proxy('s3');
     s3.addRule({ name: 'slow down', match: (r) => r.operation === 'PUT object', nth: 1, action: 'throttle' });
     s3.addRule({ name: 'lost upload ack', match: (r) => r.operation === 'PUT object', nth: 2, action: 'lost-ack' });
-    const { s3: client } = clients({ s3: s3.url }, 4, 5_000);
+    const { s3: client } = await clients({ s3: s3.url }, 4, 5_000);
     const bytes = Buffer.from('release bytes');
     const file = join(emulators.workDir, 'release.xlsx');
     await writeFile(file, bytes);
@@ -148,7 +148,7 @@ describe('SDK defaults the clients override', () => {
   it('runs out of retry tokens after a streak of faults, after which the step retries alone carry on', async () => {
     // Prepare
     const ddb = await proxy('dynamodb');
-    const { dynamodb } = clients({ dynamodb: ddb.url }, 4);
+    const { dynamodb } = await clients({ dynamodb: ddb.url }, 4);
     const key = { pk: uniqueName('budget'), sk: 'ITEM' };
     ddb.setRate(1, ['http500']);
     const attemptsPerCall: number[] = [];

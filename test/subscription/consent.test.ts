@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
 import type { Deps } from '../../functions/commons/deps';
-import { wireDeps } from '../../functions/commons/wiring';
+import { composeDeps } from '../../functions/composition/compose-deps';
 import { handleSesEvent } from '../../functions/feedback/feedback';
 import { ingestRelease } from '../../functions/ingest/ingest';
-import { notifyChange } from '../../functions/notify/notify';
+import { deliverBatch } from '../../functions/deliver/deliver-batch';
 import { subscribe } from '../../functions/subscription/subscribe';
 import { startSubscriptionServer } from '../../local/subscription-server';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
@@ -26,11 +26,12 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
 
   beforeAll(async () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
-    deps = wireDeps({
+    deps = composeDeps({
+      deliveryQueue: { enqueue: async () => undefined },
       clients: env.clients,
       tableName: env.tableName,
       bucket: env.bucket,
-      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: `${tag}-operator@example.org`, subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100 },
+      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: `${tag}-operator@example.org`, subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: 120 },
       tokenSecret: async () => 'test-secret-of-this-suite',
       workDir: join(env.workDir, 'tmp'),
       log: quiet,
@@ -60,7 +61,7 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     await deps.releases.recordRelease({ source: 'table', sha256, url: 'file:///release.csv', archiveKey, bytes: 1, format: 'table', firstSeen: new Date().toISOString(), status: 'archived' });
     // Act
     const ingest = await ingestRelease(deps, archiveKey);
-    const report = await notifyChange(deps, ingest.change!.id);
+    const report = await deliverBatch(deps, { changeId: ingest.change!.id, emails: [reader] });
     // Assess
     expect((await deps.subscribers.getSubscriber(reader))?.status).toBe('pending');
     expect(report.sent).toBe(0);
@@ -72,7 +73,7 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     const link = await confirmLink(reader);
     const first = await fetch(link);
     const again = await fetch(link);
-    const report = await notifyChange(deps, 'table#' + 'a'.repeat(64));
+    const report = await deliverBatch(deps, { changeId: 'table#' + 'a'.repeat(64), emails: [reader] });
     // Assess
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
