@@ -4,9 +4,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClients, type Clients } from '../functions/commons/clients';
-import type { RuntimeConfig } from '../functions/commons/config';
+import { createClients, createStreamsClient, type Clients } from '../functions/commons/clients';
+import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
+import type { LocalComposition, LocalCompositionOptions } from '../local/composition';
 import { ensureBucket, ensureTable, startEmulators, type Emulators } from '../local/emulators';
 import { AwsCallCounter } from './aws-calls';
 import { BENCH_DIR } from './inputs';
@@ -25,8 +26,10 @@ export interface BenchServices {
   clients: Clients;
   counter: AwsCallCounter;
   home: string;
-  /** Deps wired by the project's own `wireDeps`, with config overrides. */
+  /** Deps of the project's own local composition root, with config overrides. */
   deps(config?: Partial<RuntimeConfig>): Promise<Deps>;
+  /** The local composition root itself: the handlers and the event chain, on these emulators. */
+  compose(config?: Partial<RuntimeConfig>, extra?: Pick<LocalCompositionOptions, 'decorateMailer' | 'streamConsumers'>): Promise<LocalComposition>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,10 @@ export const BENCH_CONFIG: RuntimeConfig = {
   minResolutionRate: 0,
   maxTotalDrop: 1,
   sendRatePerSecond: 1000,
+  deliveryBatchSize: RUNTIME_DEFAULTS.deliveryBatchSize,
+  // The emulators, not the account, bound the pace here: as many deliveries at once as the stack allows.
+  deliveryConcurrency: 8,
+  deliverTimeoutSeconds: RUNTIME_DEFAULTS.deliverTimeoutSeconds,
 };
 
 export async function startBenchServices(): Promise<BenchServices> {
@@ -49,31 +56,38 @@ export async function startBenchServices(): Promise<BenchServices> {
   await mkdir(join(home, 'tmp'), { recursive: true });
   const emulators = await startEmulators({ home, quiet: true });
   const clients = await createClients({ endpoints: emulators.endpoints, timeouts: BENCH_TIMEOUTS });
+  const streams = await createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb }, timeouts: { dynamodbstreams: BENCH_TIMEOUTS.dynamodb } });
   const counter = new AwsCallCounter();
   counter.attach(clients as unknown as Record<string, unknown>, { measureCapacity: true });
   await ensureTable(clients.dynamodb, BENCH_TABLE);
   await ensureBucket(clients.s3, BENCH_BUCKET);
+  const compose: BenchServices['compose'] = async (config = {}, extra = {}) => {
+    // Imported late: a step another engineer has not finished must not stop the other measurements.
+    const { composeLocal } = await import('../local/composition');
+    return composeLocal({
+      clients,
+      eventSources: { streams },
+      tableName: BENCH_TABLE,
+      bucket: BENCH_BUCKET,
+      config: { ...BENCH_CONFIG, ...config },
+      tokenSecret: async () => 'bench-secret-bench-secret-bench-secret',
+      workDir: join(home, 'tmp'),
+      log: quietLog,
+      archiveBaseUrl: `${emulators.endpoints.s3}/${BENCH_BUCKET}/`,
+      ...extra,
+    });
+  };
   return {
     endpoints: emulators.endpoints,
     clients,
     counter,
     home,
     async deps(config = {}) {
-      // Imported late: a step another engineer has not finished must not stop the other measurements.
-      const { wireDeps } = await import('../functions/commons/wiring');
-      return wireDeps({
-        clients,
-        tableName: BENCH_TABLE,
-        bucket: BENCH_BUCKET,
-        config: { ...BENCH_CONFIG, ...config },
-        tokenSecret: async () => 'bench-secret-bench-secret-bench-secret',
-        workDir: join(home, 'tmp'),
-        log: quietLog,
-        archiveBaseUrl: `${emulators.endpoints.s3}/${BENCH_BUCKET}/`,
-      });
+      return (await compose(config)).deps;
     },
+    compose,
     async stop() {
-      for (const client of Object.values(clients) as Array<{ destroy?: () => void }>) client.destroy?.();
+      for (const client of [...Object.values(clients), streams] as Array<{ destroy?: () => void }>) client.destroy?.();
       await emulators.stop();
       await rm(home, { recursive: true, force: true });
     },

@@ -38,6 +38,8 @@ export interface LocalCompositionOptions {
   channels?: CompositionOptions['channels'];
   count?: (metric: string, value?: number) => void;
   clock?: () => Date;
+  /** The stream's consumers (default: notify on change inserts, as the stack maps it); the bench narrows the filter to one change. */
+  streamConsumers?: (handlers: LocalComposition['handlers']) => StreamConsumer[];
 }
 
 export interface LocalComposition {
@@ -98,7 +100,7 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     feedback: createFeedbackHandler(deps),
   };
   // The stack's event source mappings on the table's stream; a new consumer (the site) is one line here and one in the stack.
-  const consumers: StreamConsumer[] = [{ name: 'notify', handler: handlers.notify, filter: isChangeInsert }];
+  const consumers: StreamConsumer[] = options.streamConsumers?.(handlers) ?? [{ name: 'notify', handler: handlers.notify, filter: isChangeInsert }];
   const stream = new StreamReader(
     { dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never, streams: options.eventSources.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
     consumers,

@@ -9,7 +9,8 @@
  */
 import { createClients } from '../../functions/commons/clients';
 import type { Deps } from '../../functions/commons/deps';
-import { wireDeps } from '../../functions/commons/wiring';
+import { RUNTIME_DEFAULTS } from '../../functions/commons/config';
+import { composeDeps } from '../../functions/composition/compose-deps';
 import { ingestRelease } from '../../functions/ingest/ingest';
 
 const target = process.argv[2];
@@ -23,11 +24,12 @@ const clients = await createClients({
   endpoints: { dynamodb: env('BENCH_DYNAMODB'), s3: env('BENCH_S3'), ses: env('BENCH_SES') },
   timeouts: { dynamodb: { requestMs: 60_000 }, s3: { requestMs: 120_000 } },
 });
-const deps: Deps = wireDeps({
+const deps: Deps = composeDeps({
   clients,
+  deliveryQueue: { enqueue: async () => undefined },
   tableName: env('BENCH_TABLE'),
   bucket: env('BENCH_BUCKET'),
-  config: { sources: [], sender: 'bench@detainer-watch.local', operatorEmail: 'operator@detainer-watch.local', subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0, maxTotalDrop: 1, sendRatePerSecond: 1000 },
+  config: { sources: [], sender: 'bench@detainer-watch.local', operatorEmail: 'operator@detainer-watch.local', subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0, maxTotalDrop: 1, sendRatePerSecond: 1000, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: RUNTIME_DEFAULTS.deliverTimeoutSeconds },
   tokenSecret: async () => 'bench',
   workDir: env('BENCH_WORKDIR'),
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },

@@ -77,7 +77,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes(() => 'reset');
 
     // Act
-    const attempt = mailerFor(ses.url, 2).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
+    const attempt = (await mailerFor(ses.url, 2)).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
 
     // Assess
     const error = await attempt.catch((e: unknown) => e);
@@ -91,7 +91,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes((n) => (n === 1 ? 'reset' : 'ok'));
 
     // Act
-    const result = await mailerFor(ses.url, 3).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
+    const result = await (await mailerFor(ses.url, 3)).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
 
     // Assess
     expect(result).toEqual({ messageId: 'fake-id-1', retriedAfterAmbiguous: true });
@@ -102,7 +102,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes(() => 'stall');
 
     // Act
-    const error = await mailerFor(ses.url, 1)
+    const error = await (await mailerFor(ses.url, 1))
       .sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') })
       .catch((e: unknown) => e);
 
@@ -116,7 +116,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes(() => ({ status: 400, body: errorResponse('MessageRejected', 'Email address is not verified.') }));
 
     // Act
-    const error = await mailerFor(ses.url, 4)
+    const error = await (await mailerFor(ses.url, 4))
       .sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') })
       .catch((e: unknown) => e);
 
@@ -131,7 +131,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes(() => ({ status: 400, body: errorResponse('Throttling', 'Maximum sending rate exceeded.') }));
 
     // Act
-    const error = await mailerFor(ses.url, 2)
+    const error = await (await mailerFor(ses.url, 2))
       .sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') })
       .catch((e: unknown) => e);
 
@@ -146,7 +146,7 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes((n) => (n === 1 ? 'reset' : { status: 400, body: errorResponse('Throttling', 'Maximum sending rate exceeded.') }));
 
     // Act
-    const error = await mailerFor(ses.url, 2)
+    const error = await (await mailerFor(ses.url, 2))
       .sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') })
       .catch((e: unknown) => e);
 
@@ -162,7 +162,7 @@ describe('SesMailer failures', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     // Act
-    const error = await mailerFor(ses.url, 1)
+    const error = await (await mailerFor(ses.url, 1))
       .sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') })
       .catch((e: unknown) => e);
 
