@@ -38,6 +38,8 @@ const LAMBDA_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
+  // Set in every Lambda: the handler module then composes its dependencies at init, as it does there.
+  AWS_LAMBDA_FUNCTION_NAME: 'detainer-watch-bench',
   [ENVIRONMENT.tableName]: 'detainer-watch',
   [ENVIRONMENT.archiveBucket]: 'detainer-watch-raw',
   [ENVIRONMENT.sources]: '[]',
