@@ -74,6 +74,7 @@ export interface SubscriberStore {
  * Exactly-once delivery per (change, subscriber). A send is claimed (in flight) before SES is
  * called and marked sent after; see the README's reliability section for the ambiguous case.
  */
+/** `claimed-after-ambiguous`: claimed, but an earlier attempt's outcome is unknown (ambiguous, or it died holding the claim): possibly a second copy. */
 export type SendClaim = 'claimed' | 'claimed-after-ambiguous' | 'sent' | 'in-flight';
 
 export interface SendLog {

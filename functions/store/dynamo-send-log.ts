@@ -98,8 +98,10 @@ export class DynamoSendLog implements SendLog {
           },
         }),
       );
-      // The previous attempt's outcome was unknown: this send may be the receiver's second copy.
-      return answer.Attributes?.status === 'ambiguous' ? 'claimed-after-ambiguous' : 'claimed';
+      // The previous attempt's outcome is unknown (its answer was lost, or it died holding the
+      // claim, perhaps after the send): this send may be the receiver's second copy.
+      const before = answer.Attributes?.status;
+      return before === 'ambiguous' || before === 'in-flight' ? 'claimed-after-ambiguous' : 'claimed';
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const item = await this.read(changeId, email);

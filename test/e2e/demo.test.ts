@@ -93,7 +93,7 @@ describe('npm start: the demo replay through the real pipeline', () => {
     expect(parsed.html).toContain('<table');
     const header = (name: string) => parsed.headerLines.find((h) => h.key === name)?.line;
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?token=[\w.-]+>$/);
+    expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?token=[\w.-]+>$/);
   });
 
   it('stores the final rankings: the revision applied, the retraction gone, Q2 intact', async () => {

@@ -181,4 +181,38 @@ describe('lost acknowledgements, one per service', () => {
     // Every lost acknowledgement left one copy at SES, and the retry the one the reader was promised.
     expect(after - before).toBe(lost + 1);
   });
+
+  it('killed between send and record (the mark-sent write never answers): the message returns, the dead claim expires, the resend is counted as a possible duplicate', async () => {
+    // Prepare
+    demo.publish(3);
+    await pipeline.composition.handlers.poll({}, localContext('poll'));
+    const reader = demoReaders(tag)[0];
+    ses.clearRules();
+    ddb.clearRules();
+    ddb.addRule({ name: 'record lost', match: (r) => r.operation === 'UpdateItem' && r.body.includes('"sent"') && r.body.includes(reader.email), action: 'hold' });
+    const before = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
+    const lostBefore = pipeline.metrics.get('LostAcknowledgements') ?? 0;
+
+    // Act 1: SES accepts the reader's alert; recording it never completes.
+    await pipeline.composition.chain.drain();
+    const first = deliveries();
+    const held = pipeline.composition.queues.deliveries.stats();
+    ddb.clearRules();
+
+    // Act 2: after the visibility timeout the message is back; the claim's lease has run out.
+    clock.advance(deliveryQueueSettings(pipeline.deps.config.deliverTimeoutSeconds).visibilityTimeoutSeconds * 1000 + 1_000);
+    await pipeline.composition.chain.drain();
+    const second = deliveries();
+
+    // Assess
+    const after = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
+    // Not acknowledged: the batch did not complete (its report, if any, says why).
+    expect(first.every((r) => r.failed + r.ambiguous + r.inFlight > 0)).toBe(true);
+    expect(held.hidden).toBe(1);
+    expect(second.reduce((n, r) => n + r.lostAcknowledgements, 0)).toBe(1);
+    expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
+    expect(after - before).toBe(2);
+    expect((pipeline.metrics.get('LostAcknowledgements') ?? 0) - lostBefore).toBe(1);
+    expect(pipeline.log.lines.filter((l) => l.message.startsWith('possible duplicate')).length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });
