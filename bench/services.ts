@@ -4,7 +4,8 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClients, createStreamsClient, type Clients } from '../functions/commons/clients';
+import { createClients, type Clients } from '../functions/commons/all-clients';
+import { createStreamsClient } from '../local/streams-client';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import type { LocalComposition, LocalCompositionOptions } from '../local/composition';
@@ -56,7 +57,7 @@ export async function startBenchServices(): Promise<BenchServices> {
   await mkdir(join(home, 'tmp'), { recursive: true });
   const emulators = await startEmulators({ home, quiet: true });
   const clients = await createClients({ endpoints: emulators.endpoints, timeouts: BENCH_TIMEOUTS });
-  const streams = await createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb }, timeouts: { dynamodbstreams: BENCH_TIMEOUTS.dynamodb } });
+  const streams = createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb }, timeouts: { dynamodbstreams: BENCH_TIMEOUTS.dynamodb } });
   const counter = new AwsCallCounter();
   counter.attach(clients as unknown as Record<string, unknown>, { measureCapacity: true });
   await ensureTable(clients.dynamodb, BENCH_TABLE);

@@ -3,7 +3,8 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createClients, createStreamsClient, type Clients } from '../functions/commons/clients';
+import { createClients, type Clients } from '../functions/commons/all-clients';
+import { createStreamsClient } from './streams-client';
 import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import { composeLocal, type LocalComposition } from './composition';
@@ -119,7 +120,7 @@ export async function openLocal(options: { home?: string; debug?: boolean; confi
   const emulators = await startEmulators({ home, quiet: !options.debug });
   try {
     const clients = await createClients({ endpoints: emulators.endpoints });
-    const streams = await createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb } });
+    const streams = createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb } });
     await ensureTable(clients.dynamodb, TABLE_NAME);
     await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
     const secret = await tokenSecret(home);

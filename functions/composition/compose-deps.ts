@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../commons/client-settings';
-import { createDynamoDbClient, createS3Client, createSesClient, type Clients } from '../commons/clients';
+import { createDynamoDbClient, createSesClient, type Clients } from '../commons/clients';
 import type { RuntimeConfig } from '../commons/config';
 import type { Deps, Log, StepEvent } from '../commons/deps';
 import { archiveLocation } from '../archive/archive-location';
@@ -13,6 +13,13 @@ import { DynamoRankingStore } from '../store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../store/dynamo-release-store';
 import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../store/dynamo-send-log';
 import { DynamoSubscriberStore } from '../store/dynamo-subscriber-store';
+
+export interface ArchiveOptions {
+  clients?: Partial<Clients>;
+  clientOptions?: ClientOptions;
+  bucket: string;
+  archiveBaseUrl?: string;
+}
 
 export interface CompositionOptions {
   /** Clients already built (local mode, tests); otherwise each is built on first use from `clientOptions`. */
@@ -33,7 +40,13 @@ export interface CompositionOptions {
   count?: (metric: string, value?: number) => void;
   /** Wraps the SES mailer (local mode keeps a readable copy of every message in the outbox). */
   decorateMailer?: (mailer: Mailer) => Mailer;
-  /** The channels beside email's default list; the lead adds webhooks here: `(deps) => [emailChannel…, webhookChannel(deps)]`. */
+  /**
+   * Loads the S3 archive adapter (`s3ArchiveLoader`), for the steps that read or write the
+   * archive (poll, ingest, local mode); without it the archive only locates keys, and a bundle
+   * that never touches S3 does not contain its SDK.
+   */
+  archive?: (options: ArchiveOptions) => () => Promise<Archive>;
+  /** The channels deliver sends through, in order (`deliveryChannels` in functions/deliver/channels.ts); none for the other steps. */
   channels?: (deps: Omit<Deps, 'channels'>) => Channel[];
   report?: (event: StepEvent) => void;
   clock?: () => Date;
@@ -86,10 +99,11 @@ class LazyMailer implements Mailer {
 export function composeDeps(options: CompositionOptions): Deps {
   const { tableName, clients, clientOptions } = options;
   const dynamodb = clients?.dynamodb ?? createDynamoDbClient(clientOptions);
+  const loadArchive = options.archive?.({ ...(clients ? { clients } : {}), ...(clientOptions ? { clientOptions } : {}), bucket: options.bucket, ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}) });
   const archive = new LazyArchive(
     once(async () => {
-      const [{ S3Archive }, s3] = await Promise.all([import('../archive/s3-archive'), clients?.s3 ?? createS3Client(clientOptions)]);
-      return new S3Archive(s3, options.bucket, options.archiveBaseUrl ? { publicBaseUrl: options.archiveBaseUrl } : {});
+      if (!loadArchive) throw new Error('this step is not composed with the archive');
+      return loadArchive();
     }),
     options.bucket,
     options.archiveBaseUrl,
@@ -123,24 +137,5 @@ export function composeDeps(options: CompositionOptions): Deps {
     ...(options.count ? { count: options.count } : {}),
     ...(options.report ? { report: options.report } : {}),
   };
-  const channels = options.channels?.(deps) ?? [defaultEmailChannel(deps)];
-  return { ...deps, channels };
-}
-
-/**
- * Email, loaded on the first alert: composing alerts (and signing their links) is deliver's
- * work only, so the other steps' bundles do not start it.
- */
-export function defaultEmailChannel(deps: Omit<Deps, 'channels'>): Channel {
-  const channel = once(async () =>
-    (await import('../deliver/email-channel')).emailChannel({
-      mailer: deps.mailer,
-      sender: deps.config.sender,
-      subscriptionUrl: deps.config.subscriptionUrl,
-      tokenSecret: deps.tokenSecret,
-      locateArchive: (key) => deps.archive.locate(key),
-      sendRatePerSecond: deps.config.sendRatePerSecond,
-    }),
-  );
-  return { kind: 'email', reaches: () => true, send: async (delivery) => (await channel()).send(delivery) };
+  return { ...deps, channels: options.channels?.(deps) ?? [] };
 }

@@ -1,11 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { createSecretsClient, createSqsClient, createSsmClient } from '../commons/clients';
 import { deliveryTimings, parseRuntimeConfig, type RuntimeConfig } from '../commons/config';
 import type { Deps, Log } from '../commons/deps';
+import type { DeliveryQueue } from '../ports/delivery-queue';
 import { ENVIRONMENT } from '../commons/environment';
 import { count, instrumented, logger } from '../commons/powertools';
-import type { DeliveryQueue } from '../ports/delivery-queue';
-import { composeDeps, once } from './compose-deps';
+import { composeDeps, once, type CompositionOptions } from './compose-deps';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -53,67 +52,53 @@ const log: Log = {
   error: (message, fields = {}) => logger.error(message, fields),
 };
 
-/** Powertools Parameters, cached for five minutes, on a client with the project's settings; loaded on first read. */
-const PARAMETER_MAX_AGE_SECONDS = 300;
-
-export function secretReader(secretId: () => string): () => Promise<string> {
-  const provider = once(async () => {
-    const [{ SecretsProvider }, client] = await Promise.all([import('@aws-lambda-powertools/parameters/secrets'), createSecretsClient()]);
-    return new SecretsProvider({ awsSdkV3Client: client });
-  });
-  return async () => {
-    const secret = await (await provider()).get(secretId(), { maxAge: PARAMETER_MAX_AGE_SECONDS });
-    if (typeof secret !== 'string' || !secret) throw new Error('the token secret is empty');
-    return secret;
-  };
-}
-
-export function parameterReader(name: () => string): () => Promise<string> {
-  const provider = once(async () => {
-    const [{ SSMProvider }, client] = await Promise.all([import('@aws-lambda-powertools/parameters/ssm'), createSsmClient()]);
-    return new SSMProvider({ awsSdkV3Client: client });
-  });
-  return async () => {
-    const value = await (await provider()).get(name(), { maxAge: PARAMETER_MAX_AGE_SECONDS });
-    if (typeof value !== 'string' || !value) throw new Error(`parameter ${name()} is empty`);
-    return value;
-  };
-}
-
-/** SQS, its SDK loaded on the first hand-over (only notify hands over). */
-function sqsDeliveryQueue(): DeliveryQueue {
-  const queue = once(async () => {
-    const [{ SqsDeliveryQueue }, client] = await Promise.all([import('../notify/sqs-delivery-queue'), createSqsClient()]);
-    return new SqsDeliveryQueue(client, required(ENVIRONMENT.deliveryQueueUrl));
-  });
-  return { enqueue: async (messages) => (await queue()).enqueue(messages) };
-}
-
 /**
- * The Lambda runtime's composition root: the configuration from the environment the stack sets,
- * every adapter built once per container. Clients other than DynamoDB are built on first use, so
- * a function loads only the SDKs its step calls.
+ * What only some steps use, named by their handler module so that the other bundles neither
+ * contain nor load it: the SQS client is notify's alone, the S3 archive poll's and ingest's,
+ * alert composition deliver's, the token secret (Secrets Manager) deliver's and subscription's.
  */
-export const lambdaDeps = once0((): Deps => {
+export interface StepAdapters {
+  deliveryQueue?: DeliveryQueue;
+  channels?: CompositionOptions['channels'];
+  archive?: CompositionOptions['archive'];
+  /** The token secret (`tokenSecretReader`): deliver and subscription sign links. */
+  tokenSecret?: () => Promise<string>;
+}
+
+/** The delivery queue of a step that does not hand over to deliver: using it is a wiring mistake, said plainly. */
+const NO_DELIVERY_QUEUE: DeliveryQueue = {
+  enqueue: async () => {
+    throw new Error('this step has no delivery queue');
+  },
+};
+
+export const lambdaDeps = once1((adapters: StepAdapters = {}): Deps => {
   const config = configFromEnvironment();
   const configurationSet = process.env[ENVIRONMENT.configurationSet];
   return composeDeps({
     tableName: required(ENVIRONMENT.tableName),
     bucket: process.env[ENVIRONMENT.archiveBucket] ?? '',
     config,
-    tokenSecret: secretReader(() => required(ENVIRONMENT.tokenSecretArn)),
+    tokenSecret:
+      adapters.tokenSecret ??
+      (async () => {
+        throw new Error('this step is not composed with the token secret');
+      }),
     workDir: '/tmp',
     log,
     count,
-    deliveryQueue: sqsDeliveryQueue(),
+    deliveryQueue: adapters.deliveryQueue ?? NO_DELIVERY_QUEUE,
+    ...(adapters.channels ? { channels: adapters.channels } : {}),
+    ...(adapters.archive ? { archive: adapters.archive } : {}),
     sendLeaseMs: deliveryTimings(config.deliverTimeoutSeconds).leaseSeconds * 1000,
     ...(configurationSet ? { configurationSet } : {}),
   });
 });
 
-function once0<T>(build: () => T): () => T {
+/** One composition per container: the first call's adapters are the step's. */
+function once1<A, T>(build: (arg?: A) => T): (arg?: A) => T {
   let value: T | undefined;
-  return () => (value ??= build());
+  return (arg) => (value ??= build(arg));
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -123,7 +108,7 @@ type Handler<E, R> = (event: E, context: Context) => Promise<R>;
  * composition runs at module init, inside the init phase; imported anywhere else (local mode,
  * tests, which hand the same handler factory their own composition) it composes nothing.
  */
-export function lambdaEntry<E, R>(create: (deps: Deps) => Handler<E, R>): Handler<E, R> {
-  let handler: Handler<E, R> | undefined = process.env.AWS_LAMBDA_FUNCTION_NAME ? create(lambdaDeps()) : undefined;
-  return instrumented((event, context) => (handler ??= create(lambdaDeps()))(event, context));
+export function lambdaEntry<E, R>(create: (deps: Deps) => Handler<E, R>, adapters: StepAdapters = {}): Handler<E, R> {
+  let handler: Handler<E, R> | undefined = process.env.AWS_LAMBDA_FUNCTION_NAME ? create(lambdaDeps(adapters)) : undefined;
+  return instrumented((event, context) => (handler ??= create(lambdaDeps(adapters)))(event, context));
 }

@@ -3,7 +3,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Deps } from '../commons/deps';
 import { logged } from '../commons/record-failures';
 import { lambdaEntry } from '../composition/lambda-root';
+import { tokenSecretReader } from '../composition/token-secret';
 import type { DeliveryMessage } from '../ports/delivery-queue';
+import { deliveryChannels } from './channels';
 import { batchComplete, DeliveryIncompleteError, deliverBatch } from './deliver-batch';
 
 /**
@@ -21,4 +23,4 @@ export function createDeliverHandler(deps: Deps) {
     processPartialResponse(event, logged(deps, 'deliver failed', deliverRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = lambdaEntry(createDeliverHandler);
+export const handler = lambdaEntry(createDeliverHandler, { channels: deliveryChannels, tokenSecret: tokenSecretReader() });

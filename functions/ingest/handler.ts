@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, S3Event, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Deps } from '../commons/deps';
 import { logged } from '../commons/record-failures';
+import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import { lambdaEntry } from '../composition/lambda-root';
 import { ingestRelease } from './ingest';
 
@@ -56,7 +57,7 @@ export function createIngestHandler(deps: Deps) {
     processPartialResponse(event, logged(deps, 'ingest failed', ingestRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = lambdaEntry(createIngestHandler);
+export const handler = lambdaEntry(createIngestHandler, { archive: s3ArchiveLoader });
 
 /** Object keys of an S3 notification; none for the `s3:TestEvent` S3 sends when notifications are set up. */
 export function archiveKeys(body: string): string[] {

@@ -2,7 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Deps } from '../commons/deps';
 import { logged } from '../commons/record-failures';
+import { ENVIRONMENT } from '../commons/environment';
+import { once } from '../composition/compose-deps';
 import { lambdaEntry } from '../composition/lambda-root';
+import type { DeliveryQueue } from '../ports/delivery-queue';
 import { CHANGE_ITEM } from '../store/table-schema';
 import { planDeliveries } from './notify';
 
@@ -30,4 +33,13 @@ export function changeIdOf(pk: string | undefined): string | undefined {
   return pk?.startsWith(CHANGE_ITEM.pkPrefix) ? pk.slice(CHANGE_ITEM.pkPrefix.length) : undefined;
 }
 
-export const handler = lambdaEntry(createNotifyHandler);
+/** SQS, its SDK loaded on the first hand-over. */
+function sqsDeliveryQueue(): DeliveryQueue {
+  const queue = once(async () => {
+    const { SqsDeliveryQueue } = await import('./sqs-delivery-queue');
+    return SqsDeliveryQueue.create(process.env[ENVIRONMENT.deliveryQueueUrl] ?? '');
+  });
+  return { enqueue: async (messages) => (await queue()).enqueue(messages) };
+}
+
+export const handler = lambdaEntry(createNotifyHandler, { deliveryQueue: sqsDeliveryQueue() });

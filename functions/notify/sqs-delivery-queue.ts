@@ -1,4 +1,5 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientSettings } from '../commons/client-settings';
 import type { DeliveryMessage, DeliveryQueue } from '../ports/delivery-queue';
 
 /** The delivery queue in AWS: SQS, ten messages per request (the API's limit). */
@@ -7,6 +8,11 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
+
+  /** The queue on a client with the project's settings (timeouts, bounded retries). */
+  static create(queueUrl: string): SqsDeliveryQueue {
+    return new SqsDeliveryQueue(new SQSClient(clientSettings('sqs')), queueUrl);
+  }
 
   async enqueue(messages: DeliveryMessage[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Deps } from '../commons/deps';
 import { METRIC } from '../commons/powertools';
+import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import { lambdaEntry } from '../composition/lambda-root';
 import { pollSource, type PollReport } from './poll';
 
@@ -34,4 +35,4 @@ export function createPollHandler(deps: Deps) {
   };
 }
 
-export const handler = lambdaEntry(createPollHandler);
+export const handler = lambdaEntry(createPollHandler, { archive: s3ArchiveLoader });

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import type { Deps } from '../commons/deps';
 import { ENVIRONMENT } from '../commons/environment';
-import { lambdaEntry, parameterReader } from '../composition/lambda-root';
+import { clientSettings } from '../commons/client-settings';
+import { once } from '../composition/compose-deps';
+import { lambdaEntry } from '../composition/lambda-root';
+import { tokenSecretReader } from '../composition/token-secret';
 import type { SubscriberFilters } from '../domain/subscriber';
 import { subscribe } from './subscribe';
 import { handleSubscriptionRequest, type HttpRequest } from './subscription';
@@ -50,4 +53,17 @@ function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
   return { ...base, config: { ...base.config, subscriptionUrl: subscriptionUrl.replace(/\/+$/, '') } };
 }
 
-export const handler = lambdaEntry((deps) => createSubscriptionHandler(deps, parameterReader(() => process.env[ENVIRONMENT.subscriptionUrlParameter] ?? '')));
+/** An SSM parameter through Powertools Parameters (cached five minutes), on a client with the project's settings; loaded on first read. */
+export function parameterReader(name: () => string): () => Promise<string> {
+  const provider = once(async () => {
+    const [{ SSMProvider }, { SSMClient }] = await Promise.all([import('@aws-lambda-powertools/parameters/ssm'), import('@aws-sdk/client-ssm')]);
+    return new SSMProvider({ awsSdkV3Client: new SSMClient(clientSettings('ssm')) });
+  });
+  return async () => {
+    const value = await (await provider()).get(name(), { maxAge: 300 });
+    if (typeof value !== 'string' || !value) throw new Error(`parameter ${name()} is empty`);
+    return value;
+  };
+}
+
+export const handler = lambdaEntry((deps) => createSubscriptionHandler(deps, parameterReader(() => process.env[ENVIRONMENT.subscriptionUrlParameter] ?? '')), { tokenSecret: tokenSecretReader() });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createClients, DEFAULT_MAX_ATTEMPTS } from '../../functions/commons/clients';
+import { createClients, DEFAULT_MAX_ATTEMPTS } from '../../functions/commons/all-clients';
 
 const servers: Server[] = [];
 

@@ -8,8 +8,7 @@ vi.mock('../../functions/subscription/subscribe', () => ({ subscribe: vi.fn(asyn
 process.env.SUBSCRIPTION_URL_PARAMETER = '/detainer-watch/dev/subscription-url';
 
 const ssm = mockClient(SSMClient);
-const { parameterReader } = await import('../../functions/composition/lambda-root');
-const { createSubscriptionHandler, toHttpRequest } = await import('../../functions/subscription/handler');
+const { createSubscriptionHandler, parameterReader, toHttpRequest } = await import('../../functions/subscription/handler');
 const deps = fakeDeps();
 const handler = createSubscriptionHandler(deps, parameterReader(() => process.env.SUBSCRIPTION_URL_PARAMETER ?? ''));
 const { handleSubscriptionRequest } = await import('../../functions/subscription/subscription');

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createClients } from '../../functions/commons/clients';
+import { createClients } from '../../functions/commons/all-clients';
 import { ensureBucket, ensureTable, startEmulators } from '../../local/emulators';
 
 let home: string;

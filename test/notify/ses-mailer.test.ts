@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SESClient, SendRawEmailCommand, MessageRejected } from '@aws-sdk/client-ses';
-import { createClients } from '../../functions/commons/clients';
+import { createClients } from '../../functions/commons/all-clients';
 import { SesMailer, isAmbiguousSendError } from '../../functions/mail/ses-mailer';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 

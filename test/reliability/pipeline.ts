@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createClients, createStreamsClient, type Clients } from '../../functions/commons/clients';
+import { createClients, type Clients } from '../../functions/commons/all-clients';
+import { createStreamsClient } from '../../local/streams-client';
 import { RUNTIME_DEFAULTS, type RuntimeConfig, type SourceConfig } from '../../functions/commons/config';
 import type { Deps, Log } from '../../functions/commons/deps';
 import type { ReleaseChange } from '../../functions/domain/change';
@@ -84,7 +85,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   });
   const sources = options.eventSourceEndpoints ?? options.endpoints;
   const eventSources = options.eventSourceEndpoints ? await createClients({ endpoints: { ...options.endpoints, ...sources } }) : clients;
-  const streams: DynamoDBStreamsClient = await createStreamsClient({ endpoints: { dynamodbstreams: sources.dynamodb } });
+  const streams: DynamoDBStreamsClient = createStreamsClient({ endpoints: { dynamodbstreams: sources.dynamodb } });
   const log = memoryLog();
   const workDir = join(options.workDir, options.tag);
   await mkdir(workDir, { recursive: true });

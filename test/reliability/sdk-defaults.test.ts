@@ -9,7 +9,7 @@ import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Archive } from '../../functions/archive/s3-archive';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../functions/commons/clients';
+import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../functions/commons/all-clients';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { useEmulators, uniqueName } from '../support/emulators';
 

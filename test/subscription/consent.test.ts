@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
 import type { Deps } from '../../functions/commons/deps';
+import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import { composeDeps } from '../../functions/composition/compose-deps';
+import { deliveryChannels } from '../../functions/deliver/channels';
 import { handleSesEvent } from '../../functions/feedback/feedback';
 import { ingestRelease } from '../../functions/ingest/ingest';
 import { deliverBatch } from '../../functions/deliver/deliver-batch';
@@ -28,6 +30,8 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
     deps = composeDeps({
       deliveryQueue: { enqueue: async () => undefined },
+      channels: deliveryChannels,
+      archive: s3ArchiveLoader,
       clients: env.clients,
       tableName: env.tableName,
       bucket: env.bucket,

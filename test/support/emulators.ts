@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createClients, type Clients } from '../../functions/commons/clients';
+import { createClients, type Clients } from '../../functions/commons/all-clients';
 import { ensureBucket, ensureTable, startEmulators, type Emulators, type Service } from '../../local/emulators';
 
 declare module 'vitest' {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClients, createStreamsClient } from '../../../functions/commons/clients';
+import { createClients } from '../../../functions/commons/all-clients';
+import { createStreamsClient } from '../../../local/streams-client';
 import { isChangeInsert, RELEASE_QUEUE } from '../../../functions/composition/event-sources';
 import { LocalChain } from '../../../local/chain';
 import { LocalQueue } from '../../../local/local-queue';
@@ -24,13 +25,15 @@ process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = stub.url;
 // The SQS client sends to the queue URL's own host (as in AWS, where that is the SQS endpoint).
 process.env.DELIVERY_QUEUE_URL = `${stub.url}/000000000000/deliveries`;
 
-type Handler = (event: never, context: never) => Promise<never>;
+// Typed loosely: a bundle is plain JavaScript, whatever its step.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (event: any, context: any) => Promise<any>;
 const load = async (step: string) => ((await import(pathToFileURL(join(bundles, step, 'index.mjs')).href)) as { handler: Handler }).handler;
 const [ingest, notify, deliver] = await Promise.all([load('ingest'), load('notify'), load('deliver')]);
 
 const endpoints = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, ses: process.env.AWS_ENDPOINT_URL_SES! };
 const clients = await createClients({ endpoints });
-const streams = await createStreamsClient({ endpoints: { dynamodbstreams: endpoints.dynamodb } });
+const streams = createStreamsClient({ endpoints: { dynamodbstreams: endpoints.dynamodb } });
 const releases = new LocalQueue({ name: 'releases', visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds, maxReceiveCount: RELEASE_QUEUE.maxReceiveCount });
 const context = () => ({ functionName: 'bundled', awsRequestId: 'r', invokedFunctionArn: 'arn:aws:lambda:us-east-1:0:function:bundled', memoryLimitInMB: '512', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 60_000 }) as never;
 const stream = new StreamReader({ dynamodb: clients.dynamodb as never, streams, tableName: process.env.TABLE_NAME!, context }, [{ name: 'notify', handler: notify, filter: isChangeInsert }]);
