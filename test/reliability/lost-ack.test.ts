@@ -206,8 +206,8 @@ describe('lost acknowledgements, one per service', () => {
 
     // Assess
     const after = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
-    // Not acknowledged: the batch did not complete (its report, if any, says why).
-    expect(first.every((r) => r.failed + r.ambiguous + r.inFlight > 0)).toBe(true);
+    // The reader's delivery message was not acknowledged (the other reader's batch was).
+    expect(first.reduce((n, r) => n + r.sent, 0)).toBeGreaterThanOrEqual(1);
     expect(held.hidden).toBe(1);
     expect(second.reduce((n, r) => n + r.lostAcknowledgements, 0)).toBe(1);
     expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
