@@ -610,6 +610,12 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
   const label = options.label ?? file;
   const kind = await sniffFileKind(file);
   if (kind !== 'zip') throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not an XLSX workbook`);
+  return readXlsxZipRows(file, onRow, options);
+}
+
+/** `readXlsxRows` for a file already known to be a zip (sniffed once by the caller). */
+export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, options: XlsxReadOptions = {}): Promise<XlsxSheetSummary> {
+  const label = options.label ?? file;
   const maxPartBytes = options.maxPartBytes ?? GIB;
   const zip = await openZip(file, label);
   try {

@@ -110,16 +110,17 @@ describe('parseTable', () => {
     await expect(parse).rejects.toThrow(/row 2, column "Assault": -1 is negative/);
   });
 
-  it('refuses a CSV that is not UTF-8', async () => {
-    // Prepare
+  it('reads a Latin-1 CSV as Windows-1252, saying so', async () => {
+    // Prepare: Excel on Windows saves "Doña Ana" with ñ as one byte
     const latin1 = Buffer.from('Jurisdiction,State,Quarter,Declined\nDo\xf1a Ana,NM,FY2017Q1,3\n', 'latin1');
     const file = await csv('latin1.csv', latin1);
 
     // Act
-    const parse = collect(file);
+    const { observations, summary } = await collect(file);
 
     // Assess
-    await expect(parse).rejects.toThrow(/is not UTF-8 text: invalid byte sequence/);
+    expect(observations).toEqual([{ place: { jurisdiction: 'Doña Ana', state: 'NM' }, count: 3, quarter: 'FY2017Q1' }]);
+    expect(summary.warnings).toContain('text is not UTF-8 from byte 0: read as Windows-1252 (Latin-1)');
   });
 
   it('refuses a table without a period, or without a count column', async () => {
@@ -132,7 +133,7 @@ describe('parseTable', () => {
 
     // Assess
     expect(periodless.message).toMatch(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
-    expect(countless.message).toMatch(/no header row with a jurisdiction \(or facility\) column and a declined count column .*\(first row: Jurisdiction, State, Quarter\)/);
+    expect(countless.message).toMatch(/no header row: the likeliest header \(row 1\) has "Jurisdiction", "State", "Quarter"; a jurisdiction table needs a place column "Jurisdiction" .* and a declined count "Declined"/);
   });
 
   it('refuses a range spanning quarters and a quarter outside the plausible range', async () => {
