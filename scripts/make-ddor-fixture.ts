@@ -36,6 +36,8 @@ export interface DdorReport {
   issuedTotal?: number;
   issuedTop10: Array<{ jurisdiction: string; state: string; issued: number }>;
   declined: DdorDeclinedRow[];
+  /** The total printed under section II (default: the rows' count); a different one tests the check. */
+  printedTotal?: number;
   policies: Array<{ jurisdiction: string; enacted: string; policy: string; criteria: string }>;
 }
 
@@ -275,7 +277,7 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
     }
     y += height;
   }
-  doc.font('Helvetica-Bold').fontSize(8).text(`Total declined detainers recorded: ${report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
+  doc.font('Helvetica-Bold').fontSize(8).text(`Total declined detainers recorded: ${report.printedTotal ?? report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
 
   // Section III: policies; section IV: scope.
   y = newPage();

@@ -351,10 +351,11 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
       ...(notable ? { category: notable } : {}),
     });
   }
-  if (!sawHeader && datedLinesWithoutHeader > 0) warnings.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
+  const faults: string[] = [];
+  if (!sawHeader && datedLinesWithoutHeader > 0) faults.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
   if (rows.length === 0) warnings.push('section II lists no declined detainers');
   if (printedTotal !== undefined && printedTotal !== rows.length) {
-    warnings.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);
+    faults.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);
   }
   if (outsideWeek > 0) warnings.push(`${outsideWeek} declined dates fall outside the report week ${week!.from} to ${week!.to}`);
   if (!week) warnings.push('no report week found in the title; coverage is the range of declined dates');
@@ -367,6 +368,7 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
     ...(coverage ? { coverage } : {}),
     ...(week ? { declaredCoverage: true } : {}),
     warnings,
+    ...(faults.length > 0 ? { faults } : {}),
   };
 }
 

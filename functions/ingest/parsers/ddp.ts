@@ -233,11 +233,17 @@ export class RecordLayout implements RowLayout {
     const counts = this.counts;
     if (counts.rowsRead === 0) throw new InvalidReleaseError(this.label, 'the file has a header but no detainer rows');
     const warnings = [...read.warnings];
-    if (counts.undated > 0) warnings.push(`${counts.undated} of ${counts.rowsRead} rows have no usable ${this.dateColumn} (${counts.declinedUndated} of them declined); left out`);
+    const faults: string[] = [];
+    const undated = `${counts.undated} of ${counts.rowsRead} rows have no usable ${this.dateColumn} (${counts.declinedUndated} of them declined); left out`;
+    // Most rows undated is a misread column or a changed date format, not redaction.
+    if (counts.undated * 2 > counts.rowsRead) faults.push(undated);
+    else if (counts.undated > 0) warnings.push(undated);
     if (counts.declinedWithoutPlace > 0) warnings.push(`${counts.declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
     if (counts.duplicates > 0) warnings.push(`${counts.duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
     if (this.c.city === undefined) warnings.push('no Facility City column: facilities resolve by name only');
-    if (counts.rowsKept === 0) warnings.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
+    // Thousands of records and not one declined: the lift reasons are spelled in a way not known here.
+    if (counts.rowsKept === 0 && counts.rowsRead >= 1000) faults.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
+    else if (counts.rowsKept === 0) warnings.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
     return {
       format: 'ddp',
       rowsRead: counts.rowsRead,
@@ -245,6 +251,7 @@ export class RecordLayout implements RowLayout {
       columns: read.columns,
       ...(counts.first !== undefined && counts.last !== undefined ? { coverage: { from: counts.first, to: counts.last } } : {}),
       warnings,
+      ...(faults.length > 0 ? { faults } : {}),
     };
   }
 }

@@ -22,7 +22,7 @@ export type { XlsxCell, XlsxReadOptions, XlsxRowHandler } from './xlsx-rows';
 const ROW_KINDS = new Set(['text', 'zip', 'gzip', 'parquet']);
 
 const EXPECTED: Record<ReleaseFormat, string> = {
-  ddp: 'a record-level release (Parquet, XLSX or CSV of detainer records)',
+  ddp: 'an XLSX workbook, Parquet file or CSV of detainer records (a record-level release)',
   ddor: 'a PDF document (Declined Detainer Outcome Report)',
   table: 'a CSV, XLSX or Parquet table',
 };

@@ -44,8 +44,8 @@ describe('parseRelease', () => {
   });
 
   it.each([
-    ['a PDF named .xlsx', 'ddp', async () => copyFile(join(FIXTURES, 'ddor-2017-02-04to02-10.pdf'), join(dir, 'report.xlsx')).then(() => join(dir, 'report.xlsx')), /report\.xlsx: is a PDF document, not a record-level release/],
-    ['an HTML login page named .xlsx', 'ddp', () => file('login.xlsx', LOGIN_PAGE), /login\.xlsx: is an HTML page, not a record-level release/],
+    ['a PDF named .xlsx', 'ddp', async () => copyFile(join(FIXTURES, 'ddor-2017-02-04to02-10.pdf'), join(dir, 'report.xlsx')).then(() => join(dir, 'report.xlsx')), /report\.xlsx: is a PDF document, not an XLSX workbook, Parquet file or CSV of detainer records/],
+    ['an HTML login page named .xlsx', 'ddp', () => file('login.xlsx', LOGIN_PAGE), /login\.xlsx: is an HTML page, not an XLSX workbook, Parquet file or CSV/],
     ['an HTML page as a table', 'table', () => file('login.csv', LOGIN_PAGE), /is an HTML page, not a CSV, XLSX or Parquet table/],
     ['a workbook as a DDOR', 'ddor', async () => join(FIXTURES, 'ddp-2023-400rows.xlsx'), /is a zip archive, not a PDF document/],
     ['an empty file', 'ddp', () => file('empty.xlsx', ''), /the file is empty \(0 bytes\)/],

@@ -201,7 +201,7 @@ describe('the Deportation Data Project\'s Parquet', () => {
       { name: 'detainer_prepare_date', repetition_type: 'REQUIRED' as const, ...element },
       ...columnData.slice(1).map((c) => ({ name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'REQUIRED' as const })),
     ];
-    const path = await file(`ts-${String(perSecond)}-${element.logical_type ? 'l' : element.converted_type ? 'c' : 'raw'}.parquet`, parquetWriteBuffer({ columnData: columnData.map(({ name, data }) => ({ name, data })), schema }));
+    const path = await file(`ts-${_.replace(/\W+/g, '-')}.parquet`, parquetWriteBuffer({ columnData: columnData.map(({ name, data }) => ({ name, data })), schema }));
 
     // Act
     const { seen } = await records(path);
