@@ -333,6 +333,23 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
   if (!sawSectionII) {
     throw new InvalidReleaseError(label, 'no section II "Jurisdictions with Recorded Declined Detainers": not a Declined Detainer Outcome Report in the 2017 layout');
   }
+  return sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader });
+}
+
+/** What section II held, read: one observation per row by its declined date, the warnings and faults, the week as coverage. */
+interface SectionII {
+  label: string;
+  plausible: { from: string; to: string };
+  sink: (o: Observation) => void;
+  rows: DeclinedRow[];
+  week: DateRange | undefined;
+  printedTotal: number | undefined;
+  headerNames: string[];
+  sawHeader: boolean;
+  datedLinesWithoutHeader: number;
+}
+
+function sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader }: SectionII): ParseSummary {
   const warnings: string[] = [];
   let first: string | undefined;
   let last: string | undefined;
