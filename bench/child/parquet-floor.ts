@@ -7,15 +7,13 @@
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { RECORD_COLUMNS } from '../../functions/ingest/parsers/ddp';
-import { matchColumns } from '../../functions/ingest/parsers/header-row';
+import { recordColumnsRead } from '../../functions/ingest/parsers/ddp';
 
 const started = performance.now();
 const file = await asyncBufferFromFile(process.argv[2]);
 const metadata = await parquetMetadataAsync(file);
 const names = parquetSchema(metadata).children.map((child) => child.element.name);
-const { columns } = matchColumns(names, RECORD_COLUMNS);
-const wanted = Object.values(columns).map((index) => names[index as number]);
+const wanted = recordColumnsRead(names).map((index) => names[index]);
 let values = 0;
 let rowStart = 0;
 for (const group of metadata.row_groups) {

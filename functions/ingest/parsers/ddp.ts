@@ -55,6 +55,15 @@ export const RECORD_COLUMNS = {
 } satisfies Record<string, ColumnSpec>;
 
 type RecordField = keyof typeof RECORD_COLUMNS;
+
+/** Recognised so a header maps, never decoded: nothing is counted by them. */
+const RECOGNISED_ONLY: ReadonlySet<RecordField> = new Set(['citizenship', 'detainerType']);
+
+/** The positions of the columns a record-level header maps that the layout reads (bench floors read the same). */
+export function recordColumnsRead(cells: readonly Cell[]): number[] {
+  const { columns } = matchColumns(cells, RECORD_COLUMNS);
+  return (Object.entries(columns) as Array<[RecordField, number]>).filter(([field]) => !RECOGNISED_ONLY.has(field)).map(([, index]) => index);
+}
 type RecordColumns = Required<Pick<ColumnIndex<RecordField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<RecordField>;
 
 const DAY_MS = 86_400_000;
@@ -133,7 +142,7 @@ export class RecordLayout implements RowLayout {
     this.where = header.where;
     this.dateColumn = String(header.cells[this.c.prepareDate]).trim();
     const wanted: boolean[] = [];
-    for (const index of Object.values(columns)) if (index !== undefined) wanted[index] = true;
+    for (const index of recordColumnsRead(header.cells)) wanted[index] = true;
     return wanted;
   }
 
