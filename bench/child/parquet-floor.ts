@@ -6,8 +6,8 @@
  *   node parquet-floor.mjs FILE
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import { recordColumnsRead } from '../../functions/ingest/parsers/ddp';
+import { PARQUET_COMPRESSORS as compressors } from '../../functions/ingest/parsers/parquet-rows';
 
 const started = performance.now();
 const file = await asyncBufferFromFile(process.argv[2]);

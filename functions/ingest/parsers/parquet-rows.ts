@@ -6,7 +6,9 @@
  * the XLSX reader gives, so every layout reads one kind of date number.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { decompress as decompressZstd } from 'fzstd';
+import { decompressLz4, decompressLz4Raw } from 'hyparquet-compressors/src/lz4.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { InvalidReleaseError } from '../../domain/release';
 import type { Cell, RowHandler, RowSelection } from './cell';
 
@@ -19,6 +21,20 @@ const SERIAL_DAYS = {
   timestampFromMicroseconds: (micros: bigint) => Number(micros) / (DAY_MS * 1e3) + EPOCH_SERIAL,
   timestampFromNanoseconds: (nanos: bigint) => Number(nanos) / (DAY_MS * 1e6) + EPOCH_SERIAL,
   dateFromDays: (days: number) => days + EPOCH_SERIAL,
+};
+
+/**
+ * Decompressors for every codec Parquet writers use. SNAPPY is hyparquet's own; GZIP and BROTLI
+ * come from node's zlib (native; hyparquet-compressors' brotli and its dictionary alone would
+ * push the ingest Lambda's bundle past 1 MB); ZSTD (fzstd) and LZ4 as hyparquet-compressors
+ * has them, imported one by one for the same reason.
+ */
+export const PARQUET_COMPRESSORS = {
+  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
+  ZSTD: (input: Uint8Array) => decompressZstd(input),
+  LZ4: decompressLz4,
+  LZ4_RAW: decompressLz4Raw,
 };
 
 type ColumnChunk = { rowStart: number; rowEnd: number; data: ArrayLike<unknown> };
@@ -37,7 +53,7 @@ async function readGroup(file: Awaited<ReturnType<typeof asyncBufferFromFile>>, 
     columns,
     rowStart,
     rowEnd,
-    compressors,
+    compressors: PARQUET_COMPRESSORS,
     parsers: SERIAL_DAYS,
     onChunk: ({ columnName, columnData, rowStart: start, rowEnd: end }) => {
       const list = chunks.get(columnName) ?? [];
