@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration suites start their own emulators; two cores do not like many at once.
     maxWorkers: 2,
+    // An unhandled rejection or uncaught error fails the run even when every test passed: in a
+    // Lambda the same rejection crashes the invocation. Vitest 4's default, stated so nobody flips it.
+    dangerouslyIgnoreUnhandledErrors: false,
   },
 });

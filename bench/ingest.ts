@@ -238,3 +238,67 @@ export function ingestRows(f: IngestFigures): Row[] {
   }
   return rows;
 }
+
+/** One format of the same release: the parse child and its floor, in interleaved rounds. */
+export interface FormatFigures {
+  format: 'parquet' | 'csv';
+  file: string;
+  fileBytes: number;
+  floor: string;
+  floorMs: number;
+  workMs: number;
+  /** Median over rounds of parse work time over floor work time in the same round. */
+  ratio: number;
+  maxRssKb: number;
+  floorRssKb: number;
+  detail: Record<string, unknown>;
+}
+
+const FLOORS: Record<FormatFigures['format'], { entry: string; label: string }> = {
+  parquet: { entry: 'bench/child/parquet-floor.ts', label: 'hyparquet alone reading the same columns, by row group' },
+  csv: { entry: 'bench/child/read-bytes.ts', label: "reading the file's bytes" },
+};
+
+/**
+ * The same release as Parquet and as CSV, each ingested by the parse child (read, every record
+ * to the tally, resolve, count, rank) against its floor; both in-process times, so node's start
+ * weighs on neither.
+ */
+export async function measureFormats(inputs: Array<{ format: FormatFigures['format']; file: string }>, runs: number, log: (line: string) => void): Promise<FormatFigures[]> {
+  const bundles = join(OUT_DIR, 'bundles');
+  const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outdir: join(bundles, 'ddp-parse-formats'), external: ['pdfjs-dist'] });
+  shipResolverData(join(bundles, 'ddp-parse-formats'));
+  const figures: FormatFigures[] = [];
+  for (const { format, file } of inputs) {
+    const floor = await bundle({ entry: FLOORS[format].entry, outdir: join(bundles, `floor-${format}`) });
+    const rounds: Array<{ floor: ChildRun; parse: ChildRun }> = [];
+    for (let round = 0; round < runs; round++) {
+      const floorRun = await runMeasured([floor.outfile, file]);
+      const parseRun = await runMeasured([parse.outfile, file]);
+      rounds.push({ floor: floorRun, parse: parseRun });
+      log(`  ${format} round ${round + 1}/${runs}: floor ${ms(Number(floorRun.result.workMs))}, parse ${ms(Number(parseRun.result.workMs))}, ${mb(parseRun.maxRssKb)} peak RSS`);
+    }
+    figures.push({
+      format,
+      file,
+      fileBytes: (await stat(file)).size,
+      floor: FLOORS[format].label,
+      floorMs: median(rounds.map((r) => Number(r.floor.result.workMs))),
+      workMs: median(rounds.map((r) => Number(r.parse.result.workMs))),
+      ratio: median(rounds.map((r) => Number(r.parse.result.workMs) / Number(r.floor.result.workMs))),
+      maxRssKb: Math.max(...rounds.map((r) => r.parse.maxRssKb)),
+      floorRssKb: Math.max(...rounds.map((r) => r.floor.maxRssKb)),
+      detail: rounds.at(-1)!.parse.result,
+    });
+  }
+  return figures;
+}
+
+export function formatRows(all: FormatFigures[]): Row[] {
+  const section = '1 ingest';
+  return all.flatMap((f) => [
+    { section, measure: `same release as ${f.format === 'parquet' ? 'Parquet' : 'CSV'}: ${(f.fileBytes / 1e6).toFixed(1)} MB; floor: ${f.floor}`, value: `${ms(f.floorMs)} (${mb(f.floorRssKb)} peak RSS)` },
+    { section, measure: `${f.format}: parse + resolve + count + rank, every record: time`, value: `${ms(f.workMs)}, ${ratio(f.ratio)} floor (${String(f.detail.rowsRead)} rows, ${String(f.detail.declined)} declined)`, target: '≤ 2.5× floor', pass: f.ratio <= 2.5 },
+    { section, measure: `${f.format}: peak RSS`, value: mb(f.maxRssKb), target: '≤ 150 MB', pass: f.maxRssKb <= 150 * 1024 },
+  ]);
+}

@@ -79,3 +79,107 @@ export async function reRelease(file: string, kind: 'unchanged' | 'one-row', log
     await workbook.commit();
   }, log);
 }
+
+/** `Detainer Prepare Date` → `detainer_prepare_date`, as the Deportation Data Project's processed files name columns. */
+function snakeCase(header: string): string {
+  return header
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+/** Rows of the bench release under its header, streamed: the cells as the XLSX reader gives them (reused), dates as ISO text. */
+async function releaseRows(file: string, onHeader: (header: string[]) => void, onRow: (cells: ReadonlyArray<string | number | undefined>) => void): Promise<void> {
+  let header: string[] | undefined;
+  await readXlsxRows(file, (cells) => {
+    if (header) onRow(cells);
+    else if (cells.includes('Detainer Lift Reason')) onHeader((header = cells.map((cell) => String(cell ?? ''))));
+  });
+}
+
+const GROUP_ROWS = 100_000;
+
+/**
+ * The bench release as the DDP's processed Parquet: snake_case columns, dates as TIMESTAMP in
+ * microseconds (as pyarrow writes them), text dictionary-encoded and SNAPPY-compressed, row
+ * groups of 100,000 rows.
+ */
+export async function ddpParquet(rows: number, log: (line: string) => void): Promise<string> {
+  const xlsx = await ddpRelease(rows, log);
+  const base = xlsx.slice(xlsx.lastIndexOf('/') + 1).replace(/\.xlsx$/, '');
+  return cached(`${base}.parquet`, async (partial) => {
+    const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
+    let writer: InstanceType<typeof ParquetWriter> | undefined;
+    let names: string[] = [];
+    let dates: boolean[] = [];
+    let columns: unknown[][] = [];
+    const flush = () => {
+      if (!writer || columns[0].length === 0) return;
+      // The file writer is synchronous: write() returns once the group is on disk.
+      void writer.write({ columnData: names.map((name, i) => ({ name, data: columns[i] as string[] })), rowGroupSize: GROUP_ROWS });
+      columns = names.map(() => []);
+    };
+    await releaseRows(
+      xlsx,
+      (header) => {
+        names = header.map(snakeCase);
+        dates = header.map((h) => h.endsWith('Date'));
+        columns = names.map(() => []);
+        writer = new ParquetWriter({
+          writer: fileWriter(partial),
+          schema: [
+            { name: 'root', num_children: names.length },
+            ...names.map((name, i) =>
+              dates[i]
+                ? { name, type: 'INT64' as const, repetition_type: 'OPTIONAL' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'MICROS' as const } }
+                : { name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
+            ),
+          ],
+        });
+      },
+      (cells) => {
+        for (let i = 0; i < names.length; i++) {
+          const cell = cells[i];
+          columns[i].push(dates[i] ? (typeof cell === 'string' ? BigInt(Date.parse(`${cell}Z`)) * 1000n : null) : cell === undefined ? null : String(cell));
+        }
+        if (columns[0].length >= GROUP_ROWS) flush();
+      },
+    );
+    flush();
+    writer?.finish();
+  }, log);
+}
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break. */
+function csvField(cell: string | number | undefined): string {
+  if (cell === undefined) return '';
+  const text = typeof cell === 'string' ? cell.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)$/, '$1 $2') : String(cell);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The bench release as a CSV export of the workbook: ICE's column names, every column, CRLF, dates as `2023-10-01 12:39:30`. */
+export async function ddpCsv(rows: number, log: (line: string) => void): Promise<string> {
+  const xlsx = await ddpRelease(rows, log);
+  const base = xlsx.slice(xlsx.lastIndexOf('/') + 1).replace(/\.xlsx$/, '');
+  return cached(`${base}.csv`, async (partial) => {
+    const { appendFileSync, writeFileSync } = await import('node:fs');
+    let width = 0;
+    let buffered = '';
+    await releaseRows(
+      xlsx,
+      (header) => {
+        width = header.length;
+        writeFileSync(partial, `${header.map(csvField).join(',')}\r\n`);
+      },
+      (cells) => {
+        for (let i = 0; i < width; i++) buffered += (i > 0 ? ',' : '') + csvField(cells[i]);
+        buffered += '\r\n';
+        if (buffered.length > 1 << 22) {
+          appendFileSync(partial, buffered);
+          buffered = '';
+        }
+      },
+    );
+    appendFileSync(partial, buffered);
+  }, log);
+}

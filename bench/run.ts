@@ -3,7 +3,7 @@
  * medians and ratios to the floor measured in the same run, and writes bench/out/summary.json.
  *
  *   npm run bench -- [--runs 3] [--rows 316000] [--subscribers 10000] [--send-rate 1000]
- *                    [--only ingest,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
+ *                    [--only ingest,formats,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
  */
 import { execSync } from 'node:child_process';
 import { stat, mkdir, writeFile } from 'node:fs/promises';
@@ -13,15 +13,15 @@ import { Command } from 'commander';
 import { bundleRows, measureBundles, type BundleFigures } from './bundles';
 import { ASSUMPTIONS, formatCost, monthlyCost, type CostInputs } from './cost';
 import { fanoutRows, measureFanout, rateBoundRows, type FanoutFigures } from './fanout';
-import { ingestRows, measureIngest, type IngestFigures } from './ingest';
-import { ddpRelease, reRelease } from './inputs';
+import { formatRows, ingestRows, measureFormats, measureIngest, type FormatFigures, type IngestFigures } from './ingest';
+import { ddpCsv, ddpParquet, ddpRelease, reRelease } from './inputs';
 import { measurePoll, pollRows, type PollFigures } from './poll';
 import { startBenchServices, type BenchServices } from './services';
 import { stackResources, type StackResources } from './stack-resources';
 import { formatTable, type Row } from './stats';
 import { measureWrites, writeRows, type WriteFigures } from './writes';
 
-const SECTIONS = ['ingest', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
+const SECTIONS = ['ingest', 'formats', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
 /** Section 5a: 400 subscribers at 20 messages/s take about 20 s. */
 const RATE_BOUND = { subscribers: 400, rate: 20 };
 type Section = (typeof SECTIONS)[number];
@@ -69,6 +69,7 @@ const summary: {
   machine: ReturnType<typeof machine>;
   runs: number;
   ingest?: IngestFigures;
+  formats?: FormatFigures[];
   poll?: PollFigures;
   bundles?: BundleFigures[];
   writes?: WriteFigures;
@@ -126,6 +127,16 @@ try {
       });
     });
     if (summary.ingest) rows.push(...ingestRows(summary.ingest));
+  }
+
+  if (only.has('formats')) {
+    summary.formats = await section('formats', `1. the same ${Number(cli.rows).toLocaleString('en-US')}-row release as Parquet and as CSV`, async () =>
+      measureFormats([
+        { format: 'parquet', file: await ddpParquet(Number(cli.rows), log) },
+        { format: 'csv', file: await ddpCsv(Number(cli.rows), log) },
+      ], runs, log),
+    );
+    if (summary.formats) rows.push(...formatRows(summary.formats));
   }
 
   if (only.has('poll') && services) {

@@ -92,17 +92,22 @@ function ingestCommand(program: Command, out: Out): void {
   program
     .command('ingest')
     .description('process a local file as a newly found release')
-    .argument('<file>', 'XLSX or CSV of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)')
+    .argument('<file>', 'Parquet, XLSX or CSV (also .csv.gz or zipped) of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)')
     .addOption(new Option('--source <format>', 'how to read it (default: told from the content)').choices(['ddp', 'ddor', 'table']))
     .option('--as <name>', 'the source its rankings are kept under (default: the format); give each publisher its own', sourceName)
     .action(async (file: string, options: { source?: ReleaseFormat; as?: string }) => {
       const path = resolve(file);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new CliError(`${file}: no such file`);
+      const parsers = await import('../functions/ingest/parsers');
+      // Stata, SPSS and Feather files (and pages, legacy .xls) are refused before anything is archived or recorded.
+      await parsers.openReleaseFile(path, file).catch((error: unknown) => {
+        throw new CliError(error instanceof InvalidReleaseError ? error.message : String(error));
+      });
       // The content decides, not the name: sources put tables in .xlsx and records in .csv.
       const format =
         options.source ??
-        (await (await import('../functions/ingest/parsers')).guessFormat(path, file).catch((error: unknown) => {
+        (await parsers.guessFormat(path, file).catch((error: unknown) => {
           throw new CliError(error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error));
         }));
       await withLocal(program, async (local) => {

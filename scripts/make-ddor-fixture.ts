@@ -1,5 +1,5 @@
 /**
- * Writes a Declined Detainer Outcome Report PDF in ICE's 2017 layout (SOURCES.md §1) with
+ * Writes a Declined Detainer Outcome Report PDF in ICE's 2017 layout (docs/data-sources.md §1) with
  * pdfkit, following the published reports: title with the report week ("For Recorded Declined
  * Detainers Feb. 4 – Feb. 10, 2017"), a summary and the four sections listed on page 1
  * ("• Section I: …"), then "Section I: …" (top 10 by detainers *issued* — the table a parser must
@@ -36,6 +36,8 @@ export interface DdorReport {
   issuedTotal?: number;
   issuedTop10: Array<{ jurisdiction: string; state: string; issued: number }>;
   declined: DdorDeclinedRow[];
+  /** The total printed under section II (default: the rows' count); a different one tests the check. */
+  printedTotal?: number;
   policies: Array<{ jurisdiction: string; enacted: string; policy: string; criteria: string }>;
 }
 
@@ -275,7 +277,7 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
     }
     y += height;
   }
-  doc.font('Helvetica-Bold').fontSize(8).text(`Total declined detainers recorded: ${report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
+  doc.font('Helvetica-Bold').fontSize(8).text(`Total declined detainers recorded: ${report.printedTotal ?? report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
 
   // Section III: policies; section IV: scope.
   y = newPage();

@@ -46,6 +46,12 @@ export interface Place {
   state?: string;
   /** County FIPS code when the source gives one (`06111`; `6111` as a spreadsheet drops the zero). */
   fips?: string;
+  /** Facility type as a record-level source writes it (`County Jail`, `Federal`, …), when it has the column. */
+  facilityType?: string;
+  /** ICE's code for the facility (`DENCOCO`), when the source has it. */
+  facilityCode?: string;
+  /** ICE area of responsibility (`Denver Area of Responsibility`), when the source has it. */
+  aor?: string;
 }
 
 export interface Resolution {

@@ -37,7 +37,13 @@ export interface ParseSummary {
   coverage?: DateRange;
   /** True when coverage came from a period declared by the file rather than from row dates. */
   declaredCoverage?: boolean;
+  /** What the operator should know; the release is ingested with them (docs/data-formats.md, "Warnings"). */
   warnings: string[];
+  /**
+   * Findings that make the counts untrustworthy (a report whose printed total disagrees with its
+   * rows, a lift-reason column with no declined detainer in it): the release is quarantined with them.
+   */
+  faults?: string[];
 }
 
 /**

@@ -9,7 +9,7 @@ import { detectDrift } from '../domain/drift';
 import { formatQuarter, previousQuarter } from '../domain/quarter';
 import type { Ranking } from '../domain/ranking';
 import { hashRanking } from '../domain/ranking';
-import { InvalidReleaseError, type Release, type ReleaseStats } from '../domain/release';
+import { InvalidReleaseError, type ParseSummary, type Release, type ReleaseStats } from '../domain/release';
 import { QuarterTallies } from '../domain/tally';
 import type { QuarterWrite } from '../ports/store';
 import { reportToOperator } from '../mail/operator-report';
@@ -25,6 +25,10 @@ export interface IngestReport {
   resolutionRate: number;
   unresolved: { name: string; state?: string; declined: number }[];
   quarterItemsWritten: number;
+  /** What the parser wants known; the release is ingested with them (docs/data-formats.md, "Warnings"). */
+  warnings?: string[];
+  /** The dates the release covers, and whether the file declared them (a report week, a table's quarter) or its rows did. */
+  coverage?: { from: string; to: string; declared: boolean };
 }
 
 /**
@@ -36,7 +40,7 @@ export interface IngestReport {
 export async function ingestRelease(deps: Deps, archiveKey: string): Promise<IngestReport> {
   const { source, sha256 } = parseReleaseKey(archiveKey);
   const release = (await deps.releases.getRelease(source, sha256)) ?? (await recordUnknownRelease(deps, archiveKey));
-  const empty = { source, release: sha256, rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0 };
+  const empty = { source, release: sha256, rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0, warnings: [] as string[] };
   if (release.status === 'ingested') return { ...empty, outcome: 'already-ingested' };
   if (release.status === 'quarantined' || release.status === 'held') return { ...empty, outcome: release.status, ...(release.reason ? { reason: release.reason } : {}) };
 
@@ -61,8 +65,18 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
       columns: summary.columns,
       ...(coverage ? { coverage } : {}),
     };
-    const report = { ...empty, rowsRead: stats.rowsRead, rowsKept: stats.rowsKept, resolutionRate: stats.resolutionRate, unresolved: tallies.unresolvedFacilities() };
+    const report = {
+      ...empty,
+      rowsRead: stats.rowsRead,
+      rowsKept: stats.rowsKept,
+      resolutionRate: stats.resolutionRate,
+      unresolved: tallies.unresolvedFacilities(),
+      warnings: summary.warnings,
+      ...(coverage ? { coverage: { ...coverage, declared: summary.declaredCoverage === true } } : {}),
+    };
     deps.count?.('RowsParsed', stats.rowsRead);
+    const fault = parserFaults(deps, release, summary);
+    if (fault) return await quarantine(deps, release, fault, report);
 
     const drift = await driftFromPrevious(deps, release, stats);
     if (drift) return await quarantine(deps, release, drift, report);
@@ -107,6 +121,7 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
       token: randomUUID(),
     });
     deps.log.info('release ingested', { source, release: sha256, change: change?.id, quarters: plan.writes.length, outcome });
+    await reportParserWarnings(deps, release, summary.warnings);
     return {
       ...report,
       outcome: change ? 'ingested' : 'unchanged',
@@ -116,6 +131,31 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/**
+ * Faults quarantine the release: its counts cannot be trusted (docs/data-formats.md, "Warnings").
+ * They are logged and counted like warnings, and the quarantine tells the operator.
+ */
+function parserFaults(deps: Deps, release: Release, summary: ParseSummary): string | null {
+  const faults = summary.faults ?? [];
+  if (faults.length === 0) return null;
+  deps.count?.('ParserFaults', faults.length);
+  deps.log.warn('parser faults', { source: release.source, release: release.sha256, faults });
+  return faults.join('; ');
+}
+
+/** Warnings of an ingested release: logged, counted, and sent to the operator in one report. */
+async function reportParserWarnings(deps: Deps, release: Release, warnings: string[]): Promise<void> {
+  if (warnings.length === 0) return;
+  deps.count?.('ParserWarnings', warnings.length);
+  deps.log.warn('parser warnings', { source: release.source, release: release.sha256, warnings });
+  await reportToOperator(deps, 'warnings', {
+    source: release.source,
+    file: release.url,
+    reason: `ingested with ${warnings.length} parser warning${warnings.length === 1 ? '' : 's'}`,
+    warnings,
+  });
 }
 
 /** An object can reach the archive without its record (a crash between the two): rebuild the record from the key. */

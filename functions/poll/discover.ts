@@ -64,6 +64,41 @@ interface Link {
   anchor?: Element;
   /** For a link in a data table: the row's other cells (period, count), as the label's detail. */
   row?: string;
+  /** Links offering one release in several formats share a group: the widget row, or the anchor's block. */
+  group?: unknown;
+  /** The file format the link offers (`parquet`, `xlsx`, `dta`, …): its text, its icon's alt text, or its URL's extension. */
+  format?: string;
+}
+
+/**
+ * Formats of one release in order of preference: Parquet is the smallest and fastest to read,
+ * CSV streams, XLSX is the largest; Stata, SPSS and Feather are not read at all.
+ */
+const FORMAT_RANK: Record<string, number> = { parquet: 0, csv: 1, tsv: 1, txt: 1, gz: 1, xlsx: 2, zip: 3, xls: 4, pdf: 4, dta: 9, sav: 9, feather: 9, arrow: 9 };
+
+function formatOf(anchor: Element | undefined, label: string, href: string): string | undefined {
+  const word = (value: string | undefined) => {
+    const key = value?.trim().toLowerCase().replace(/^\./, '');
+    return key && key in FORMAT_RANK ? key : undefined;
+  };
+  const icon = anchor ? DomUtils.findOne((el) => el.name === 'img' && !!el.attribs.alt, anchor.children) : null;
+  let extension: string | undefined;
+  try {
+    extension = /\.([a-z0-9]+)$/i.exec(new URL(href, 'https://x.invalid').pathname)?.[1];
+  } catch {
+    extension = undefined;
+  }
+  return word(label) ?? word(icon?.attribs.alt) ?? word(extension);
+}
+
+/** Of links offering one release in several formats, the most preferred; other links untouched. */
+function preferredFormats<T extends Link>(links: T[]): T[] {
+  const best = new Map<unknown, number>();
+  for (const link of links) {
+    if (link.group === undefined || link.format === undefined) continue;
+    best.set(link.group, Math.min(best.get(link.group) ?? Infinity, FORMAT_RANK[link.format]));
+  }
+  return links.filter((link) => link.group === undefined || link.format === undefined || FORMAT_RANK[link.format] === best.get(link.group));
 }
 
 /**
@@ -80,9 +115,10 @@ function widgetLinks(script: Element): Link[] {
     return [];
   }
   const links: Link[] = [];
-  const anchorsIn = (html: string, row?: string) => {
+  const anchorsIn = (html: string, row?: string, group?: unknown) => {
     for (const a of DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, parseDocument(html).children)) {
-      links.push({ href: a.attribs.href, text: text(a), node: script, ...(row ? { row } : {}) });
+      const format = formatOf(a, text(a), a.attribs.href);
+      links.push({ href: a.attribs.href, text: text(a), node: script, ...(row ? { row } : {}), ...(group !== undefined ? { group } : {}), ...(format ? { format } : {}) });
     }
   };
   const isLinkCell = (value: unknown): value is string => typeof value === 'string' && /<a\s[^>]*href/i.test(value);
@@ -101,7 +137,8 @@ function widgetLinks(script: Element): Link[] {
           .filter((cell): cell is string | number => (typeof cell === 'string' && cell.trim() !== '' && !cell.includes('<')) || typeof cell === 'number')
           .map((cell) => String(cell).trim())
           .join(' · ');
-        for (const cell of cells) if (isLinkCell(cell)) anchorsIn(cell, row);
+        const group = {};
+        for (const cell of cells) if (isLinkCell(cell)) anchorsIn(cell, row, group);
       }
       return;
     }
@@ -127,7 +164,9 @@ function sectionScope(document: Document, headings: Element[], section: string, 
  * Finds the release links on an index page: `<a href>` in the document and in widgets' JSON data,
  * resolved against the page (and its `<base href>`), kept when on an allowed host, matching
  * `linkPattern` (URL) and `linkText` (case-insensitive), inside `section` and, unless
- * `includeCollapsed`, not in a collapsed `<details>`; deduplicated by URL. A publication date is
+ * `includeCollapsed`, not in a collapsed `<details>`; deduplicated by URL; of one release offered
+ * in several formats (a table row, a block of links), only the Parquet or CSV link over the XLSX
+ * (Stata, SPSS and Feather last). A publication date is
  * one the page labels so (`<time>`, "Published …") in the link's own block or a block that serves
  * only its release group; never a neighbour's.
  */
@@ -155,7 +194,10 @@ export function discoverReleases(
   };
 
   const candidates: Link[] = [
-    ...DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children).map((anchor) => ({ href: anchor.attribs.href, text: text(anchor), node: anchor, anchor })),
+    ...DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children).map((anchor): Link => {
+      const format = formatOf(anchor, text(anchor), anchor.attribs.href);
+      return { href: anchor.attribs.href, text: text(anchor), node: anchor, anchor, ...(anchor.parent ? { group: anchor.parent } : {}), ...(format ? { format } : {}) };
+    }),
     ...DomUtils.findAll((el) => el.name === 'script' && /json/i.test(el.attribs.type ?? ''), document.children).flatMap(widgetLinks),
   ];
   const links: Array<Link & { url: string }> = [];
@@ -205,7 +247,7 @@ export function discoverReleases(
   };
 
   const found = new Map<string, DiscoveredRelease>();
-  for (const link of links) {
+  for (const link of preferredFormats(links)) {
     const { url } = link;
     const label = labelOf(link, url);
     const publishedAt = link.anchor ? dateNear(link.anchor) : undefined;

@@ -163,9 +163,11 @@ describe('hostile and broken releases end to end', () => {
     await expectQuarantined(`count-${kind}`, table, 'table', 'tsv', reason);
   });
 
-  it('refuses a CSV that is not UTF-8', async () => {
+  it('reads a CSV that is not UTF-8 as Windows-1252 (Latin-1), with a warning', async () => {
     const latin1 = Buffer.from('Quarter,Jurisdiction,State,Declined\nFY2017Q1,Doña Ana,NM,12\n', 'latin1');
-    await expectQuarantined('latin1', latin1, 'table', 'csv', /not UTF-8/);
+    const { report } = await ingestBytes('latin1', latin1, 'table', 'csv');
+    expect(report.outcome).toBe('ingested');
+    expect(report.warnings).toContain('text is not UTF-8 from byte 0: read as Windows-1252 (Latin-1)');
   });
 
   it('holds a release whose quarter total falls past the configured share without a declared revision', async () => {

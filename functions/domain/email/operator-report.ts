@@ -2,13 +2,15 @@ import type { ComposedEmail } from './composed-email';
 import { headerText } from './composed-email';
 import { escapeHtml as e } from './html';
 
-export type OperatorReportKind = 'quarantine' | 'held' | 'low-resolution' | 'source-failing';
+export type OperatorReportKind = 'quarantine' | 'held' | 'low-resolution' | 'source-failing' | 'warnings';
 
 export interface OperatorReportDetails {
   source: string;
   file?: string;
   reason: string;
   unresolved?: { name: string; declined: number }[];
+  /** Parser warnings of an ingested release. */
+  warnings?: string[];
 }
 
 const TITLE: Record<OperatorReportKind, string> = {
@@ -16,6 +18,7 @@ const TITLE: Record<OperatorReportKind, string> = {
   held: 'Release held for review',
   'low-resolution': 'Too few detainers placed in a county',
   'source-failing': 'Source failing repeatedly',
+  warnings: 'Release ingested with warnings',
 };
 
 const ACTION: Record<OperatorReportKind, string> = {
@@ -23,6 +26,7 @@ const ACTION: Record<OperatorReportKind, string> = {
   held: 'The release was archived but not published to subscribers. Review it, then ingest it again.',
   'low-resolution': 'Nothing was sent to subscribers. Add aliases for the facilities below, then ingest the release again.',
   'source-failing': 'Polling continues on schedule; check the source address and its availability.',
+  warnings: 'The release was ingested and its changes go to subscribers. Check the warnings below; if one changes the counts, fix the file or the parser and ingest it again.',
 };
 
 /** A message for the operator only: subscribers never see quarantines, holds or failures. */
@@ -38,6 +42,7 @@ export function composeOperatorReport(kind: OperatorReportKind, details: Operato
     '',
     ACTION[kind],
     ...(unresolved.length ? ['', 'Unresolved facilities (declined detainers):', ...unresolved.map((u) => `  - ${u.name}: ${u.declined}`)] : []),
+    ...(details.warnings?.length ? ['', 'Warnings:', ...details.warnings.map((w) => `  - ${w}`)] : []),
     '',
   ].join('\n');
   const row = (label: string, value: string) => `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${e(value)}</td></tr>`;
@@ -51,6 +56,7 @@ ${details.file ? row('File', details.file) : ''}
 ${row('Reason', details.reason)}
 </table>
 <p>${e(ACTION[kind])}</p>
+${details.warnings?.length ? `<div style="font-weight:bold;margin-top:12px;">Warnings</div><ul style="margin:4px 0;padding-left:20px;">${details.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : ''}
 ${unresolved.length ? `<div style="font-weight:bold;margin-top:12px;">Unresolved facilities</div><table role="presentation" cellpadding="0" cellspacing="0" border="0" style="font-size:14px;">${unresolved.map((u) => `<tr><td style="padding:1px 16px 1px 0;">${e(u.name)}</td><td style="text-align:right;">${e(u.declined)}</td></tr>`).join('')}</table>` : ''}
 </body></html>
 `;

@@ -333,6 +333,23 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
   if (!sawSectionII) {
     throw new InvalidReleaseError(label, 'no section II "Jurisdictions with Recorded Declined Detainers": not a Declined Detainer Outcome Report in the 2017 layout');
   }
+  return sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader });
+}
+
+/** What section II held, read: one observation per row by its declined date, the warnings and faults, the week as coverage. */
+interface SectionII {
+  label: string;
+  plausible: { from: string; to: string };
+  sink: (o: Observation) => void;
+  rows: DeclinedRow[];
+  week: DateRange | undefined;
+  printedTotal: number | undefined;
+  headerNames: string[];
+  sawHeader: boolean;
+  datedLinesWithoutHeader: number;
+}
+
+function sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader }: SectionII): ParseSummary {
   const warnings: string[] = [];
   let first: string | undefined;
   let last: string | undefined;
@@ -351,10 +368,11 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
       ...(notable ? { category: notable } : {}),
     });
   }
-  if (!sawHeader && datedLinesWithoutHeader > 0) warnings.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
+  const faults: string[] = [];
+  if (!sawHeader && datedLinesWithoutHeader > 0) faults.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
   if (rows.length === 0) warnings.push('section II lists no declined detainers');
   if (printedTotal !== undefined && printedTotal !== rows.length) {
-    warnings.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);
+    faults.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);
   }
   if (outsideWeek > 0) warnings.push(`${outsideWeek} declined dates fall outside the report week ${week!.from} to ${week!.to}`);
   if (!week) warnings.push('no report week found in the title; coverage is the range of declined dates');
@@ -367,6 +385,7 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
     ...(coverage ? { coverage } : {}),
     ...(week ? { declaredCoverage: true } : {}),
     warnings,
+    ...(faults.length > 0 ? { faults } : {}),
   };
 }
 

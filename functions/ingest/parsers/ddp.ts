@@ -1,192 +1,274 @@
 /**
- * Record-level detainer releases, one row per detainer: the Deportation Data Project's XLSX (the
- * header under about six title rows) and the older ICE FOIA files as delimited text (NPR's
- * FY2008–FY2015 files: tab-delimited `.csv`, comma-delimited `.txt`). A declined detainer has
- * lift reason `Detainer Declined by LEA`; it counts on its prepare date at its facility (city, state).
+ * Record-level detainer releases, one row per detainer, in every layout they are shared in:
+ * ICE's own column names (the Deportation Data Project's XLSX under about six title rows, the
+ * older FOIA files as delimited text), the DDP's processed snake_case files (Parquet, XLSX),
+ * and newsroom republications such as NPR's `date, lift_reason, det_facility, city, state`.
+ * Every record is one detainer *received* at its facility (the decline rate's denominator);
+ * it is declined when its lift reason is `Detainer Declined by LEA`, and counts on its prepare
+ * date. See docs/data-formats.md for the aliases and docs/data-sources.md for the sources.
  */
+import type { Place } from '../../domain/jurisdiction';
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
-import { headerNames, isBlankRow, matchColumns, requireColumns, type ColumnIndex, type ColumnSpec } from './header-row';
+import { cellText, type Cell } from './cell';
+import { describeField, matchColumns, requireColumns, type ColumnIndex, type ColumnSpec } from './header-row';
 import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
-import { readCsvRows } from './csv-rows';
-import { describeFileKind, sniffFileKind } from './file-kind';
-import { readXlsxRows, type XlsxCell, type XlsxReadOptions } from './xlsx-rows';
+import { openReleaseFile, type ReleaseFile } from './release-file';
+import { parseRows, type LayoutHeader, type ReadFacts, type RowLayout, type RowPlace } from './row-parser';
+import { isDeclined } from './lift-reason';
+import { COUNT_ALIASES } from './table';
 
-const DDP_COLUMNS = {
-  prepareDate: { aliases: ['Detainer Prepare Date', 'Detainer Prepared Date', 'Prepare Date'], required: true },
-  facility: { aliases: ['Detention Facility', 'Detainer Facility', 'Detainer Detention Facility', 'Det Facility', 'Facility', 'Facility Name'], required: true },
-  city: { aliases: ['Facility City', 'Detention Facility City', 'Detainer Facility City', 'Detainer Detention Facility City', 'Det Facility City', 'City'], required: false },
-  state: { aliases: ['Facility State', 'Detention Facility State', 'Detainer Facility State', 'Detainer Detention Facility State', 'Det Facility State', 'State'], required: true },
-  liftReason: { aliases: ['Detainer Lift Reason', 'Lift Reason'], required: true },
-  criminality: { aliases: ['Detainer Prepared Criminality', 'Detainer Criminality', 'Criminality'], required: false },
-  person: { aliases: ['Unique Identifier', 'Anonymized Identifier', 'Alien Number Unique Identifier', 'Unique ID'], required: false },
+export { isDeclined } from './lift-reason';
+
+/** Each field under ICE's name first, then the DDP's processed names, NPR's, and variants. */
+export const RECORD_COLUMNS = {
+  prepareDate: {
+    aliases: ['Detainer Prepare Date', 'detainer_prepare_date', 'date', 'Detainer Prepared Date', 'Prepare Date', 'Prepared Date', 'Date Prepared', 'Detainer Date', 'Detainer Prepare Datetime', 'Detainer Issue Date', 'Issued Date'],
+    required: true,
+  },
+  liftReason: { aliases: ['Detainer Lift Reason', 'detainer_lift_reason', 'lift_reason', 'Lift Reason', 'Detainer Lift Reason Description', 'Reason Lifted'], required: true },
+  facility: {
+    aliases: ['Detention Facility', 'detention_facility', 'det_facility', 'Detainer Facility', 'Detainer Detention Facility', 'Detention Facility Name', 'Detainer Facility Name', 'Facility Name', 'Facility', 'Jail'],
+    required: true,
+  },
+  city: {
+    aliases: ['Facility City', 'facility_city', 'city', 'Detention Facility City', 'Detainer Facility City', 'Detainer Detention Facility City', 'Det Facility City'],
+    required: false,
+  },
+  state: {
+    aliases: ['Facility State', 'facility_state', 'state', 'Detention Facility State', 'Detainer Facility State', 'Detainer Detention Facility State', 'Det Facility State', 'Facility State Code', 'State Code', 'State Name', 'ST'],
+    required: true,
+  },
+  county: { aliases: ['Facility County', 'facility_county', 'county', 'Detention Facility County', 'Detainer Facility County', 'Det Facility County', 'County Name'], required: false },
+  facilityType: {
+    aliases: ['Facility Type', 'facility_type', 'Detention Facility Type', 'Detainer Facility Type', 'Det Facility Type', 'Facility Type Description', 'det_facility_type'],
+    required: false,
+  },
+  facilityCode: { aliases: ['Detention Facility Code', 'detention_facility_code', 'Detainer Facility Code', 'Det Facility Code', 'Facility Code'], required: false },
+  aor: { aliases: ['Facility AOR', 'facility_aor', 'AOR', 'Detainer AOR', 'Area of Responsibility', 'Facility Area of Responsibility', 'Responsible AOR'], required: false },
+  citizenship: { aliases: ['Citizenship Country', 'citizenship_country', 'Country of Citizenship', 'Citizenship'], required: false },
+  criminality: {
+    aliases: ['Detainer Prepared Criminality', 'detainer_prepared_criminality', 'Detainer Criminality', 'Detainer Prepare Criminality', 'Criminality', 'Offense Category', 'Offence Category', 'Offense', 'Offence'],
+    required: false,
+  },
+  detainerType: { aliases: ['Detainer Type', 'detainer_type'], required: false },
+  person: { aliases: ['Unique Identifier', 'unique_identifier', 'Anonymized Identifier', 'Alien Number Unique Identifier', 'Unique ID', 'Person ID'], required: false },
 } satisfies Record<string, ColumnSpec>;
 
-type DdpField = keyof typeof DDP_COLUMNS;
+type RecordField = keyof typeof RECORD_COLUMNS;
 
-/** The header is found among the first rows; real releases have about six title rows. */
-const HEADER_SEARCH_ROWS = 30;
-const DECLINED = 'detainer declined by lea';
+/** Recognised so a header maps, never decoded: nothing is counted by them. */
+const RECOGNISED_ONLY: ReadonlySet<RecordField> = new Set(['citizenship', 'detainerType']);
+
+/** The positions of the columns a record-level header maps that the layout reads (bench floors read the same). */
+export function recordColumnsRead(cells: readonly Cell[]): number[] {
+  const { columns } = matchColumns(cells, RECORD_COLUMNS);
+  return (Object.entries(columns) as Array<[RecordField, number]>).filter(([field]) => !RECOGNISED_ONLY.has(field)).map(([, index]) => index);
+}
+type RecordColumns = Required<Pick<ColumnIndex<RecordField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<RecordField>;
+
 const DAY_MS = 86_400_000;
+/** Excel serials of plausible dates (1900 to 9999); larger numbers are epoch times or YYYYMMDD. */
+const MAX_SERIAL = 2958466;
 
-/** FOIA redaction markers such as `(b)(6)`, `(b)(7)(C)`: present, but not data. */
-const REDACTED = /^\(b\)\(\d\)/i;
+const COUNT_KEYS = new Set(COUNT_ALIASES.map((a) => a.toLowerCase().replace(/[^a-z0-9]+/g, '')));
 
-function text(cell: XlsxCell): string | undefined {
-  if (cell === undefined) return undefined;
-  const value = (typeof cell === 'number' ? String(cell) : cell).trim();
-  if (value === '' || REDACTED.test(value)) return undefined;
-  return value;
-}
-
-/** `Detainer Declined by LEA`, the lift reason of a declined detainer, in any case and spacing around it. */
-export function isDeclined(cell: XlsxCell): boolean {
-  if (typeof cell !== 'string' || cell.length < DECLINED.length) return false;
-  return cell.trim().toLowerCase() === DECLINED;
-}
-
-/** A header of a record-level release (one row per detainer): a prepare date, and a lift reason or a facility. */
-export function isRecordHeader(cells: readonly XlsxCell[]): boolean {
-  const { columns } = matchColumns(cells, DDP_COLUMNS);
-  return columns.prepareDate !== undefined && (columns.liftReason !== undefined || columns.facility !== undefined);
+/**
+ * A header of a record-level release: a prepare date with a lift reason, or with a facility when
+ * no count column makes it a table (`Date, Facility, Declined` is a table).
+ */
+export function isRecordHeader(cells: readonly Cell[]): boolean {
+  const { columns } = matchColumns(cells, RECORD_COLUMNS);
+  if (columns.prepareDate === undefined) return false;
+  if (columns.liftReason !== undefined) return true;
+  const counted = cells.some((cell) => typeof cell === 'string' && COUNT_KEYS.has(cell.toLowerCase().replace(/[^a-z0-9]+/g, '')));
+  return columns.facility !== undefined && !counted;
 }
 
 export interface DdpParseOptions {
-  /** Passed to the XLSX reader: caps, error label. */
-  xlsx?: XlsxReadOptions;
+  /** Passed to the XLSX reader: zip-bomb caps. */
+  xlsx?: { maxPartBytes?: number };
   /** Clock for the plausible-date check. */
   now?: Date;
+  /** Name for error lines (archive key, URL). */
+  label?: string;
 }
 
-export async function parseDdpWith(file: string, sink: (o: Observation) => void, options: DdpParseOptions = {}): Promise<ParseSummary> {
-  const label = options.xlsx?.label ?? file;
-  const plausible = plausibleDateRange(options.now);
-  let columns: ColumnIndex<DdpField> | undefined;
-  let names: string[] = [];
-  let rowsRead = 0;
-  let rowsKept = 0;
-  let undated = 0;
-  let declinedUndated = 0;
-  let declinedWithoutPlace = 0;
-  let duplicates = 0;
-  let first: string | undefined;
-  let last: string | undefined;
-  const select: { columns?: boolean[] } = {};
-  let lastDay = Number.NaN;
-  let lastDayIso: string | undefined;
-  const lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
-  // A workbook may continue a release on further sheets (Excel stops at 1,048,576 rows), each
-  // under its own title rows and header; sheets without the header (notes, codebook) are passed over.
-  let sheet: { name: string; index: number } | undefined;
-  let headerSeen = false;
-  let sawCity = false;
-  const dataSheets: Array<{ name: string; rows: number }> = [];
-  const skippedSheets: string[] = [];
-  const where = (rowNumber: number) => (sheet && sheet.index > 0 ? `sheet "${sheet.name}", row ${rowNumber}` : `row ${rowNumber}`);
-  const onSheet = (next: { name: string; index: number }) => {
-    if (sheet && !columns) skippedSheets.push(sheet.name);
-    sheet = next;
-    columns = undefined;
-    select.columns = undefined;
-  };
+/** Counts of the rows read, for the summary and its warnings. */
+interface RecordTallies {
+  rowsRead: number;
+  rowsKept: number;
+  undated: number;
+  declinedUndated: number;
+  declinedWithoutPlace: number;
+  duplicates: number;
+  first?: string;
+  last?: string;
+}
 
-  const onRow = (cells: XlsxCell[], rowNumber: number): void | 'next-sheet' => {
-    if (!columns) {
-      if (isBlankRow(cells)) return;
-      const { columns: found, found: count } = matchColumns(cells, DDP_COLUMNS);
-      if (count >= 3) {
-        requireColumns(sheet && sheet.index > 0 ? `${label} (sheet "${sheet.name}")` : label, found, DDP_COLUMNS, rowNumber);
-        headerSeen = true;
-        if (found.city !== undefined) sawCity = true;
-        dataSheets.push({ name: sheet?.name ?? '', rows: 0 });
-        columns = found;
-        names = headerNames(cells);
-        const wanted: boolean[] = [];
-        for (const index of Object.values(found)) if (index !== undefined) wanted[index] = true;
-        select.columns = wanted;
-      } else if (rowNumber > HEADER_SEARCH_ROWS) {
-        // Another sheet of the workbook may hold the data; with none, the end says so.
-        if (sheet) return 'next-sheet';
-        throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) in the first ${HEADER_SEARCH_ROWS} rows`);
+/** The record-level layout: one observation per record, `received: 1`, `count` 1 when declined. */
+export class RecordLayout implements RowLayout {
+  readonly what = 'record-level release (one row per detainer)';
+  readonly needs = (['prepareDate', 'liftReason', 'facility', 'state'] as const).map((f) => describeField(RECORD_COLUMNS[f])).join(', ');
+  readonly allSheets = true;
+  private c!: RecordColumns;
+  private where: RowPlace = (n) => `row ${n}`;
+  private dateColumn = '';
+  private readonly counts: RecordTallies = { rowsRead: 0, rowsKept: 0, undated: 0, declinedUndated: 0, declinedWithoutPlace: 0, duplicates: 0 };
+  private readonly plausible: { from: string; to: string };
+  private readonly reasons = new Map<string, boolean>();
+  private readonly lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
+  private lastDay = Number.NaN;
+  private lastDayIso: string | undefined;
+  private lastText: string | undefined;
+  private lastTextIso: string | undefined;
+
+  constructor(
+    private readonly sink: (o: Observation) => void,
+    private readonly label: string,
+    now?: Date,
+  ) {
+    this.plausible = plausibleDateRange(now);
+  }
+
+  match(cells: readonly Cell[]): { fields: number; header: boolean } {
+    const { found } = matchColumns(cells, RECORD_COLUMNS);
+    return { fields: found, header: found >= 3 && isRecordHeader(cells) };
+  }
+
+  begin(header: LayoutHeader): readonly boolean[] {
+    const { columns } = matchColumns(header.cells, RECORD_COLUMNS);
+    requireColumns(header.label, columns, RECORD_COLUMNS, header.rowNumber, header.cells);
+    this.c = columns as RecordColumns;
+    this.where = header.where;
+    this.dateColumn = String(header.cells[this.c.prepareDate]).trim();
+    const wanted: boolean[] = [];
+    for (const index of recordColumnsRead(header.cells)) wanted[index] = true;
+    return wanted;
+  }
+
+  /** The prepare date as `YYYY-MM-DD`; the same serial day or text as the row before is not parsed again. */
+  private dateOf(cell: Cell): string | undefined {
+    if (typeof cell === 'number' && cell >= 1 && cell < MAX_SERIAL) {
+      const day = Math.floor(cell);
+      if (day !== this.lastDay) {
+        this.lastDay = day;
+        this.lastDayIso = parseReleaseDate(day);
       }
-      return;
+      return this.lastDayIso;
     }
-    if (isBlankRow(cells)) return;
-    rowsRead++;
-    if (dataSheets.length > 0) dataSheets[dataSheets.length - 1].rows++;
-    const c = columns as Required<Pick<ColumnIndex<DdpField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<DdpField>;
-    const prepared = cells[c.prepareDate];
-    let date: string | undefined;
-    if (typeof prepared === 'number') {
-      // Serial dates, the common case, are compared as day numbers and turned into text once per day.
-      const day = Math.floor(prepared);
-      date = day === lastDay ? lastDayIso : parseReleaseDate(day);
-      lastDay = day;
-      lastDayIso = date;
-    } else {
-      date = parseReleaseDate(prepared);
+    if (typeof cell === 'string') {
+      if (cell !== this.lastText) {
+        this.lastText = cell;
+        this.lastTextIso = parseReleaseDate(cell);
+      }
+      return this.lastTextIso;
     }
-    const declined = isDeclined(cells[c.liftReason]);
+    return parseReleaseDate(cell);
+  }
+
+  private declined(cell: Cell): boolean {
+    if (typeof cell !== 'string') return false;
+    let declined = this.reasons.get(cell);
+    if (declined === undefined) this.reasons.set(cell, (declined = isDeclined(cell)));
+    return declined;
+  }
+
+  row(cells: Cell[], rowNumber: number): void {
+    const c = this.c;
+    const counts = this.counts;
+    counts.rowsRead++;
+    const date = this.dateOf(cells[c.prepareDate]);
+    const declined = this.declined(cells[c.liftReason]);
     if (date === undefined) {
-      undated++;
-      if (declined) declinedUndated++;
+      counts.undated++;
+      if (declined) counts.declinedUndated++;
       return;
     }
-    if (date < plausible.from || date > plausible.to) assertPlausibleDate(date, label, `${where(rowNumber)}, Detainer Prepare Date`, plausible);
-    if (first === undefined || date < first) first = date;
-    if (last === undefined || date > last) last = date;
-    if (!declined) return;
-
-    const facility = text(cells[c.facility]);
-    const city = c.city === undefined ? undefined : text(cells[c.city]);
-    const state = text(cells[c.state]);
-    if (facility === undefined && city === undefined) declinedWithoutPlace++;
-    const category = c.criminality === undefined ? undefined : text(cells[c.criminality]);
-    const person = c.person === undefined ? undefined : text(cells[c.person]);
-    if (person !== undefined) {
-      const at = Date.parse(`${date}T00:00:00Z`);
-      const seen = lastSeenByPerson.get(person);
-      if (seen && seen.facility === facility && Math.abs(at - seen.at) <= DAY_MS) duplicates++;
-      lastSeenByPerson.set(person, { facility, at });
+    if (date < this.plausible.from || date > this.plausible.to) assertPlausibleDate(date, this.label, `${this.where(rowNumber)}, ${this.dateColumn}`, this.plausible);
+    if (counts.first === undefined || date < counts.first) counts.first = date;
+    if (counts.last === undefined || date > counts.last) counts.last = date;
+    const place = this.placeOf(cells);
+    if (!declined) {
+      this.sink({ place, count: 0, date, received: 1 });
+      return;
     }
-    rowsKept++;
-    sink({
-      place: {
-        ...(facility !== undefined ? { facility } : {}),
-        ...(city !== undefined ? { city } : {}),
-        ...(state !== undefined ? { state } : {}),
-      },
-      count: 1,
-      date,
-      ...(category !== undefined ? { category } : {}),
-    });
-  };
+    counts.rowsKept++;
+    if (place.facility === undefined && place.city === undefined) counts.declinedWithoutPlace++;
+    if (c.person !== undefined) this.checkDuplicate(cellText(cells[c.person]), place.facility, date);
+    const category = c.criminality === undefined ? undefined : cellText(cells[c.criminality]);
+    this.sink(category === undefined ? { place, count: 1, date, received: 1 } : { place, count: 1, date, received: 1, category });
+  }
 
-  const kind = await sniffFileKind(file);
-  let rowsInFile: number;
-  if (kind === 'text') rowsInFile = await readCsvRows(file, label, (cells, rowNumber) => void onRow(cells, rowNumber));
-  else if (kind === 'zip') rowsInFile = (await readXlsxRows(file, onRow, { sheet: 'all', onSheet, ...options.xlsx, label, dates: 'serial', select })).rows;
-  else throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not an XLSX workbook or a delimited text file`);
-  if (rowsInFile === 0) throw new InvalidReleaseError(label, kind === 'text' ? 'the file is empty (no rows)' : 'the worksheet is empty (no rows)');
-  if (sheet && !columns) skippedSheets.push(sheet.name);
-  if (!headerSeen) throw new InvalidReleaseError(label, `no DDP header row (with "Detainer Prepare Date", "Detainer Lift Reason", ...) found${skippedSheets.length > 1 ? ` in any of its ${skippedSheets.length} worksheets` : ''}`);
-  if (rowsRead === 0) throw new InvalidReleaseError(label, 'the worksheet has a header but no detainer rows');
+  private placeOf(cells: Cell[]): Place {
+    const c = this.c;
+    const place: Place = {};
+    const facility = cellText(cells[c.facility]);
+    if (facility !== undefined) place.facility = facility;
+    if (c.city !== undefined) {
+      const city = cellText(cells[c.city]);
+      if (city !== undefined) place.city = city;
+    }
+    const state = cellText(cells[c.state]);
+    if (state !== undefined) place.state = state;
+    if (c.county !== undefined) {
+      const county = cellText(cells[c.county]);
+      if (county !== undefined) place.county = county;
+    }
+    if (c.facilityType !== undefined) {
+      const facilityType = cellText(cells[c.facilityType]);
+      if (facilityType !== undefined) place.facilityType = facilityType;
+    }
+    if (c.facilityCode !== undefined) {
+      const facilityCode = cellText(cells[c.facilityCode]);
+      if (facilityCode !== undefined) place.facilityCode = facilityCode;
+    }
+    if (c.aor !== undefined) {
+      const aor = cellText(cells[c.aor]);
+      if (aor !== undefined) place.aor = aor;
+    }
+    return place;
+  }
 
-  const warnings: string[] = [];
-  if (undated > 0) warnings.push(`${undated} of ${rowsRead} rows have no usable Detainer Prepare Date (${declinedUndated} of them declined); left out`);
-  if (declinedWithoutPlace > 0) warnings.push(`${declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
-  if (duplicates > 0) warnings.push(`${duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
-  if (dataSheets.length > 1) warnings.push(`read ${dataSheets.length} worksheets: ${dataSheets.map((d) => `"${d.name}" (${d.rows} row${d.rows === 1 ? '' : 's'})`).join(', ')}`);
-  if (skippedSheets.length > 0 && headerSeen) warnings.push(`passed over worksheets without a detainer header: ${skippedSheets.map((n) => `"${n}"`).join(', ')}`);
-  if (!sawCity) warnings.push('no Facility City column: facilities resolve by name only');
-  return {
-    format: 'ddp',
-    rowsRead,
-    rowsKept,
-    columns: names,
-    ...(first !== undefined && last !== undefined ? { coverage: { from: first, to: last } } : {}),
-    warnings,
-  };
+  /** Likely duplicates: the same person at the same facility within 24 hours (counted as published, and said). */
+  private checkDuplicate(person: string | undefined, facility: string | undefined, date: string): void {
+    if (person === undefined) return;
+    const at = Date.parse(`${date}T00:00:00Z`);
+    const seen = this.lastSeenByPerson.get(person);
+    if (seen && seen.facility === facility && Math.abs(at - seen.at) <= DAY_MS) this.counts.duplicates++;
+    this.lastSeenByPerson.set(person, { facility, at });
+  }
+
+  finish(read: ReadFacts): ParseSummary {
+    const counts = this.counts;
+    if (counts.rowsRead === 0) throw new InvalidReleaseError(this.label, 'the file has a header but no detainer rows');
+    const warnings = [...read.warnings];
+    const faults: string[] = [];
+    const undated = `${counts.undated} of ${counts.rowsRead} rows have no usable ${this.dateColumn} (${counts.declinedUndated} of them declined); left out`;
+    // Most rows undated is a misread column or a changed date format, not redaction.
+    if (counts.undated * 2 > counts.rowsRead) faults.push(undated);
+    else if (counts.undated > 0) warnings.push(undated);
+    if (counts.declinedWithoutPlace > 0) warnings.push(`${counts.declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
+    if (counts.duplicates > 0) warnings.push(`${counts.duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
+    if (this.c.city === undefined) warnings.push('no Facility City column: facilities resolve by name only');
+    // Thousands of records and not one declined: the lift reasons are spelled in a way not known here.
+    if (counts.rowsKept === 0 && counts.rowsRead >= 1000) faults.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
+    else if (counts.rowsKept === 0) warnings.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
+    return {
+      format: 'ddp',
+      rowsRead: counts.rowsRead,
+      rowsKept: counts.rowsKept,
+      columns: read.columns,
+      ...(counts.first !== undefined && counts.last !== undefined ? { coverage: { from: counts.first, to: counts.last } } : {}),
+      warnings,
+      ...(faults.length > 0 ? { faults } : {}),
+    };
+  }
 }
 
-/** Parser for record-level releases: DDP XLSX, ICE FOIA delimited text. */
+export async function parseDdpWith(file: string | ReleaseFile, sink: (o: Observation) => void, options: DdpParseOptions = {}): Promise<ParseSummary> {
+  const release = typeof file === 'string' ? await openReleaseFile(file, options.label) : file;
+  return parseRows(release, [new RecordLayout(sink, release.label, options.now)], { xlsxCaps: options.xlsx });
+}
+
+/** Parser for record-level releases: DDP XLSX or Parquet, ICE FOIA and republished CSV. */
 export const parseDdp: Parser = (file, sink) => parseDdpWith(file, sink);

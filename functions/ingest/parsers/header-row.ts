@@ -1,11 +1,14 @@
 /**
- * Finding a release's header row under its title rows and matching its columns by alias:
- * column names drift between releases (`Detention Facility` → `Detainer Facility`), so each
- * field lists every name it has been published under.
+ * Matching a release's header by meaning: column names drift between releases (`Detention
+ * Facility` → `Detainer Facility`) and republishers rename them (`detainer_prepare_date`,
+ * NPR's `det_facility`), so each field lists every name it has been published under, and
+ * case, spaces, underscores, punctuation and camelCase do not distinguish them.
  */
 import { InvalidReleaseError } from '../../domain/release';
+import type { Cell } from './cell';
 
-export type CellValue = string | number | undefined;
+export { isBlankRow } from './cell';
+export type CellValue = Cell;
 
 export interface ColumnSpec {
   /** Names the column has been published under; the first is the one errors name. */
@@ -13,29 +16,40 @@ export interface ColumnSpec {
   required: boolean;
 }
 
-/** Case, spacing and punctuation do not distinguish column names. */
+/** Case, spacing and punctuation do not distinguish column names; camelCase splits into words. */
 export function normalizeHeader(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** The key names are compared by: their letters and digits only (`Det_Facility` = `det facility` = `DetFacility`). */
+function headerKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
 export type ColumnIndex<K extends string> = { [P in K]?: number };
 
 /** Matches a row's cells against the specs; also reports how many fields it found. */
-export function matchColumns<K extends string>(cells: readonly CellValue[], specs: Record<K, ColumnSpec>): { columns: ColumnIndex<K>; found: number } {
+export function matchColumns<K extends string>(cells: readonly Cell[], specs: Record<K, ColumnSpec>): { columns: ColumnIndex<K>; found: number } {
   const positions = new Map<string, number>();
   cells.forEach((cell, index) => {
     if (typeof cell === 'string' && cell.trim() !== '') {
-      const key = normalizeHeader(cell);
+      const key = headerKey(cell);
       if (!positions.has(key)) positions.set(key, index);
     }
   });
   const columns: ColumnIndex<K> = {};
+  const used = new Set<number>();
   let found = 0;
   for (const field of Object.keys(specs) as K[]) {
     for (const alias of specs[field].aliases) {
-      const index = positions.get(normalizeHeader(alias));
-      if (index !== undefined) {
+      const index = positions.get(headerKey(alias));
+      if (index !== undefined && !used.has(index)) {
         columns[field] = index;
+        used.add(index);
         found++;
         break;
       }
@@ -44,34 +58,44 @@ export function matchColumns<K extends string>(cells: readonly CellValue[], spec
   return { columns, found };
 }
 
-/** Throws naming the first required field the header lacks. */
+/** `"Detainer Prepare Date" (also accepted: "date", …)`: how a field is named in error lines. */
+export function describeField(spec: ColumnSpec, max = 4): string {
+  const others = spec.aliases.slice(1, max);
+  const more = spec.aliases.length > max ? ', …' : '';
+  return `"${spec.aliases[0]}"${others.length > 0 ? ` (or ${others.map((a) => `"${a}"`).join(', ')}${more})` : ''}`;
+}
+
+/** Throws naming the first required field the header lacks, and the columns it has. */
 export function requireColumns<K extends string>(
   file: string,
   columns: ColumnIndex<K>,
   specs: Record<K, ColumnSpec>,
   headerRow: number,
+  cells: readonly Cell[] = [],
 ): void {
   for (const field of Object.keys(specs) as K[]) {
     const spec = specs[field];
     if (spec.required && columns[field] === undefined) {
       const others = spec.aliases.slice(1);
       const also = others.length > 0 ? ` (also accepted: ${others.map((a) => `"${a}"`).join(', ')})` : '';
-      throw new InvalidReleaseError(file, `missing required column "${spec.aliases[0]}"${also} in the header on row ${headerRow}`);
+      const has = headerNames(cells);
+      throw new InvalidReleaseError(
+        file,
+        `missing required column "${spec.aliases[0]}"${also} in the header on row ${headerRow}${has.length > 0 ? `, which has ${quotedList(has)}` : ''}`,
+      );
     }
   }
 }
 
-/** The header names as the file wrote them, blanks left out. */
-export function headerNames(cells: readonly CellValue[]): string[] {
-  const names: string[] = [];
-  for (const cell of cells) if (cell !== undefined && String(cell).trim() !== '') names.push(String(cell).trim());
-  return names;
+/** `"a", "b", "c" and 4 more`. */
+export function quotedList(names: readonly string[], max = 12): string {
+  const shown = names.slice(0, max).map((n) => `"${n}"`).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-export function isBlankRow(cells: readonly CellValue[]): boolean {
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (cell !== undefined && (typeof cell === 'number' || cell.trim() !== '')) return false;
-  }
-  return true;
+/** The header names as the file wrote them, blanks left out. */
+export function headerNames(cells: readonly Cell[]): string[] {
+  const names: string[] = [];
+  for (const cell of cells) if (cell !== undefined && cell !== null && String(cell).trim() !== '') names.push(String(cell).trim());
+  return names;
 }

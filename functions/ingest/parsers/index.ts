@@ -1,55 +1,81 @@
 /**
- * One entry point for every release format: checks that the bytes are what the format says
- * (a PDF or a login page served as `.xlsx` is refused here, with one line saying so), then
- * hands the file to the format's parser.
+ * One entry point for every release format. The file is sniffed once: its bytes decide what it
+ * is (a PDF or a login page served as `.xlsx` is refused with one line saying so; Stata, SPSS
+ * and Feather files are named with the format to use instead), then the layout reads it.
  */
-import { InvalidReleaseError, type Observation, type ParseSummary, type Parser, type ReleaseFormat } from '../../domain/release';
-import { parseDdor } from './ddor';
-import { isRecordHeader, parseDdp } from './ddp';
-import { describeFileKind, sniffFileKind, type FileKind } from './file-kind';
-import { readCsvRows } from './csv-rows';
-import { parseTable } from './table';
-import { readXlsxRows } from './xlsx-rows';
+import { InvalidReleaseError, type Observation, type ParseSummary, type ReleaseFormat } from '../../domain/release';
+import type { Cell } from './cell';
+import { parseDdorWith } from './ddor';
+import { RecordLayout } from './ddp';
+import { describeFileKind } from './file-kind';
+import { openReleaseFile, readReleaseRows, type ReleaseFile } from './release-file';
+import { HEADER_SEARCH_ROWS, parseRows, type RowLayout } from './row-parser';
+import { TableLayout } from './table';
 
 export { parseDdp } from './ddp';
 export { parseDdor } from './ddor';
 export { parseTable } from './table';
 export { readXlsxRows } from './xlsx-rows';
+export { openReleaseFile } from './release-file';
 export type { XlsxCell, XlsxReadOptions, XlsxRowHandler } from './xlsx-rows';
 
-export const PARSERS: Record<ReleaseFormat, Parser> = { ddp: parseDdp, ddor: parseDdor, table: parseTable };
+const ROW_KINDS = new Set(['text', 'zip', 'gzip', 'parquet']);
 
-const EXPECTED: Record<ReleaseFormat, { kinds: FileKind[]; what: string }> = {
-  ddp: { kinds: ['zip', 'text'], what: 'an XLSX workbook or a CSV of detainer records (DDP release)' },
-  ddor: { kinds: ['pdf'], what: 'a PDF document (Declined Detainer Outcome Report)' },
-  table: { kinds: ['zip', 'text'], what: 'a CSV or XLSX table' },
+const EXPECTED: Record<ReleaseFormat, string> = {
+  ddp: 'an XLSX workbook, Parquet file or CSV of detainer records (a record-level release)',
+  ddor: 'a PDF document (Declined Detainer Outcome Report)',
+  table: 'a CSV, XLSX or Parquet table',
 };
 
+function layoutsFor(format: ReleaseFormat, file: ReleaseFile, sink: (o: Observation) => void, now?: Date): RowLayout[] {
+  return format === 'ddp' ? [new RecordLayout(sink, file.label, now)] : [new TableLayout(sink, file.label, now)];
+}
+
 /** Parses a release of a known format; throws InvalidReleaseError when the content contradicts it. */
-export async function parseRelease(file: string, format: ReleaseFormat, sink: (observation: Observation) => void): Promise<ParseSummary> {
-  const expected = EXPECTED[format];
-  if (!expected) throw new InvalidReleaseError(file, `unknown release format "${String(format)}"`);
-  const kind = await sniffFileKind(file);
-  if (kind === 'empty') throw new InvalidReleaseError(file, 'the file is empty (0 bytes)');
-  if (!expected.kinds.includes(kind)) throw new InvalidReleaseError(file, `is ${describeFileKind(kind)}, not ${expected.what}`);
-  return PARSERS[format](file, sink);
+export async function parseRelease(
+  path: string,
+  format: ReleaseFormat,
+  sink: (observation: Observation) => void,
+  options: { label?: string; now?: Date } = {},
+): Promise<ParseSummary> {
+  if (!EXPECTED[format]) throw new InvalidReleaseError(options.label ?? path, `unknown release format "${String(format)}"`);
+  const file = await openReleaseFile(path, options.label, EXPECTED[format]);
+  if (format === 'ddor') {
+    if (file.kind !== 'pdf') throw new InvalidReleaseError(file.label, `is ${describeFileKind(file.kind)}, not ${EXPECTED.ddor}`);
+    return parseDdorWith(file.path, sink, { label: file.label, ...(options.now ? { now: options.now } : {}) });
+  }
+  if (!ROW_KINDS.has(file.kind)) throw new InvalidReleaseError(file.label, `is ${describeFileKind(file.kind)}, not ${EXPECTED[format]}`);
+  return parseRows(file, layoutsFor(format, file, sink, options.now));
 }
 
 /**
- * The format of a file, from its content (and its name only to break a tie): a PDF is a DDOR;
- * a workbook or delimited text whose header has a record's columns (prepare date, lift reason,
- * facility) is record-level (DDP); other workbooks and text are jurisdiction tables.
+ * The format of a file, from its content (and its name only to name it): a PDF is a DDOR; rows
+ * whose header has a record's columns (prepare date, lift reason, facility) are record-level
+ * (ddp); rows with a place and a declined count are a jurisdiction table. A header neither can
+ * map is refused with one line naming the columns found and the ones needed.
  */
-export async function guessFormat(file: string, name: string = file): Promise<ReleaseFormat> {
-  const kind = await sniffFileKind(file);
-  if (kind === 'pdf') return 'ddor';
-  if (kind !== 'zip' && kind !== 'text') throw new InvalidReleaseError(name, `is ${describeFileKind(kind)}: not a release in any known format`);
-  let records = false;
-  const look = (cells: Array<string | number | undefined>, rowNumber: number): 'stop' | undefined => {
-    if (isRecordHeader(cells)) records = true;
-    return records || rowNumber >= 30 ? 'stop' : undefined;
-  };
-  if (kind === 'zip') await readXlsxRows(file, look, { label: name });
-  else await readCsvRows(file, name, look);
-  return records ? 'ddp' : 'table';
+export async function guessFormat(path: string, name: string = path): Promise<ReleaseFormat> {
+  const file = await openReleaseFile(path, name, 'a release in any known format');
+  if (file.kind === 'pdf') return 'ddor';
+  if (!ROW_KINDS.has(file.kind)) throw new InvalidReleaseError(name, `is ${describeFileKind(file.kind)}: not a release in any known format`);
+  const none = () => undefined;
+  const record = new RecordLayout(none, name);
+  const table = new TableLayout(none, name);
+  let found: ReleaseFormat | undefined;
+  let sheets = false;
+  await readReleaseRows(file, (cells: Cell[], rowNumber: number) => {
+    for (const layout of [record, table]) {
+      if (layout.match(cells).header) {
+        found = layout === record ? 'ddp' : 'table';
+        return 'stop';
+      }
+    }
+    // Past the title rows of one sheet, the next sheet may hold the header.
+    if (rowNumber < HEADER_SEARCH_ROWS) return undefined;
+    return sheets ? 'next-sheet' : 'stop';
+  }, { xlsx: { sheet: 'all', dates: 'serial', onSheet: () => void (sheets = true) } });
+  if (found) return found;
+  // Read again through the skeleton for its one-line refusal naming what was found and needed.
+  await parseRows(file, [record, table]);
+  throw new InvalidReleaseError(name, 'no header row found');
 }

@@ -67,10 +67,13 @@ const ORACLE = /^(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4})(?:\s|$)/;
  * A date cell or field as written by a release → `YYYY-MM-DD`, or undefined when the value is
  * empty, redacted or not a date. Numbers are Excel serials.
  */
-export function parseReleaseDate(value: string | number | undefined): string | undefined {
-  if (value === undefined) return undefined;
+export function parseReleaseDate(value: string | number | bigint | boolean | Date | null | undefined): string | undefined {
+  if (value === undefined || value === null || typeof value === 'boolean') return undefined;
+  if (typeof value === 'bigint') return epochDate(Number(value));
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : isoFromEpochDays(Math.floor(value.getTime() / 86_400_000));
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 1 || value > 2958465) return undefined;
+    if (!Number.isFinite(value) || value < 1) return undefined;
+    if (value > 2958465) return epochDate(value);
     return excelSerialToIsoDate(value);
   }
   const text = value.trim();
@@ -92,6 +95,20 @@ export function parseReleaseDate(value: string | number | undefined): string | u
     return month ? validDate(fullYear(Number(match[3]), match[3].length), month, Number(match[1])) : undefined;
   }
   return undefined;
+}
+
+/**
+ * A number too large for an Excel serial: `20140703` (YYYYMMDD), or an epoch time from a file
+ * that stored its timestamps without saying their unit (seconds, ms, µs or ns, told by size).
+ */
+function epochDate(value: number): string | undefined {
+  if (value >= 19000101 && value <= 21001231 && Number.isInteger(value)) {
+    const ymd = validDate(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
+    if (ymd) return ymd;
+  }
+  const abs = Math.abs(value);
+  const perDay = abs >= 1e17 ? 8.64e13 : abs >= 1e14 ? 8.64e10 : abs >= 1e11 ? 8.64e7 : abs >= 1e8 ? 86400 : undefined;
+  return perDay === undefined ? undefined : isoFromEpochDays(Math.floor(value / perDay));
 }
 
 /** No declined-detainer data predates FY2000; nothing can be dated more than a year ahead. */

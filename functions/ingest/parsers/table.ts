@@ -2,17 +2,20 @@
  * Jurisdiction-level tables (FOIA "top jurisdictions" spreadsheets) as CSV or XLSX: a name
  * (`Miami-Dade`, `Denver`, `Clark`), a state, a period and a declined count, optionally
  * offence-category columns. Category columns are a separate measure from the total
- * (SOURCES.md §2: the "284 declined" headline counts serious offences only), so they become
+ * (docs/data-sources.md §2: the "284 declined" headline counts serious offences only), so they become
  * category observations that the tally keeps apart from the total.
  */
 import { parseQuarter, quarterOf, quarterRange, type DateRange, type QuarterId } from '../../domain/quarter';
 import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
-import { sniffFileKind, describeFileKind } from './file-kind';
-import { headerNames, isBlankRow, matchColumns, normalizeHeader, requireColumns, type CellValue, type ColumnIndex, type ColumnSpec } from './header-row';
+import { cellText, type Cell } from './cell';
+import { describeField, matchColumns, normalizeHeader, requireColumns, type CellValue, type ColumnIndex, type ColumnSpec } from './header-row';
+import { isDeclined } from './lift-reason';
 import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
-import { readCsvRows } from './csv-rows';
-import { isDeclined } from './ddp';
-import { readXlsxRows } from './xlsx-rows';
+import { openReleaseFile, type ReleaseFile } from './release-file';
+import { parseRows, type LayoutHeader, type ReadFacts, type RowLayout } from './row-parser';
+
+/** A declined count's names: a header with one of them is a table, not records. */
+export const COUNT_ALIASES = ['Declined', 'Declined Detainers', 'Detainers Declined', 'Number Declined', 'Declined Detainer Count', 'Total Declined', 'Declined Count', 'Count'];
 
 const TABLE_COLUMNS = {
   // A place is a jurisdiction (with its state) or a facility; header detection checks that one is there.
@@ -21,10 +24,7 @@ const TABLE_COLUMNS = {
     required: false,
   },
   state: { aliases: ['State', 'ST', 'State Name', 'Jurisdiction State', 'Facility State'], required: false },
-  count: {
-    aliases: ['Declined', 'Declined Detainers', 'Detainers Declined', 'Number Declined', 'Declined Detainer Count', 'Total Declined', 'Declined Count', 'Count'],
-    required: true,
-  },
+  count: { aliases: COUNT_ALIASES, required: true },
   fips: { aliases: ['FIPS', 'FIPS Code', 'County FIPS', 'County FIPS Code', 'FIPS County Code', 'GEOID'], required: false },
   facility: { aliases: ['Facility', 'Detention Facility', 'Jail', 'Det Facility', 'Detainer Detention Facility', 'Detainer Facility', 'Facility Name'], required: false },
   /** Aggregates by lift reason (NPR's exports): only `Detainer Declined by LEA` rows are declined detainers. */
@@ -96,24 +96,17 @@ function periodQuarter(file: string, where: string, range: DateRange): QuarterId
 
 /** A count cell: a non-negative whole number ("1,234" accepted); anything else is an error. */
 function countOf(file: string, cell: CellValue, rowNumber: number, column: string, emptyIsZero: boolean): number {
-  if (cell === undefined || (typeof cell === 'string' && cell.trim() === '')) {
+  if (cell === undefined || cell === null || (typeof cell === 'string' && cell.trim() === '')) {
     if (emptyIsZero) return 0;
     throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": the count is empty`);
   }
-  const value = typeof cell === 'number' ? cell : /^\s*[+-]?[\d,]*\.?\d+\s*$/.test(cell) ? Number(cell.replace(/[,\s]/g, '')) : Number.NaN;
+  const text = typeof cell === 'string' ? cell : String(cell);
+  const value = typeof cell === 'number' ? cell : typeof cell === 'bigint' ? Number(cell) : /^\s*[+-]?[\d,]*\.?\d+\s*$/.test(text) ? Number(text.replace(/[,\s]/g, '')) : Number.NaN;
   if (Number.isNaN(value)) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": "${String(cell).trim()}" is not a count`);
   if (value < 0) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": ${value} is negative, not a count`);
   if (!Number.isInteger(value)) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": ${value} is fractional, not a count`);
   return value;
 }
-
-function cellText(cell: CellValue): string | undefined {
-  if (cell === undefined) return undefined;
-  const text = String(cell).trim();
-  return text === '' ? undefined : text;
-}
-
-type RowHandler = (cells: CellValue[], rowNumber: number) => void;
 
 /**
  * Headers no alias lists, as FOIA spreadsheets word them ("Total Declined Detainers", "Number of
@@ -134,112 +127,86 @@ function nearColumns(cells: readonly CellValue[], found: ColumnIndex<TableField>
   }
 }
 
-export async function parseTableWith(file: string, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
-  const label = options.label ?? file;
-  const plausible = plausibleDateRange(options.now);
-  const kind = await sniffFileKind(file);
-  if (kind !== 'zip' && kind !== 'text') throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not a CSV or XLSX table`);
+/** Where a row's counts belong: a quarter, and the dates that widen the coverage. */
+interface RowPeriod {
+  quarter: QuarterId;
+  range: DateRange;
+}
 
-  let columns: ColumnIndex<TableField> | undefined;
-  let names: string[] = [];
-  let categories: Array<{ index: number; name: string }> = [];
-  const declared: { quarter?: QuarterId; range?: DateRange } = {};
-  let rowsRead = 0;
-  let rowsKept = 0;
-  let totalRows = 0;
-  let otherLiftReasons = 0;
-  let firstRow: string | undefined;
-  let coverage: DateRange | undefined;
+/** The jurisdiction-table layout: a count per jurisdiction (or facility) and period. */
+export class TableLayout implements RowLayout {
+  readonly what = 'jurisdiction table';
+  readonly needs = `a place column ${describeField(TABLE_COLUMNS.jurisdiction)} or ${describeField(TABLE_COLUMNS.facility)}, its state, and a declined count ${describeField(TABLE_COLUMNS.count)}`;
+  readonly allSheets = false;
+  private c!: Required<Pick<ColumnIndex<TableField>, 'count'>> & ColumnIndex<TableField>;
+  private headerCells: Cell[] = [];
+  private categories: Array<{ index: number; name: string }> = [];
+  private readonly declared: { quarter?: QuarterId; range?: DateRange } = {};
+  private readonly counts = { rowsRead: 0, rowsKept: 0, totalRows: 0, otherLiftReasons: 0 };
+  private coverage: DateRange | undefined;
+  private readonly plausible: { from: string; to: string };
 
-  const widen = (range: DateRange) => {
-    coverage = coverage ? { from: range.from < coverage.from ? range.from : coverage.from, to: range.to > coverage.to ? range.to : coverage.to } : range;
-  };
+  constructor(
+    private readonly sink: (o: Observation) => void,
+    private readonly label: string,
+    now?: Date,
+  ) {
+    this.plausible = plausibleDateRange(now);
+  }
 
-  const onRow: RowHandler = (cells, rowNumber) => {
-    if (!columns) {
-      if (isBlankRow(cells)) return;
-      const { columns: found } = matchColumns(cells, TABLE_COLUMNS);
-      nearColumns(cells, found);
-      if ((found.jurisdiction !== undefined || found.facility !== undefined) && found.count !== undefined) {
-        requireColumns(label, found, TABLE_COLUMNS, rowNumber);
-        // Names like "Clark" or "Franklin" are counties of many states: a jurisdiction column needs its state.
-        if (found.jurisdiction !== undefined && found.facility === undefined && found.state === undefined) {
-          throw new InvalidReleaseError(label, `missing required column "State" next to "${String(cells[found.jurisdiction]).trim()}" in the header on row ${rowNumber}: jurisdiction names are not unique across states`);
-        }
-        columns = found;
-        names = headerNames(cells);
-        const used = new Set(Object.values(found));
-        categories = cells.flatMap((cell, index) =>
-          typeof cell === 'string' && !used.has(index) && isCategoryHeader(cell) ? [{ index, name: cell.trim() }] : [],
-        );
-        return;
-      }
-      // A title row may declare the period: "Declined detainers, FY2017 Q1" or "10/1/2016 - 12/31/2016".
-      const title = cells.filter((c) => c !== undefined).join(' ');
-      declared.quarter ??= quarterIn(title);
-      declared.range ??= dateRangeIn(title);
-      firstRow ??= headerNames(cells).slice(0, 8).join(', ');
-      if (rowNumber > HEADER_SEARCH_ROWS) {
-        throw new InvalidReleaseError(label, `no header row with a jurisdiction (or facility) column and a declined count column in the first ${HEADER_SEARCH_ROWS} rows (first row: ${firstRow})`);
-      }
-      return;
+  match(cells: readonly Cell[]): { fields: number; header: boolean } {
+    const { columns, found } = matchColumns(cells, TABLE_COLUMNS);
+    nearColumns(cells, columns);
+    return { fields: found, header: (columns.jurisdiction !== undefined || columns.facility !== undefined) && columns.count !== undefined };
+  }
+
+  /** A title row may declare the period: "Declined detainers, FY2017 Q1" or "10/1/2016 - 12/31/2016". */
+  title(cells: readonly Cell[]): void {
+    const title = cells.filter((c) => c !== undefined && c !== null).join(' ');
+    this.declared.quarter ??= quarterIn(title);
+    this.declared.range ??= dateRangeIn(title);
+  }
+
+  begin(header: LayoutHeader): undefined {
+    const { cells, rowNumber } = header;
+    const { columns: found } = matchColumns(cells, TABLE_COLUMNS);
+    nearColumns(cells, found);
+    requireColumns(header.label, found, TABLE_COLUMNS, rowNumber, cells);
+    // Names like "Clark" or "Franklin" are counties of many states: a jurisdiction column needs its state.
+    if (found.jurisdiction !== undefined && found.facility === undefined && found.state === undefined) {
+      throw new InvalidReleaseError(header.label, `missing required column "State" next to "${String(cells[found.jurisdiction]).trim()}" in the header on row ${rowNumber}: jurisdiction names are not unique across states`);
     }
-    if (isBlankRow(cells)) return;
-    const c = columns as Required<Pick<ColumnIndex<TableField>, 'count'>> & ColumnIndex<TableField>;
+    this.c = found as typeof this.c;
+    this.headerCells = [...cells];
+    const used = new Set(Object.values(found));
+    this.categories = cells.flatMap((cell, index) => (typeof cell === 'string' && !used.has(index) && isCategoryHeader(cell) ? [{ index, name: cell.trim() }] : []));
+    return undefined;
+  }
+
+  private columnName(index: number): string {
+    return cellText(this.headerCells[index]) ?? `column ${index + 1}`;
+  }
+
+  row(cells: Cell[], rowNumber: number): void {
+    const c = this.c;
     const jurisdiction = c.jurisdiction === undefined ? undefined : cellText(cells[c.jurisdiction]);
     const facility = c.facility === undefined ? undefined : cellText(cells[c.facility]);
     const first = jurisdiction ?? facility;
     if (first !== undefined && TOTAL_ROW.test(first)) {
-      totalRows++;
+      this.counts.totalRows++;
       return;
     }
-    rowsRead++;
+    this.counts.rowsRead++;
     if (c.liftReason !== undefined && !isDeclined(cells[c.liftReason])) {
-      otherLiftReasons++;
+      this.counts.otherLiftReasons++;
       return;
     }
-    if (jurisdiction === undefined && facility === undefined) {
-      throw new InvalidReleaseError(label, `row ${rowNumber}: no jurisdiction or facility name`);
-    }
+    if (jurisdiction === undefined && facility === undefined) throw new InvalidReleaseError(this.label, `row ${rowNumber}: no jurisdiction or facility name`);
     const state = c.state === undefined ? undefined : cellText(cells[c.state]);
-    const count = countOf(label, cells[c.count], rowNumber, columnName(c.count), false);
-
-    let quarter: QuarterId | undefined;
-    const quarterCell = c.quarter === undefined ? undefined : cellText(cells[c.quarter]);
-    const fiscalYearCell = c.fiscalYear === undefined ? undefined : cellText(cells[c.fiscalYear]);
-    if (quarterCell !== undefined) {
-      // "FY2017 Q1" in one cell, or "Q1" / "1" beside a Fiscal Year column ("FY2017", "2017").
-      const withYear = fiscalYearCell !== undefined && /^\s*(?:Q(?:tr)?\s*)?[1-4]\s*$/i.test(quarterCell) ? `FY${fiscalYearCell.replace(/^\s*FY\s*/i, '')} Q${quarterCell.replace(/\D/g, '')}` : quarterCell;
-      quarter = quarterIn(withYear) ?? (/^FY\s?\d{4}\s*Q[1-4]$/i.test(withYear) ? parseQuarter(withYear) : undefined);
-      if (!quarter) throw new InvalidReleaseError(label, `row ${rowNumber}, column "${columnName(c.quarter!)}": "${quarterCell}" is not a fiscal quarter (e.g. FY2017 Q1)`);
-      widen(quarterRange(quarter));
-    } else if (c.from !== undefined && c.to !== undefined && cellText(cells[c.from]) !== undefined) {
-      const from = parseReleaseDate(cells[c.from]);
-      const to = parseReleaseDate(cells[c.to]);
-      if (!from || !to || from > to) throw new InvalidReleaseError(label, `row ${rowNumber}: "${String(cells[c.from])}" to "${String(cells[c.to])}" is not a date range`);
-      assertPlausibleDate(from, label, `row ${rowNumber}`, plausible);
-      assertPlausibleDate(to, label, `row ${rowNumber}`, plausible);
-      quarter = periodQuarter(label, `row ${rowNumber}`, { from, to });
-      widen({ from, to });
-    } else if (declared.quarter) {
-      quarter = declared.quarter;
-      widen(quarterRange(quarter));
-    } else if (declared.range) {
-      assertPlausibleDate(declared.range.from, label, 'declared period', plausible);
-      assertPlausibleDate(declared.range.to, label, 'declared period', plausible);
-      quarter = periodQuarter(label, 'declared period', declared.range);
-      widen(declared.range);
-    } else if (c.year !== undefined || c.fiscalYear !== undefined) {
-      const column = columnName((c.year ?? c.fiscalYear)!);
-      throw new InvalidReleaseError(
-        label,
-        `column "${column}" gives whole years ("${cellText(cells[(c.year ?? c.fiscalYear)!]) ?? ''}" on row ${rowNumber}): a year's count cannot be placed in a fiscal quarter, and detainer-watch ranks quarters (give a Quarter column, From/To dates, or the record-level file)`,
-      );
-    } else {
-      throw new InvalidReleaseError(label, 'no period: neither a Quarter column, From/To dates, nor a period declared in the title rows');
-    }
-    assertPlausibleDate(quarterRange(quarter).from, label, `row ${rowNumber}, quarter ${quarter}`, { from: plausible.from, to: plausible.to });
-
+    const count = countOf(this.label, cells[c.count], rowNumber, this.columnName(c.count), false);
+    const { quarter, range } = this.periodOf(cells, rowNumber);
+    this.coverage = this.coverage ? { from: range.from < this.coverage.from ? range.from : this.coverage.from, to: range.to > this.coverage.to ? range.to : this.coverage.to } : range;
+    assertPlausibleDate(quarterRange(quarter).from, this.label, `row ${rowNumber}, quarter ${quarter}`, this.plausible);
     const fips = c.fips === undefined ? undefined : cellText(cells[c.fips]);
     const place = {
       ...(jurisdiction !== undefined ? { jurisdiction } : {}),
@@ -247,45 +214,73 @@ export async function parseTableWith(file: string, sink: (o: Observation) => voi
       ...(state !== undefined ? { state } : {}),
       ...(fips !== undefined ? { fips } : {}),
     };
-    rowsKept++;
-    sink({ place, count, quarter });
-    for (const category of categories) {
-      const n = countOf(label, cells[category.index], rowNumber, category.name, true);
-      if (n > 0) sink({ place, count: n, quarter, category: category.name });
+    this.counts.rowsKept++;
+    this.sink({ place, count, quarter });
+    for (const category of this.categories) {
+      const n = countOf(this.label, cells[category.index], rowNumber, category.name, true);
+      if (n > 0) this.sink({ place, count: n, quarter, category: category.name });
     }
-  };
-
-  let headerCells: CellValue[] = [];
-  const columnName = (index: number): string => cellText(headerCells[index]) ?? `column ${index + 1}`;
-  const capture: RowHandler = (cells, rowNumber) => {
-    const before = columns;
-    onRow(cells, rowNumber);
-    if (!before && columns) headerCells = [...cells];
-  };
-
-  let rowsInFile: number;
-  if (kind === 'zip') {
-    rowsInFile = (await readXlsxRows(file, (cells, rowNumber) => capture(cells, rowNumber), { label })).rows;
-  } else {
-    rowsInFile = await readCsvRows(file, label, capture);
   }
-  if (rowsInFile === 0) throw new InvalidReleaseError(label, 'the table is empty (no rows)');
-  if (!columns) throw new InvalidReleaseError(label, `no header row with a jurisdiction (or facility) column and a declined count column (first row: ${firstRow ?? 'none'})`);
-  if (rowsKept === 0 && otherLiftReasons > 0) throw new InvalidReleaseError(label, `none of the ${otherLiftReasons} rows has the lift reason "Detainer Declined by LEA"`);
-  if (rowsKept === 0) throw new InvalidReleaseError(label, 'the table has a header but no jurisdiction rows');
 
-  const warnings: string[] = [];
-  if (totalRows > 0) warnings.push(`${totalRows} total row(s) left out; totals are recomputed from the jurisdiction rows`);
-  if (otherLiftReasons > 0) warnings.push(`${otherLiftReasons} rows with another lift reason than "Detainer Declined by LEA" left out`);
-  if (categories.length > 0) warnings.push(`offence categories (${categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`);
-  return {
-    format: 'table',
-    rowsRead,
-    rowsKept,
-    columns: names,
-    ...(coverage ? { coverage, declaredCoverage: true } : {}),
-    warnings,
-  };
+  /** The row's period: its Quarter (with Fiscal Year) cell, its From/To dates, or what the title declared. */
+  private periodOf(cells: Cell[], rowNumber: number): RowPeriod {
+    const c = this.c;
+    const label = this.label;
+    const quarterCell = c.quarter === undefined ? undefined : cellText(cells[c.quarter]);
+    const fiscalYearCell = c.fiscalYear === undefined ? undefined : cellText(cells[c.fiscalYear]);
+    if (quarterCell !== undefined) {
+      // "FY2017 Q1" in one cell, or "Q1" / "1" beside a Fiscal Year column ("FY2017", "2017").
+      const withYear = fiscalYearCell !== undefined && /^\s*(?:Q(?:tr)?\s*)?[1-4]\s*$/i.test(quarterCell) ? `FY${fiscalYearCell.replace(/^\s*FY\s*/i, '')} Q${quarterCell.replace(/\D/g, '')}` : quarterCell;
+      const quarter = quarterIn(withYear) ?? (/^FY\s?\d{4}\s*Q[1-4]$/i.test(withYear) ? parseQuarter(withYear) : undefined);
+      if (!quarter) throw new InvalidReleaseError(label, `row ${rowNumber}, column "${this.columnName(c.quarter!)}": "${quarterCell}" is not a fiscal quarter (e.g. FY2017 Q1)`);
+      return { quarter, range: quarterRange(quarter) };
+    }
+    if (c.from !== undefined && c.to !== undefined && cellText(cells[c.from]) !== undefined) {
+      const from = parseReleaseDate(cells[c.from]);
+      const to = parseReleaseDate(cells[c.to]);
+      if (!from || !to || from > to) throw new InvalidReleaseError(label, `row ${rowNumber}: "${String(cells[c.from])}" to "${String(cells[c.to])}" is not a date range`);
+      assertPlausibleDate(from, label, `row ${rowNumber}`, this.plausible);
+      assertPlausibleDate(to, label, `row ${rowNumber}`, this.plausible);
+      return { quarter: periodQuarter(label, `row ${rowNumber}`, { from, to }), range: { from, to } };
+    }
+    if (this.declared.quarter) return { quarter: this.declared.quarter, range: quarterRange(this.declared.quarter) };
+    if (this.declared.range) {
+      assertPlausibleDate(this.declared.range.from, label, 'declared period', this.plausible);
+      assertPlausibleDate(this.declared.range.to, label, 'declared period', this.plausible);
+      return { quarter: periodQuarter(label, 'declared period', this.declared.range), range: this.declared.range };
+    }
+    if (c.year !== undefined || c.fiscalYear !== undefined) {
+      const index = (c.year ?? c.fiscalYear)!;
+      throw new InvalidReleaseError(
+        label,
+        `column "${this.columnName(index)}" gives whole years ("${cellText(cells[index]) ?? ''}" on row ${rowNumber}): a year's count cannot be placed in a fiscal quarter, and detainer-watch ranks quarters (give a Quarter column, From/To dates, or the record-level file)`,
+      );
+    }
+    throw new InvalidReleaseError(label, 'no period: neither a Quarter column, From/To dates, nor a period declared in the title rows');
+  }
+
+  finish(read: ReadFacts): ParseSummary {
+    const { rowsRead, rowsKept, totalRows, otherLiftReasons } = this.counts;
+    if (rowsKept === 0 && otherLiftReasons > 0) throw new InvalidReleaseError(this.label, `none of the ${otherLiftReasons} rows has the lift reason "Detainer Declined by LEA"`);
+    if (rowsKept === 0) throw new InvalidReleaseError(this.label, 'the table has a header but no jurisdiction rows');
+    const warnings = [...read.warnings];
+    if (totalRows > 0) warnings.push(`${totalRows} total row(s) left out; totals are recomputed from the jurisdiction rows`);
+    if (otherLiftReasons > 0) warnings.push(`${otherLiftReasons} rows with another lift reason than "Detainer Declined by LEA" left out`);
+    if (this.categories.length > 0) warnings.push(`offence categories (${this.categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`);
+    return {
+      format: 'table',
+      rowsRead,
+      rowsKept,
+      columns: read.columns,
+      ...(this.coverage ? { coverage: this.coverage, declaredCoverage: true } : {}),
+      warnings,
+    };
+  }
+}
+
+export async function parseTableWith(file: string | ReleaseFile, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
+  const release = typeof file === 'string' ? await openReleaseFile(file, options.label) : file;
+  return parseRows(release, [new TableLayout(sink, release.label, options.now)]);
 }
 
 /** Parser for jurisdiction-level CSV/XLSX tables. */

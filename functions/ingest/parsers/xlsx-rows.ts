@@ -366,13 +366,122 @@ function cellType(b: Buffer, from: number, to: number): number {
   return T_TEXT; // e (error text such as #N/A), d (ISO date text)
 }
 
+/** The attributes of the `<c …>` tag just read; one scratch object, so no allocation per cell. */
+const cellTag = { type: T_NUMBER, style: 0, col: -1, selfClosing: false };
+
+/**
+ * Reads a `<c …>` tag's attributes r (reference), t (type), s (style) from just after `<c`;
+ * fills `cellTag` and returns the index after the tag.
+ */
+function readCellTag(b: Buffer, from: number, limit: number): number {
+  let p = from;
+  cellTag.type = T_NUMBER;
+  cellTag.style = 0;
+  cellTag.col = -1;
+  cellTag.selfClosing = false;
+  while (p < limit) {
+    const code = b[p];
+    if (code === 62) {
+      cellTag.selfClosing = b[p - 1] === 47;
+      return p + 1;
+    }
+    if (code === 32 || code === 47 || code === 9 || code === 10 || code === 13) {
+      p++;
+      continue;
+    }
+    const nameStart = p;
+    while (p < limit && b[p] !== 61) p++;
+    const nameLength = p - nameStart;
+    p++;
+    while (b[p] === 32) p++;
+    const quote = b[p];
+    const valueStart = ++p;
+    while (p < limit && b[p] !== quote) p++;
+    const valueEnd = p++;
+    if (nameLength !== 1) continue;
+    const name = b[nameStart];
+    if (name === 114) {
+      let letters = 0;
+      for (let k = valueStart; k < valueEnd; k++) {
+        const c = b[k];
+        if (c >= 65 && c <= 90) letters = letters * 26 + (c - 64);
+        else if (c >= 97 && c <= 122) letters = letters * 26 + (c - 96);
+        else break;
+      }
+      cellTag.col = letters - 1;
+    } else if (name === 116) {
+      cellTag.type = cellType(b, valueStart, valueEnd);
+    } else if (name === 115) {
+      let n = 0;
+      for (let k = valueStart; k < valueEnd; k++) n = n * 10 + (b[k] - 48);
+      cellTag.style = n;
+    }
+  }
+  return p;
+}
+
+/**
+ * Reads a cell's body up to `</c>`: its `<v>`, a `<f>…</f>` (whose cached value is the `<v>`),
+ * or `<is>`; an unwanted cell is passed over undecoded. Returns the index after `</c>`, or `limit`.
+ */
+function readCellBody(b: Buffer, from: number, limit: number, col: number, wanted: boolean, st: SheetState): number {
+  let p = from;
+  for (;;) {
+    while (p < limit && b[p] !== 60) p++;
+    if (p >= limit) return limit;
+    const tag = b[p + 1];
+    if (tag === 47 && b[p + 2] === 99 && b[p + 3] === 62) return p + 4;
+    if (!wanted) {
+      p++;
+      continue;
+    }
+    if (tag === 118 && isTagNameEnd(b[p + 2])) {
+      while (p < limit && b[p] !== 62) p++;
+      if (b[p - 1] === 47) {
+        p++;
+        continue;
+      }
+      const vStart = ++p;
+      while (p < limit && b[p] !== 60) p++;
+      setValue(b, vStart, p, col, cellTag.type, cellTag.style, st);
+      continue;
+    }
+    if (tag === 102 && isTagNameEnd(b[p + 2])) {
+      // Formula text holds no raw '<': the next tag closes it (or the tag closes itself).
+      while (p < limit && b[p] !== 62) p++;
+      if (b[p - 1] !== 47) {
+        p++;
+        while (p < limit && b[p] !== 60) p++;
+        while (p < limit && b[p] !== 62) p++;
+      }
+      p++;
+      continue;
+    }
+    if (tag === 105 && b[p + 2] === 115 && isTagNameEnd(b[p + 3])) {
+      while (p < limit && b[p] !== 62) p++;
+      if (b[p - 1] === 47) {
+        st.cells[col] = '';
+        p++;
+        continue;
+      }
+      const isStart = ++p;
+      // `</is>`
+      while (p < limit && !(b[p] === 60 && b[p + 1] === 47 && b[p + 2] === 105 && b[p + 3] === 115)) p++;
+      const text = b.toString('utf8', isStart, p);
+      st.cells[col] = richText(text, 0, text.length);
+      p += 5;
+      continue;
+    }
+    p++;
+  }
+}
+
 /**
  * Reads the cells of one row, starting after the `<row …>` tag, in a single forward pass over
  * the inflated bytes: no text is decoded except the values kept, which keeps both the time and
  * the garbage per row low. Returns the index just past `</row>`, or `limit` when cut short.
  */
 function parseCells(b: Buffer, from: number, limit: number, st: SheetState): number {
-  const cells = st.cells;
   const selected = st.select.columns;
   let p = from;
   let col = -1;
@@ -390,107 +499,12 @@ function parseCells(b: Buffer, from: number, limit: number, st: SheetState): num
       p += 1;
       continue;
     }
-    // A `<c …>` tag: attributes r (reference), t (type), s (style).
-    p += 2;
-    let type = T_NUMBER;
-    let style = 0;
-    let explicitCol = -1;
-    let selfClosing = false;
-    while (p < limit) {
-      const code = b[p];
-      if (code === 62) {
-        selfClosing = b[p - 1] === 47;
-        p++;
-        break;
-      }
-      if (code === 32 || code === 47 || code === 9 || code === 10 || code === 13) {
-        p++;
-        continue;
-      }
-      const nameStart = p;
-      while (p < limit && b[p] !== 61) p++;
-      const nameLength = p - nameStart;
-      p++;
-      while (b[p] === 32) p++;
-      const quote = b[p];
-      const valueStart = ++p;
-      while (p < limit && b[p] !== quote) p++;
-      const valueEnd = p++;
-      if (nameLength !== 1) continue;
-      const name = b[nameStart];
-      if (name === 114) {
-        let letters = 0;
-        for (let k = valueStart; k < valueEnd; k++) {
-          const c = b[k];
-          if (c >= 65 && c <= 90) letters = letters * 26 + (c - 64);
-          else if (c >= 97 && c <= 122) letters = letters * 26 + (c - 96);
-          else break;
-        }
-        explicitCol = letters - 1;
-      } else if (name === 116) {
-        type = cellType(b, valueStart, valueEnd);
-      } else if (name === 115) {
-        let n = 0;
-        for (let k = valueStart; k < valueEnd; k++) n = n * 10 + (b[k] - 48);
-        style = n;
-      }
-    }
-    col = explicitCol >= 0 ? explicitCol : col + 1;
+    p = readCellTag(b, p + 2, limit);
+    col = cellTag.col >= 0 ? cellTag.col : col + 1;
     if (col >= MAX_COLUMNS) throw corrupt(st.label, `row ${st.lastRow} has a cell beyond the last Excel column`);
-    if (selfClosing) continue;
-    const wanted = selected === undefined || selected[col] === true;
-    // The cell body: `<v>`, `<f>…</f>` (its cached value is the `<v>`), `<is>`, up to `</c>`.
-    for (;;) {
-      while (p < limit && b[p] !== 60) p++;
-      if (p >= limit) return limit;
-      const tag = b[p + 1];
-      if (tag === 47 && b[p + 2] === 99 && b[p + 3] === 62) {
-        p += 4;
-        break;
-      }
-      if (!wanted) {
-        p++;
-        continue;
-      }
-      if (tag === 118 && isTagNameEnd(b[p + 2])) {
-        while (p < limit && b[p] !== 62) p++;
-        if (b[p - 1] === 47) {
-          p++;
-          continue;
-        }
-        const vStart = ++p;
-        while (p < limit && b[p] !== 60) p++;
-        setValue(b, vStart, p, col, type, style, st);
-        continue;
-      }
-      if (tag === 102 && isTagNameEnd(b[p + 2])) {
-        // Formula text holds no raw '<': the next tag closes it (or the tag closes itself).
-        while (p < limit && b[p] !== 62) p++;
-        if (b[p - 1] !== 47) {
-          p++;
-          while (p < limit && b[p] !== 60) p++;
-          while (p < limit && b[p] !== 62) p++;
-        }
-        p++;
-        continue;
-      }
-      if (tag === 105 && b[p + 2] === 115 && isTagNameEnd(b[p + 3])) {
-        while (p < limit && b[p] !== 62) p++;
-        if (b[p - 1] === 47) {
-          cells[col] = '';
-          p++;
-          continue;
-        }
-        const isStart = ++p;
-        // `</is>`
-        while (p < limit && !(b[p] === 60 && b[p + 1] === 47 && b[p + 2] === 105 && b[p + 3] === 115)) p++;
-        const text = b.toString('utf8', isStart, p);
-        cells[col] = richText(text, 0, text.length);
-        p += 5;
-        continue;
-      }
-      p++;
-    }
+    if (cellTag.selfClosing) continue;
+    p = readCellBody(b, p, limit, col, selected === undefined || selected[col] === true, st);
+    if (p >= limit) return limit;
   }
 }
 
@@ -610,6 +624,12 @@ export async function readXlsxRows(file: string, onRow: XlsxRowHandler, options:
   const label = options.label ?? file;
   const kind = await sniffFileKind(file);
   if (kind !== 'zip') throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}, not an XLSX workbook`);
+  return readXlsxZipRows(file, onRow, options);
+}
+
+/** `readXlsxRows` for a file already known to be a zip (sniffed once by the caller). */
+export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, options: XlsxReadOptions = {}): Promise<XlsxSheetSummary> {
+  const label = options.label ?? file;
   const maxPartBytes = options.maxPartBytes ?? GIB;
   const zip = await openZip(file, label);
   try {

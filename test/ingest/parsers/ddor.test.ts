@@ -166,7 +166,7 @@ describe('parseDdor', () => {
 
     // Assess
     expect(observations).toHaveLength(0);
-    expect(summary.warnings).toContain('section II has 1 dated line but no table header with State, County and Declined Date columns');
+    expect(summary.faults).toContain('section II has 1 dated line but no table header with State, County and Declined Date columns');
   });
 
   it('reads the week from a title whose dash was lost in extraction', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidReleaseError, type Observation } from '../../../functions/domain/release';
 import { parseTable } from '../../../functions/ingest/parsers/table';
+import { rejectionOf } from './rejection';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/releases');
 
@@ -109,16 +110,17 @@ describe('parseTable', () => {
     await expect(parse).rejects.toThrow(/row 2, column "Assault": -1 is negative/);
   });
 
-  it('refuses a CSV that is not UTF-8', async () => {
-    // Prepare
+  it('reads a Latin-1 CSV as Windows-1252, saying so', async () => {
+    // Prepare: Excel on Windows saves "Doña Ana" with ñ as one byte
     const latin1 = Buffer.from('Jurisdiction,State,Quarter,Declined\nDo\xf1a Ana,NM,FY2017Q1,3\n', 'latin1');
     const file = await csv('latin1.csv', latin1);
 
     // Act
-    const parse = collect(file);
+    const { observations, summary } = await collect(file);
 
     // Assess
-    await expect(parse).rejects.toThrow(/is not UTF-8 text: invalid byte sequence/);
+    expect(observations).toEqual([{ place: { jurisdiction: 'Doña Ana', state: 'NM' }, count: 3, quarter: 'FY2017Q1' }]);
+    expect(summary.warnings).toContain('text is not UTF-8 from byte 0: read as Windows-1252 (Latin-1)');
   });
 
   it('refuses a table without a period, or without a count column', async () => {
@@ -127,12 +129,11 @@ describe('parseTable', () => {
     const noCount = await csv('no-count.csv', 'Jurisdiction,State,Quarter\nDenver,CO,FY2017Q1\n');
 
     // Act
-    const periodless = collect(noPeriod);
-    const countless = collect(noCount);
+    const [periodless, countless] = await Promise.all([rejectionOf(collect(noPeriod)), rejectionOf(collect(noCount))]);
 
     // Assess
-    await expect(periodless).rejects.toThrow(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
-    await expect(countless).rejects.toThrow(/no header row with a jurisdiction \(or facility\) column and a declined count column .*\(first row: Jurisdiction, State, Quarter\)/);
+    expect(periodless.message).toMatch(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
+    expect(countless.message).toMatch(/no header row: the likeliest header \(row 1\) has "Jurisdiction", "State", "Quarter"; a jurisdiction table needs a place column "Jurisdiction" .* and a declined count "Declined"/);
   });
 
   it('refuses a range spanning quarters and a quarter outside the plausible range', async () => {
@@ -141,12 +142,11 @@ describe('parseTable', () => {
     const ancient = await csv('ancient.csv', 'Jurisdiction,State,Quarter,Declined\nDenver,CO,FY1990Q1,74\n');
 
     // Act
-    const spans = collect(spanning);
-    const old = collect(ancient);
+    const [spans, old] = await Promise.all([rejectionOf(collect(spanning)), rejectionOf(collect(ancient))]);
 
     // Assess
-    await expect(spans).rejects.toThrow(/spans more than one fiscal quarter/);
-    await expect(old).rejects.toThrow(/outside the plausible range/);
+    expect(spans.message).toMatch(/spans more than one fiscal quarter/);
+    expect(old.message).toMatch(/outside the plausible range/);
   });
 
   it('says why NPR\'s per-facility counts by calendar year cannot be ranked by quarter, naming the column', async () => {

@@ -169,4 +169,34 @@ describe('readXlsxRows', () => {
     // Assess
     await expect(read).rejects.toThrow(/row 1 refers to shared string 7, which does not exist/);
   });
+
+  it('leaves no rejection unhandled however a read ends: a handler that throws, stop, next sheet, a corrupt part', async () => {
+    // Prepare: a listener sees any rejection that settles with nobody awaiting it
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    const rows = '<row r="1"><c r="A1"><v>1</v></c></row>'.repeat(20000);
+    const file = await write('endings.xlsx', buildXlsx(rows));
+    const lying = await write('endings-lying.xlsx', buildXlsx('', [], { 'xl/worksheets/sheet1.xml': { name: 'xl/worksheets/sheet1.xml', content: `<worksheet><sheetData>${rows}</sheetData></worksheet>`, declaredSize: 4096 } }));
+
+    try {
+      // Act: every way a read can end early, twice over, all in flight together
+      const endings = [1, 2].flatMap(() => [
+        readXlsxRows(file, () => {
+          throw new InvalidReleaseError(file, 'bad row');
+        }),
+        readXlsxRows(file, () => 'stop'),
+        readXlsxRows(file, () => 'next-sheet', { sheet: 'all' }),
+        readXlsxRows(lying, () => undefined),
+      ]);
+      const settled = await Promise.allSettled(endings);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      // Assess
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'rejected']);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
 });
