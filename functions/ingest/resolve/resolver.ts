@@ -1,8 +1,8 @@
 import type { County, Place, Resolution, Resolver } from '../../domain/jurisdiction';
 import aliasFile from './aliases.json' with { type: 'json' };
-import { CountyList } from './countyList';
+import { CountyList } from './county-list';
 import { Gazetteer } from './gazetteer';
-import { cleanName, placeKey } from './placeName';
+import { cleanName, placeKey } from './place-name';
 import { StateNames } from './state';
 
 export interface AliasEntry {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { County, Place, Resolution } from '../../../functions/domain/jurisdiction';
 import aliasFile from '../../../functions/ingest/resolve/aliases.json' with { type: 'json' };
 import { countyByFips, createResolver, normaliseState } from '../../../functions/ingest/resolve/resolver';
-import { nprFacilities } from './nprFacilities';
+import { nprFacilities } from './npr-facilities';
 
 const fipsOf = (resolution: Resolution) =>
   resolution.jurisdiction.kind === 'county' ? resolution.jurisdiction.fips : `unresolved:${resolution.jurisdiction.name}`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { County } from '../../domain/jurisdiction';
-import { placeKey } from './placeName';
+import { placeKey } from './place-name';
 
 interface CountyFile {
   states: Record<string, string>;
