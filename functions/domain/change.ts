@@ -75,8 +75,8 @@ export interface ReleaseChange {
   createdAt: string;
   /** Ordered: new quarters first, then revisions, then partial updates. */
   quarters: RankingChange[];
-  /** Facility names that could not be placed in a county, with their counts. */
-  unresolved: { name: string; state?: string; declined: number }[];
+  /** Facility names that could not be placed in a county, with their counts (received too, where the source has it). */
+  unresolved: { name: string; city?: string; state?: string; declined: number; received?: number }[];
   /** Share of declined detainers resolved to a county, 0..1. */
   resolutionRate: number;
 }
