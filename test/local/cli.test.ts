@@ -51,9 +51,12 @@ describe('detainer-watch CLI contract', () => {
       quarter: 'FY2017Q1',
       complete: true,
       total: 480,
+      by: 'declined',
+      facilityTypes: ['local', 'police', 'state', 'federal', 'ice', 'other'],
       rows: [
-        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, previousRank: null },
-        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, previousRank: null },
+        // A jurisdiction table has no denominator and names no facilities.
+        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, received: null, rate: null, previousRank: null, facilityTypes: null },
+        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, received: null, rate: null, previousRank: null, facilityTypes: null },
       ],
     });
   }, 200_000);
