@@ -88,14 +88,19 @@ export class QuarterTallies {
   }
 
   private slotOf(place: Place): PlaceSlot {
-    const key = `${place.facility}\u0001${place.city}\u0001${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}`;
+    // Record-level places are facility, city and state; the rarer fields lengthen the key only when present.
+    let key = `${place.facility}\u0001${place.city}\u0001${place.state}`;
+    if (place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined) {
+      key += `\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}`;
+    }
     let slot = this.slots.get(key);
     if (!slot) {
       const resolution = this.resolver.resolve(place);
       slot = {
         key: jurisdictionKey(resolution.jurisdiction),
         jurisdiction: resolution.jurisdiction,
-        ...(resolution.facility !== undefined ? { facility: resolution.facility, facilityType: resolution.facilityType ?? 'other' } : {}),
+        // Facility names differ in case between records of one place: one facility per county and upper-case name.
+        ...(resolution.facility !== undefined ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' } : {}),
       };
       this.slots.set(key, slot);
     }
@@ -112,8 +117,7 @@ export class QuarterTallies {
 
   private countFacility(tally: CountyTally, slot: PlaceSlot, count: number, received: number | undefined): void {
     tally.facilities ??= new Map();
-    // Facility names differ in case or spacing between records of one place: one facility per county and name.
-    const name = slot.facility!.toUpperCase();
+    const name = slot.facility!;
     let facility = tally.facilities.get(name);
     if (!facility) tally.facilities.set(name, (facility = { name, type: slot.facilityType ?? 'other', declined: 0 }));
     facility.declined += count;
