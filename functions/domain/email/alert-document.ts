@@ -94,7 +94,8 @@ export function alertDocument(change: ReleaseChange, subscriber: Subscriber, lin
     subject: alertSubject(change),
     intro: introFor(change),
     quarters: change.quarters.map((q) => quarterSection(q, subscriber.filters)),
-    unresolved: [...change.unresolved].sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
+    // Only facilities with declined detainers are missing from the rankings; received-only ones are the ingest report's.
+    unresolved: change.unresolved.filter((u) => u.declined > 0).sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
     resolution: formatPercent(change.resolutionRate),
     release: {
       source: change.source,

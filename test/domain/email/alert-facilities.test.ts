@@ -24,6 +24,7 @@ function changeOf(q1: Spec[], q2: Spec[]): ReleaseChange {
     }
   }
   tallies.add({ place: { facility: 'NOWHERE HOLDING', city: 'NOWHERE SPRINGS', state: 'TEXAS' }, count: 1, received: 1, date: '2017-02-11' });
+  tallies.add({ place: { facility: 'ELSEWHERE LOCKUP', city: 'NOWHERE SPRINGS', state: 'TEXAS' }, count: 0, received: 1, date: '2017-02-11' });
   const [before, after] = tallies.rankings('ddp', 'r'.repeat(64), { from: '2016-10-01', to: '2017-03-31' });
   const quarter = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 10 })!;
   return {
@@ -88,12 +89,13 @@ describe('alert with record-level data', () => {
     expect(email.html).toContain('<b>Denver County, CO</b>: DENVER JUSTICE CENTER 10 → 60; DENVER COUNTY JAIL 14 → 4; US MARSHALS, COLORADO 0 → 7');
   });
 
-  it('lists the facilities not placed in a county', () => {
+  it('lists the facilities not placed in a county that declined detainers (not those that only received some)', () => {
     // Act
     const email = compose(changeOf(Q1, Q2));
 
     // Assess
     expect(email.text).toContain('NOT PLACED IN A COUNTY');
     expect(email.text).toContain('  - NOWHERE HOLDING, TX: 1');
+    expect(email.text).not.toContain('ELSEWHERE LOCKUP');
   });
 });
