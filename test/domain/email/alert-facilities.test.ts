@@ -65,6 +65,18 @@ const compose = (change: ReleaseChange) => {
 };
 
 describe('alert with record-level data', () => {
+  it('states the decline rate beside the leader\'s count in the subject of a first quarter', () => {
+    // Prepare
+    const change = changeOf(Q1, Q2);
+    const first = { ...change, quarters: [{ ...change.quarters[0], baseline: 'none' as const, entered: [], moved: [], deltas: [] }] };
+
+    // Act
+    const email = compose(first);
+
+    // Assess
+    expect(email.subject).toBe('FY2017 Q2 declined detainers: Denver County, CO is #1 with 71 (16.9% of 420)');
+  });
+
   it('states the decline rate beside each count, in both parts', () => {
     // Act
     const email = compose(changeOf(Q1, Q2));
