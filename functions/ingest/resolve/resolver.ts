@@ -186,7 +186,9 @@ class Rules {
       const county = this.countyOfCity(name, state);
       if (county) return { jurisdiction: county, via: 'gazetteer' };
     }
-    return undefined;
+    // A county written in the city column ("HARRIS COUNTY", "UNINCORPORATED MARICOPA CO").
+    const county = city ? this.countyInFacilityName(city, state) : undefined;
+    return county ? { jurisdiction: county, via: 'county-name' } : undefined;
   }
 
   /** Without a usable city: a city inside the name (`FDC MIAMI`, `SCI CAMP HILL`), else a Marshals office's district seat. */

@@ -112,6 +112,17 @@ describe('resolver on facility names as ICE writes them', () => {
     expect(curated.facilityType).toBe('local');
   });
 
+  it('reads a county written in the city column', () => {
+    // Prepare
+    const resolver = createResolver();
+
+    // Act
+    const resolution = resolver.resolve({ facility: 'SHERIFF ANNEX', city: 'UNINCORPORATED MARICOPA CO', state: 'ARIZONA' });
+
+    // Assess
+    expect(resolution).toMatchObject({ jurisdiction: { fips: '04013' }, via: 'county-name' });
+  });
+
   it('treats a redacted city as no city', () => {
     // Prepare
     const resolver = createResolver();
