@@ -61,8 +61,6 @@ export function countyByFips(fips: string, options: Pick<ResolverOptions, 'dataD
   return referenceData(options.dataDir ?? DEFAULT_DATA_DIR).counties.byFips.get(fips);
 }
 
-const wordsOf = words;
-
 /** A redacted city (`(b)(7)(E)`) or a placeholder is no city. */
 function usableCity(city: string): string | undefined {
   return /^\(?b\)?\s*\(|^(N\/?A|UNKNOWN|NONE|REDACTED)$/i.test(city) || !/[A-Za-z]{2}/.test(city) ? undefined : city;
@@ -72,9 +70,11 @@ const COUNTY_MARKERS = new Set(['COUNTY', 'CNTY', 'CO', 'CTY', 'PARISH', 'PAR', 
 
 /**
  * Places a facility in a county by, in order: the curated alias table (facility name + state), the name's
- * own county (`X COUNTY JAIL`, `X CO. JAIL`, `X PARISH PRISON`, `X CITY JAIL` for independent cities),
- * the county or jurisdiction the source names, then the facility's city through the gazetteer.
- * Anything else stays a facility, flagged `unresolved`. Results are cached per distinct place.
+ * own county (`X COUNTY JAIL`, `X CO. JAIL`, `X PARISH PRISON`, `X CITY JAIL` for independent cities, an
+ * NYPD precinct), the county or jurisdiction the source names, the facility's city through the gazetteer,
+ * a city inside the name, a Marshals office's district seat (README.md beside this file). Anything else
+ * stays a facility, flagged `unresolved`. Each resolution also says what kind of facility it is.
+ * Results are cached per distinct place.
  */
 export function createResolver(options: ResolverOptions = {}): Resolver {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
@@ -209,30 +209,30 @@ class Rules {
    * `CITY OF BALTIMORE`. "X CITY" counts only for an independent or consolidated city: Union City NJ is no Union County.
    */
   private countyInFacilityName(facility: string, state: string): County | undefined {
-    const words = wordsOf(facility);
-    for (let i = 0; i < words.length; i++) {
-      const marker = words[i];
+    const nameWords = words(facility);
+    for (let i = 0; i < nameWords.length; i++) {
+      const marker = nameWords[i];
       if (COUNTY_MARKERS.has(marker)) {
         // Longest run of words before the marker first: "NEW HANOVER COUNTY" before "HANOVER COUNTY".
         for (let start = 0; start < i; start++) {
-          const county = this.countyNamed(words.slice(start, i).join(' '), state);
+          const county = this.countyNamed(nameWords.slice(start, i).join(' '), state);
           if (county) return county;
         }
         // A county name with a letter missing or wrong (`SACRAMNTO CNTY JAIL`), read only next to its marker.
         for (let start = Math.max(0, i - 3); start < i; start++) {
-          const county = this.data.counties.findMisspelled(words.slice(start, i).join(' '), state);
+          const county = this.data.counties.findMisspelled(nameWords.slice(start, i).join(' '), state);
           if (county) return county;
         }
-        if (words[i + 1] === 'OF') {
-          for (let end = words.length; end > i + 2; end--) {
-            const county = this.countyNamed(words.slice(i + 2, end).join(' '), state);
+        if (nameWords[i + 1] === 'OF') {
+          for (let end = nameWords.length; end > i + 2; end--) {
+            const county = this.countyNamed(nameWords.slice(i + 2, end).join(' '), state);
             if (county) return county;
           }
         }
       } else if (marker === 'CITY') {
         const names = [];
-        for (let start = 0; start < i; start++) names.push(words.slice(start, i).join(' '));
-        if (words[i + 1] === 'OF') for (let end = words.length; end > i + 2; end--) names.push(words.slice(i + 2, end).join(' '));
+        for (let start = 0; start < i; start++) names.push(nameWords.slice(start, i).join(' '));
+        if (nameWords[i + 1] === 'OF') for (let end = nameWords.length; end > i + 2; end--) names.push(nameWords.slice(i + 2, end).join(' '));
         for (const name of names) {
           const county = this.data.counties.findIndependentCity(name, state) ?? this.placeAliases.get(`${state}:${placeKey(name)}`);
           if (county) return county;
