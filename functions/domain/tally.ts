@@ -41,7 +41,7 @@ interface CountyTally {
 export class QuarterTallies {
   private readonly quarters = new Map<QuarterId, Map<string, CountyTally>>();
   private readonly received = new Map<QuarterId, number>();
-  private readonly slots = new Map<string, PlaceSlot>();
+  private readonly slots = new Map<string | undefined, Map<string | undefined, Map<string | undefined, PlaceSlot>>>();
   private readonly quarterByMonth = new Map<string, QuarterId>();
   private resolved = 0;
   private unresolvedTotal = 0;
@@ -87,24 +87,31 @@ export class QuarterTallies {
     return quarter;
   }
 
+  /**
+   * The memo is keyed field by field (facility → city → state → the rarer fields), not by one joined
+   * string: each record brings new string instances, and joining them would allocate and hash a long
+   * string per record where three short lookups do.
+   */
   private slotOf(place: Place): PlaceSlot {
-    // Record-level places are facility, city and state; the rarer fields lengthen the key only when present.
-    let key = `${place.facility}\u0001${place.city}\u0001${place.state}`;
-    if (place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined) {
-      key += `\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}`;
-    }
-    let slot = this.slots.get(key);
-    if (!slot) {
-      const resolution = this.resolver.resolve(place);
-      slot = {
-        key: jurisdictionKey(resolution.jurisdiction),
-        jurisdiction: resolution.jurisdiction,
-        // Facility names differ in case between records of one place: one facility per county and upper-case name.
-        ...(resolution.facility !== undefined ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' } : {}),
-      };
-      this.slots.set(key, slot);
-    }
+    let byCity = this.slots.get(place.facility);
+    if (!byCity) this.slots.set(place.facility, (byCity = new Map()));
+    let byState = byCity.get(place.city);
+    if (!byState) byCity.set(place.city, (byState = new Map()));
+    const rare = place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined;
+    const stateKey = rare ? `${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}` : place.state;
+    let slot = byState.get(stateKey);
+    if (!slot) byState.set(stateKey, (slot = this.resolveSlot(place)));
     return slot;
+  }
+
+  private resolveSlot(place: Place): PlaceSlot {
+    const resolution = this.resolver.resolve(place);
+    return {
+      key: jurisdictionKey(resolution.jurisdiction),
+      jurisdiction: resolution.jurisdiction,
+      // Facility names differ in case between records of one place: one facility per county and upper-case name.
+      ...(resolution.facility !== undefined ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' } : {}),
+    };
   }
 
   private countyTally(quarter: QuarterId, slot: PlaceSlot): CountyTally {
