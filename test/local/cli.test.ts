@@ -122,6 +122,23 @@ describe('detainer-watch CLI contract', () => {
     ]);
   }, 300_000);
 
+  it('drills into a county\'s facilities, narrows rankings by facility type, and lists what was not placed', async () => {
+    // Act (on the FY2014 records ingested above)
+    const history = await cli(home, 'history', 'Contra Costa', '--facilities', '--json');
+    const stateOnly = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--facility-types', 'state', '--json');
+    const unresolved = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--unresolved', '--json');
+    const wrong = await cli(home, 'rankings', '--facility-types', 'jail');
+
+    // Assess
+    const point = (JSON.parse(history.stdout) as { quarters: { quarter: string; facilities: { name: string; type: string; declined: number }[] }[] }).quarters[0];
+    expect(point.quarter).toBe('FY2014Q1');
+    expect(point.facilities).toEqual([expect.objectContaining({ name: 'CONTRA COSTA CO. JAIL', type: 'local', declined: 2 })]);
+    expect(JSON.parse(stateOnly.stdout)).toMatchObject({ facilityTypes: ['state'], total: 0, rows: [] });
+    expect(JSON.parse(unresolved.stdout)).toEqual({ source: 'ddp', quarter: 'FY2014Q1', unresolved: [] });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/facility types are local, police, state, federal, ice, other \(not jail\)/);
+  }, 300_000);
+
   it('keeps another publisher\'s table apart with --as, where the same source would see schema drift', async () => {
     // Prepare: its own home with the top-jurisdictions table, then another publisher's table with other columns
     const own = await mkdtemp(join(tmpdir(), 'dw-cli-as-'));
