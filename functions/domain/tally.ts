@@ -7,7 +7,7 @@ import type { FacilityTally, Ranking, Tally } from './ranking';
 import { rankTallies } from './ranking';
 
 /** A facility no rule placed in a county, with what it counted. */
-export interface UnresolvedFacility {
+export interface UnplacedFacility {
   name: string;
   city?: string;
   state?: string;
@@ -45,7 +45,7 @@ export class QuarterTallies {
   private readonly quarterByMonth = new Map<string, QuarterId>();
   private resolved = 0;
   private unresolvedTotal = 0;
-  private readonly unresolved = new Map<string, UnresolvedFacility>();
+  private readonly unresolved = new Map<string, UnplacedFacility>();
   private firstDate?: string;
   private lastDate?: string;
 
@@ -159,7 +159,7 @@ export class QuarterTallies {
   }
 
   /** Facilities not placed in a county, most declined first (then most received): the ones that cost the ranking. */
-  unresolvedFacilities(): UnresolvedFacility[] {
+  unresolvedFacilities(): UnplacedFacility[] {
     return [...this.unresolved.values()]
       .filter((u) => u.declined > 0 || (u.received ?? 0) > 0)
       .sort((a, b) => b.declined - a.declined || (b.received ?? 0) - (a.received ?? 0) || a.name.localeCompare(b.name));
