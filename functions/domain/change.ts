@@ -1,5 +1,5 @@
 import type { QuarterId } from './quarter';
-import type { Jurisdiction } from './jurisdiction';
+import type { FacilityType, Jurisdiction } from './jurisdiction';
 import type { Ranking, RankingRow } from './ranking';
 
 /**
@@ -17,6 +17,14 @@ export interface RankMove {
   from: number | null;
   /** null when it is not ranked any more. */
   to: number | null;
+}
+
+/** A facility's declined count before and after: what drove a county's move. */
+export interface FacilityChange {
+  name: string;
+  type: FacilityType;
+  before: number;
+  after: number;
 }
 
 export interface CountDelta {
@@ -60,6 +68,12 @@ export interface RankingChange {
   after: Ranking;
   /** Previous rank per jurisdiction key (null = unranked before). */
   previousRanks: Record<string, number | null>;
+  /**
+   * For each jurisdiction whose rank changed or that is new against the baseline, the facilities
+   * whose declined counts changed most (up to three, largest change first), by jurisdiction key.
+   * Absent when the source names no facilities.
+   */
+  facilityChanges?: Record<string, FacilityChange[]>;
 }
 
 /** The change record of one release: every quarter it added or revised. Drives notify. */
@@ -75,8 +89,8 @@ export interface ReleaseChange {
   createdAt: string;
   /** Ordered: new quarters first, then revisions, then partial updates. */
   quarters: RankingChange[];
-  /** Facility names that could not be placed in a county, with their counts. */
-  unresolved: { name: string; state?: string; declined: number }[];
+  /** Facility names that could not be placed in a county, with their counts (received too, where the source has it). */
+  unresolved: { name: string; city?: string; state?: string; declined: number; received?: number }[];
   /** Share of declined detainers resolved to a county, 0..1. */
   resolutionRate: number;
 }

@@ -1,4 +1,4 @@
-import type { CountDelta, QuarterChangeKind, RankingChange, RankMove, RowWithPrevious } from './change';
+import type { CountDelta, FacilityChange, QuarterChangeKind, RankingChange, RankMove, RowWithPrevious } from './change';
 import { jurisdictionKey } from './jurisdiction';
 import type { QuarterId } from './quarter';
 import { compareQuarters } from './quarter';
@@ -71,9 +71,14 @@ export function diffRanking(input: DiffInput): RankingChange | null {
   const entered: RankMove[] = [];
   const moved: RankMove[] = [];
   const deltas: CountDelta[] = [];
+  const facilityChanges: Record<string, FacilityChange[]> = {};
   for (const row of afterRows) {
     const old = beforeByKey.get(jurisdictionKey(row.jurisdiction));
     if (!before) continue;
+    if (!old || old.rank !== row.rank) {
+      const changes = driverFacilities(old, row);
+      if (changes) facilityChanges[jurisdictionKey(row.jurisdiction)] = changes;
+    }
     if (row.rank <= topN && (!old || old.rank > topN)) entered.push({ jurisdiction: row.jurisdiction, from: old?.rank ?? null, to: row.rank });
     if (old && old.rank !== row.rank) moved.push({ jurisdiction: row.jurisdiction, from: old.rank, to: row.rank });
     const was = old?.declined ?? 0;
@@ -120,7 +125,23 @@ export function diffRanking(input: DiffInput): RankingChange | null {
     ...(revertsTo ? { revertsTo } : {}),
     after: { ...after, rows },
     previousRanks,
+    ...(Object.keys(facilityChanges).length ? { facilityChanges } : {}),
   };
+}
+
+/** The (up to) three facilities whose declined counts changed most between two rows of one jurisdiction. */
+function driverFacilities(before: RankingRow | undefined, after: RankingRow): FacilityChange[] | undefined {
+  if (!after.facilities && !before?.facilities) return undefined;
+  const was = new Map((before?.facilities ?? []).map((f) => [f.name, f]));
+  const changes: FacilityChange[] = [];
+  for (const f of after.facilities ?? []) {
+    const old = was.get(f.name)?.declined ?? 0;
+    was.delete(f.name);
+    if (f.declined !== old) changes.push({ name: f.name, type: f.type, before: old, after: f.declined });
+  }
+  for (const f of was.values()) if (f.declined > 0) changes.push({ name: f.name, type: f.type, before: f.declined, after: 0 });
+  changes.sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || a.name.localeCompare(b.name));
+  return changes.length ? changes.slice(0, 3) : undefined;
 }
 
 const KIND_ORDER: Record<QuarterChangeKind, number> = { 'new-quarter': 0, revision: 1, 'partial-update': 2 };
@@ -134,7 +155,7 @@ export function orderQuarterChanges<T extends Pick<RankingChange, 'kind' | 'quar
 
 /** Ranks are recomputed rather than trusted, so a diff never depends on how a caller ranked. */
 function rerank(rows: RankingRow[]): RankingRow[] {
-  return rankTallies(rows.map(({ jurisdiction, declined, categories }) => ({ jurisdiction, declined, ...(categories ? { categories } : {}) })));
+  return rankTallies(rows.map(({ rank: _rank, ...tally }) => tally));
 }
 
 function byKey(rows: RankingRow[]): Map<string, RankingRow> {

@@ -46,18 +46,36 @@ export interface Place {
   state?: string;
   /** County FIPS code when the source gives one (`06111`; `6111` as a spreadsheet drops the zero). */
   fips?: string;
-  /** Facility type as a record-level source writes it (`County Jail`, `Federal`, …), when it has the column. */
+  /** The facility's kind as the source states it, when it does ("County Jail", "USMS", "SPC", or a FacilityType). */
   facilityType?: string;
-  /** ICE's code for the facility (`DENCOCO`), when the source has it. */
-  facilityCode?: string;
-  /** ICE area of responsibility (`Denver Area of Responsibility`), when the source has it. */
+  /** ICE area of responsibility ("Denver Area of Responsibility"). */
   aor?: string;
+  /** ICE's code of the detention facility. */
+  facilityCode?: string;
+}
+
+/**
+ * Who holds a facility: a county or city jail (`local`; also `ORLEANS PARISH PRISON` and the
+ * `X COUNTY PRISON`s of PA and NJ), a police precinct or lock-up (`police`), a state prison
+ * (`state`), a federal facility or the US Marshals (`federal`), an ICE or contract detention
+ * centre (`ice`), or none of these that the name tells (`other`).
+ */
+export type FacilityType = 'local' | 'police' | 'state' | 'federal' | 'ice' | 'other';
+
+export const FACILITY_TYPES: readonly FacilityType[] = ['local', 'police', 'state', 'federal', 'ice', 'other'];
+
+export function isFacilityType(value: string): value is FacilityType {
+  return (FACILITY_TYPES as readonly string[]).includes(value);
 }
 
 export interface Resolution {
   jurisdiction: Jurisdiction;
   /** Which rule placed it: for reports and tests. */
-  via: 'fips' | 'alias' | 'pattern' | 'county-name' | 'gazetteer' | 'unresolved';
+  via: 'fips' | 'alias' | 'pattern' | 'county-name' | 'gazetteer' | 'name-city' | 'district' | 'unresolved';
+  /** The facility as the source wrote it (trimmed, whitespace collapsed); absent when the source names none (tables). */
+  facility?: string;
+  /** What kind of facility it is; absent when there is no facility. */
+  facilityType?: FacilityType;
 }
 
 export interface Resolver {

@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { DateRange, QuarterId } from './quarter';
-import type { Jurisdiction } from './jurisdiction';
+import type { FacilityType, Jurisdiction } from './jurisdiction';
 import { jurisdictionKey, jurisdictionLabel } from './jurisdiction';
+
+/** One facility's detainers within a county row: the drill-down behind the county's count. */
+export interface FacilityTally {
+  /** As the source wrote it (trimmed, whitespace collapsed). */
+  name: string;
+  type: FacilityType;
+  /** Detainers received, whatever their outcome; absent when the source has no denominator (DDOR). */
+  received?: number;
+  declined: number;
+}
 
 export interface RankingRow {
   /** Standard competition rank: 1, 2, 2, 4. */
   rank: number;
   jurisdiction: Jurisdiction;
   declined: number;
+  /** Detainers received (every record, whatever its lift reason); absent when the source has no denominator. */
+  received?: number;
   /** Declined detainers per offence category, when the source has categories. */
   categories?: Record<string, number>;
+  /** The facilities counted in this row, most declined first; absent when the source names none (tables). */
+  facilities?: FacilityTally[];
 }
 
 /** Declined detainers per jurisdiction for one source and one fiscal quarter, as of one release. */
@@ -21,6 +35,11 @@ export interface Ranking {
   /** Sum of `declined` over all rows (resolved and unresolved). */
   total: number;
   rows: RankingRow[];
+  /**
+   * Detainers received in the quarter, over every county (those with none declined, which are not
+   * ranked, included); absent when the source has no denominator.
+   */
+  received?: number;
   /** SHA-256 of the release this version came from. */
   release: string;
   coverage?: DateRange;
@@ -29,7 +48,9 @@ export interface Ranking {
 export interface Tally {
   jurisdiction: Jurisdiction;
   declined: number;
+  received?: number;
   categories?: Record<string, number>;
+  facilities?: FacilityTally[];
 }
 
 /**
@@ -48,7 +69,14 @@ export function rankTallies(tallies: Iterable<Tally>): RankingRow[] {
   const rows: RankingRow[] = [];
   sorted.forEach((t, i) => {
     const rank = i > 0 && sorted[i - 1].declined === t.declined ? rows[i - 1].rank : i + 1;
-    rows.push({ rank, jurisdiction: t.jurisdiction, declined: t.declined, ...(t.categories ? { categories: t.categories } : {}) });
+    rows.push({
+      rank,
+      jurisdiction: t.jurisdiction,
+      declined: t.declined,
+      ...(t.received !== undefined ? { received: t.received } : {}),
+      ...(t.categories ? { categories: t.categories } : {}),
+      ...(t.facilities ? { facilities: t.facilities } : {}),
+    });
   });
   return rows;
 }
@@ -58,13 +86,25 @@ export function rankTallies(tallies: Iterable<Tally>): RankingRow[] {
  * flag, and nothing about the release it came from. Two releases with the same numbers hash the
  * same, which is how a re-published identical quarter is recognised as no change and a return to
  * earlier numbers as a revert.
+ *
+ * Received counts and the facility split enter the hash too, when the source has them: they are
+ * stored with the quarter (the rate ranking and the drill-down read them), so a release that
+ * changes only them must write a new version or the store would keep stale denominators. Such a
+ * version is a change without news (no count moved), which the subscriber filter keeps out of
+ * email. The same data republished gives the same lines (facilities sorted, names as cleaned), so
+ * it is still "unchanged"; a source without them hashes exactly as before they existed.
  */
-export function hashRanking(r: Pick<Ranking, 'rows' | 'complete'>): string {
-  const lines = r.rows
-    .filter((row) => row.declined > 0)
-    .map((row) => `${jurisdictionKey(row.jurisdiction)}\t${row.declined}`)
-    .sort();
+export function hashRanking(r: Pick<Ranking, 'rows' | 'complete'> & { received?: number }): string {
+  const lines: string[] = [];
+  for (const row of r.rows) {
+    if (row.declined <= 0) continue;
+    const key = jurisdictionKey(row.jurisdiction);
+    lines.push(row.received === undefined ? `${key}\t${row.declined}` : `${key}\t${row.declined}\t${row.received}`);
+    for (const f of row.facilities ?? []) lines.push(`${key}\tfacility\t${f.name}\t${f.type}\t${f.received ?? ''}\t${f.declined}`);
+  }
+  lines.sort();
+  const received = r.received === undefined ? '' : `received\t${r.received}\n`;
   return createHash('sha256')
-    .update(`complete\t${r.complete}\n${lines.join('\n')}`)
+    .update(`complete\t${r.complete}\n${received}${lines.join('\n')}`)
     .digest('hex');
 }

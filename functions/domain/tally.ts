@@ -1,60 +1,150 @@
 import type { DateRange, QuarterId } from './quarter';
 import { isQuarterComplete, quarterOf, quartersIn } from './quarter';
-import type { Jurisdiction, Resolver } from './jurisdiction';
+import type { FacilityType, Jurisdiction, Place, Resolver } from './jurisdiction';
 import { jurisdictionKey } from './jurisdiction';
 import type { Observation } from './release';
-import type { Ranking, Tally } from './ranking';
+import type { FacilityTally, Ranking, Tally } from './ranking';
 import { rankTallies } from './ranking';
 
+/** A facility no rule placed in a county, with what it counted. */
+export interface UnplacedFacility {
+  name: string;
+  city?: string;
+  state?: string;
+  declined: number;
+  /** Detainers received there; absent when the source has no denominator. */
+  received?: number;
+}
+
+/** Where one distinct place of the source counts: resolved once, reused for every record that names it. */
+interface PlaceSlot {
+  key: string;
+  jurisdiction: Jurisdiction;
+  facility?: string;
+  facilityType?: FacilityType;
+}
+
+interface CountyTally {
+  jurisdiction: Jurisdiction;
+  declined: number;
+  received?: number;
+  categories?: Record<string, number>;
+  facilities?: Map<string, FacilityTally>;
+}
+
 /**
- * Counts declined detainers per fiscal quarter and jurisdiction while a parser streams
- * observations; keeps unresolved facilities as their own rows so nothing is dropped.
+ * Counts detainers per fiscal quarter and jurisdiction while a parser streams observations, keeping
+ * unresolved facilities as their own rows so nothing is dropped. Record-level sources send every
+ * record (316,000 in a real release, most not declined), so the work per observation is a place
+ * lookup in a memo and a few additions: the resolver runs once per distinct place.
  */
 export class QuarterTallies {
-  private readonly quarters = new Map<QuarterId, Map<string, Tally>>();
+  private readonly quarters = new Map<QuarterId, Map<string, CountyTally>>();
+  private readonly received = new Map<QuarterId, number>();
+  private readonly slots = new Map<string | undefined, Map<string | undefined, Map<string | undefined, PlaceSlot>>>();
+  private readonly quarterByMonth = new Map<string, QuarterId>();
   private resolved = 0;
   private unresolvedTotal = 0;
-  private readonly unresolved = new Map<string, { name: string; state?: string; declined: number }>();
+  private readonly unresolved = new Map<string, UnplacedFacility>();
   private firstDate?: string;
   private lastDate?: string;
 
   constructor(private readonly resolver: Resolver) {}
 
   add(observation: Observation): void {
-    const quarter = observation.quarter ?? (observation.date ? quarterOf(observation.date) : undefined);
+    const quarter = observation.quarter ?? (observation.date ? this.quarterOf(observation.date) : undefined);
     if (!quarter) return;
-    if (observation.date) {
-      if (!this.firstDate || observation.date < this.firstDate) this.firstDate = observation.date;
-      if (!this.lastDate || observation.date > this.lastDate) this.lastDate = observation.date;
+    const { date, count, received, category } = observation;
+    if (date) {
+      if (!this.firstDate || date < this.firstDate) this.firstDate = date;
+      if (!this.lastDate || date > this.lastDate) this.lastDate = date;
     }
-    const { jurisdiction } = this.resolver.resolve(observation.place);
-    const key = jurisdictionKey(jurisdiction);
-    let byJurisdiction = this.quarters.get(quarter);
-    if (!byJurisdiction) this.quarters.set(quarter, (byJurisdiction = new Map()));
-    let tally = byJurisdiction.get(key);
-    if (!tally) byJurisdiction.set(key, (tally = { jurisdiction, declined: 0 }));
-    if (observation.category !== undefined) {
+    const slot = this.slotOf(observation.place);
+    const tally = this.countyTally(quarter, slot);
+    if (category !== undefined) {
       // Categories are a breakdown of the same detainers for record sources, but separate
       // measures in table sources (SOURCES.md §2): a table observation with a category adds
       // to the breakdown only.
-      tally.categories ??= {};
-      tally.categories[observation.category] = (tally.categories[observation.category] ?? 0) + observation.count;
-      if (observation.date === undefined) return;
+      if (count > 0) {
+        tally.categories ??= {};
+        tally.categories[category] = (tally.categories[category] ?? 0) + count;
+      }
+      if (date === undefined) return;
     }
-    tally.declined += observation.count;
-    this.countResolution(jurisdiction, observation.count);
+    tally.declined += count;
+    if (received !== undefined) {
+      tally.received = (tally.received ?? 0) + received;
+      this.received.set(quarter, (this.received.get(quarter) ?? 0) + received);
+    }
+    if (slot.facility !== undefined) this.countFacility(tally, slot, count, received);
+    if (count > 0 || received !== undefined) this.countResolution(slot, count, received);
   }
 
-  private countResolution(jurisdiction: Jurisdiction, count: number): void {
+  private quarterOf(date: string): QuarterId {
+    const month = date.slice(0, 7);
+    let quarter = this.quarterByMonth.get(month);
+    if (!quarter) this.quarterByMonth.set(month, (quarter = quarterOf(date)));
+    return quarter;
+  }
+
+  /**
+   * The memo is keyed field by field (facility → city → state → the rarer fields), not by one joined
+   * string: each record brings new string instances, and joining them would allocate and hash a long
+   * string per record where three short lookups do.
+   */
+  private slotOf(place: Place): PlaceSlot {
+    let byCity = this.slots.get(place.facility);
+    if (!byCity) this.slots.set(place.facility, (byCity = new Map()));
+    let byState = byCity.get(place.city);
+    if (!byState) byCity.set(place.city, (byState = new Map()));
+    const rare = place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined;
+    const stateKey = rare ? `${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}` : place.state;
+    let slot = byState.get(stateKey);
+    if (!slot) byState.set(stateKey, (slot = this.resolveSlot(place)));
+    return slot;
+  }
+
+  private resolveSlot(place: Place): PlaceSlot {
+    const resolution = this.resolver.resolve(place);
+    return {
+      key: jurisdictionKey(resolution.jurisdiction),
+      jurisdiction: resolution.jurisdiction,
+      // Facility names differ in case between records of one place: one facility per county and upper-case name.
+      ...(resolution.facility !== undefined ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' } : {}),
+    };
+  }
+
+  private countyTally(quarter: QuarterId, slot: PlaceSlot): CountyTally {
+    let byJurisdiction = this.quarters.get(quarter);
+    if (!byJurisdiction) this.quarters.set(quarter, (byJurisdiction = new Map()));
+    let tally = byJurisdiction.get(slot.key);
+    if (!tally) byJurisdiction.set(slot.key, (tally = { jurisdiction: slot.jurisdiction, declined: 0 }));
+    return tally;
+  }
+
+  private countFacility(tally: CountyTally, slot: PlaceSlot, count: number, received: number | undefined): void {
+    tally.facilities ??= new Map();
+    const name = slot.facility!;
+    let facility = tally.facilities.get(name);
+    if (!facility) tally.facilities.set(name, (facility = { name, type: slot.facilityType ?? 'other', declined: 0 }));
+    facility.declined += count;
+    if (received !== undefined) facility.received = (facility.received ?? 0) + received;
+  }
+
+  private countResolution(slot: PlaceSlot, count: number, received: number | undefined): void {
+    const jurisdiction = slot.jurisdiction;
     if (jurisdiction.kind === 'county') {
       this.resolved += count;
       return;
     }
     this.unresolvedTotal += count;
-    const key = jurisdictionKey(jurisdiction);
-    const entry = this.unresolved.get(key) ?? { name: jurisdiction.name, ...(jurisdiction.state ? { state: jurisdiction.state } : {}), declined: 0 };
+    let entry = this.unresolved.get(slot.key);
+    if (!entry) {
+      entry = { name: jurisdiction.name, ...(jurisdiction.city ? { city: jurisdiction.city } : {}), ...(jurisdiction.state ? { state: jurisdiction.state } : {}), declined: 0 };
+      this.unresolved.set(slot.key, entry);
+    }
     entry.declined += count;
-    this.unresolved.set(key, entry);
+    if (received !== undefined) entry.received = (entry.received ?? 0) + received;
   }
 
   /** First and last observation dates, when the source dates its rows. */
@@ -68,8 +158,11 @@ export class QuarterTallies {
     return all === 0 ? 1 : this.resolved / all;
   }
 
-  unresolvedFacilities(): { name: string; state?: string; declined: number }[] {
-    return [...this.unresolved.values()].sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name));
+  /** Facilities not placed in a county, most declined first (then most received): the ones that cost the ranking. */
+  unresolvedFacilities(): UnplacedFacility[] {
+    return [...this.unresolved.values()]
+      .filter((u) => u.declined > 0 || (u.received ?? 0) > 0)
+      .sort((a, b) => b.declined - a.declined || (b.received ?? 0) - (a.received ?? 0) || a.name.localeCompare(b.name));
   }
 
   /**
@@ -80,17 +173,33 @@ export class QuarterTallies {
     const quarters = new Set<QuarterId>(this.quarters.keys());
     if (coverage) for (const q of quartersIn(coverage)) quarters.add(q);
     return [...quarters].sort().map((quarter) => {
-      const tallies = this.quarters.get(quarter) ?? new Map<string, Tally>();
-      const rows = rankTallies(tallies.values());
+      const tallies = [...(this.quarters.get(quarter)?.values() ?? [])].map(toTally);
+      const rows = rankTallies(tallies);
+      const received = this.received.get(quarter);
       return {
         source,
         quarter,
         complete: coverage ? isQuarterComplete(quarter, coverage) : true,
         total: rows.reduce((sum, row) => sum + row.declined, 0),
         rows,
+        ...(received !== undefined ? { received } : {}),
         release,
         ...(coverage ? { coverage } : {}),
       };
     });
   }
+}
+
+/** Facilities listed most declined first, then most received, then by name: the same order on every run. */
+function toTally(county: CountyTally): Tally {
+  const facilities = county.facilities
+    ? [...county.facilities.values()].sort((a, b) => b.declined - a.declined || (b.received ?? 0) - (a.received ?? 0) || a.name.localeCompare(b.name))
+    : undefined;
+  return {
+    jurisdiction: county.jurisdiction,
+    declined: county.declined,
+    ...(county.received !== undefined ? { received: county.received } : {}),
+    ...(county.categories ? { categories: county.categories } : {}),
+    ...(facilities ? { facilities } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import { diffRanking, orderQuarterChanges } from '../../functions/domain/diff';
 import type { Jurisdiction } from '../../functions/domain/jurisdiction';
 import { jurisdictionKey } from '../../functions/domain/jurisdiction';
 import type { Ranking } from '../../functions/domain/ranking';
-import { hashRanking } from '../../functions/domain/ranking';
+import { hashRanking, rankTallies } from '../../functions/domain/ranking';
 import {
   ALAMEDA,
   CLARK,
@@ -204,5 +204,55 @@ describe('orderQuarterChanges', () => {
       'revision FY2017Q1',
       'partial-update FY2017Q3',
     ]);
+  });
+});
+
+describe('diffRanking names the facilities behind a move', () => {
+  const facilityRanking = (quarter: Ranking['quarter'], rows: [Jurisdiction, [string, 'local' | 'federal' | 'ice', number][]][]): Ranking => {
+    const tallies = rows.map(([jurisdiction, facilities]) => ({
+      jurisdiction,
+      declined: facilities.reduce((n, [, , d]) => n + d, 0),
+      facilities: facilities.map(([name, type, declined]) => ({ name, type, declined })),
+    }));
+    const ranked = rankTallies(tallies);
+    return { source: 'ddp', quarter, complete: true, total: ranked.reduce((n, r) => n + r.declined, 0), rows: ranked, release: 'r' };
+  };
+
+  it('lists, for a county that rose, the facilities whose counts changed most, largest first', () => {
+    // Prepare
+    const before = facilityRanking('FY2017Q1', [
+      [VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 188]]],
+      [DENVER, [['DENVER JUSTICE CENTER', 'local', 60], ['DENVER COUNTY JAIL', 'local', 14]]],
+    ]);
+    const after = facilityRanking('FY2017Q2', [
+      [VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 150]]],
+      [DENVER, [['DENVER JUSTICE CENTER', 'local', 150], ['DENVER COUNTY JAIL', 'local', 4], ['US MARSHALS, COLORADO', 'federal', 7]]],
+    ]);
+
+    // Act
+    const change = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'previous-quarter', topN: 10 });
+
+    // Assess
+    expect(change?.facilityChanges?.[DENVER.fips]).toEqual([
+      { name: 'DENVER JUSTICE CENTER', type: 'local', before: 60, after: 150 },
+      { name: 'DENVER COUNTY JAIL', type: 'local', before: 14, after: 4 },
+      { name: 'US MARSHALS, COLORADO', type: 'federal', before: 0, after: 7 },
+    ]);
+    expect(change?.facilityChanges?.[VENTURA.fips]).toEqual([{ name: 'VENTURA CO PRE-TRIAL DETENTION', type: 'local', before: 188, after: 150 }]);
+    expect(change?.after.rows[0].facilities).toHaveLength(3);
+  });
+
+  it('names nothing for a county that kept its rank, nor for a source without facilities', () => {
+    // Prepare
+    const before = facilityRanking('FY2017Q1', [[VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 188]]]]);
+    const after = facilityRanking('FY2017Q2', [[VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 190]]]]);
+
+    // Act
+    const kept = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'previous-quarter', topN: 10 });
+    const table = diffRanking({ before: q1(), after: q2(), afterHash: hashRanking(q2()), baseline: 'previous-quarter', topN: 10 });
+
+    // Assess
+    expect(kept?.facilityChanges).toBeUndefined();
+    expect(table?.facilityChanges).toBeUndefined();
   });
 });

@@ -51,9 +51,12 @@ describe('detainer-watch CLI contract', () => {
       quarter: 'FY2017Q1',
       complete: true,
       total: 480,
+      by: 'declined',
+      facilityTypes: ['local', 'police', 'state', 'federal', 'ice', 'other'],
       rows: [
-        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, previousRank: null },
-        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, previousRank: null },
+        // A jurisdiction table has no denominator and names no facilities.
+        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, received: null, rate: null, previousRank: null, facilityTypes: null },
+        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, received: null, rate: null, previousRank: null, facilityTypes: null },
       ],
     });
   }, 200_000);
@@ -117,6 +120,23 @@ describe('detainer-watch CLI contract', () => {
       ['Contra Costa County', 2],
       ['San Diego County', 1],
     ]);
+  }, 300_000);
+
+  it('drills into a county\'s facilities, narrows rankings by facility type, and lists what was not placed', async () => {
+    // Act (on the FY2014 records ingested above)
+    const history = await cli(home, 'history', 'Contra Costa', '--facilities', '--json');
+    const stateOnly = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--facility-types', 'state', '--json');
+    const unresolved = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--unresolved', '--json');
+    const wrong = await cli(home, 'rankings', '--facility-types', 'jail');
+
+    // Assess
+    const point = (JSON.parse(history.stdout) as { quarters: { quarter: string; facilities: { name: string; type: string; declined: number }[] }[] }).quarters[0];
+    expect(point.quarter).toBe('FY2014Q1');
+    expect(point.facilities).toEqual([expect.objectContaining({ name: 'CONTRA COSTA CO. JAIL', type: 'local', declined: 2 })]);
+    expect(JSON.parse(stateOnly.stdout)).toMatchObject({ facilityTypes: ['state'], total: 0, rows: [] });
+    expect(JSON.parse(unresolved.stdout)).toEqual({ source: 'ddp', quarter: 'FY2014Q1', unresolved: [] });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/facility types are local, police, state, federal, ice, other \(not jail\)/);
   }, 300_000);
 
   it('keeps another publisher\'s table apart with --as, where the same source would see schema drift', async () => {

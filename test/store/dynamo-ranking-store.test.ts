@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoRankingStore } from '../../functions/store/dynamo-ranking-store';
+import { rankTallies } from '../../functions/domain/ranking';
+import type { FacilityTally, Ranking } from '../../functions/domain/ranking';
+import { DynamoRankingStore, packRows } from '../../functions/store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
 import { ConflictError } from '../../functions/store/conflict-error';
 import { keys } from '../../functions/store/table-schema';
@@ -213,5 +215,69 @@ describe('DynamoRankingStore pending changes', () => {
     expect(await mine()).toEqual([changeB.id]);
     expect(await rankings.getChange(changeA.id)).toEqual(changeA);
     await expect(rankings.markChangeNotified(`${source}#missing`)).rejects.toThrow(/no change/);
+  });
+});
+
+describe('DynamoRankingStore with received counts and facilities', () => {
+  const withFacilities = (source: string, release: string): Ranking => {
+    const rows = rankTallies([
+      {
+        jurisdiction: denver,
+        declined: 33,
+        received: 90,
+        facilities: [
+          { name: 'DENVER JUSTICE CENTER', type: 'local', received: 62, declined: 30 },
+          { name: 'DENVER COUNTY JAIL', type: 'local', received: 23, declined: 3 },
+          { name: 'US MARSHALS, COLORADO', type: 'federal', received: 5, declined: 0 },
+        ],
+      },
+      { jurisdiction: dade, declined: 12, received: 52, facilities: [{ name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', type: 'local', received: 12, declined: 12 }] },
+      { jurisdiction: ventura, declined: 5, facilities: [{ name: 'VENTURA CO JAIL', type: 'local', declined: 5 }] },
+    ]);
+    return { source, quarter: 'FY2017Q1', complete: true, total: 50, rows, received: 151, release };
+  };
+
+  it('reads back each row\'s received count and facility split, and the quarter\'s received total', async () => {
+    // Prepare
+    const { rankings, releases } = stores();
+    const source = uniqueName('src');
+    const rel = release(source, '7'.repeat(64));
+    await releases.recordRelease(rel);
+    const q1 = withFacilities(source, rel.sha256);
+
+    // Act
+    await rankings.commitRelease({ release: rel, quarters: [{ ranking: q1, hash: 'h', expectedVersion: null }], change: null, token: 't' });
+    const stored = await rankings.getQuarter(source, 'FY2017Q1');
+    const listed = (await rankings.listQuarters(source))[0];
+
+    // Assess
+    expect(stored?.rows).toEqual(q1.rows);
+    expect(stored?.received).toBe(151);
+    expect(listed.rows[2].facilities).toEqual([{ name: 'VENTURA CO JAIL', type: 'local', declined: 5 }]);
+  });
+
+  it('packs a 3,000-county quarter with five facilities each well inside one 400 KB item', () => {
+    // Prepare
+    const tallies = Array.from({ length: 3000 }, (_, i) => {
+      const facilities: FacilityTally[] = Array.from({ length: 5 }, (_, f) => ({
+        name: `COUNTY ${i} ${['CNTY JAIL', 'CO. DET. CTR', 'POLICE DIST.', 'CORR.FAC.', 'U.S. MARSHALS'][f]}`,
+        type: (['local', 'local', 'police', 'state', 'federal'] as const)[f],
+        received: 40 + ((i * 7 + f * 13) % 900),
+        declined: (i * 3 + f) % 17,
+      }));
+      return {
+        jurisdiction: county(String(1001 + i).padStart(5, '0'), `County ${i}`, 'TX'),
+        declined: facilities.reduce((n, f) => n + f.declined, 0) + 1,
+        received: facilities.reduce((n, f) => n + (f.received ?? 0), 0),
+        facilities,
+      };
+    });
+
+    // Act
+    const bytes = packRows(rankTallies(tallies)).byteLength;
+
+    // Assess
+    console.info(`3,000 counties x 5 facilities packed: ${(bytes / 1024).toFixed(0)} KB`);
+    expect(bytes).toBeLessThan(300_000);
   });
 });

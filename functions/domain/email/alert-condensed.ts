@@ -26,7 +26,7 @@ const CAPS: Record<CondenseLevel, Caps> = {
   3: { headlineFacts: 3, headlineRows: 10, others: 'line', otherFacts: 0, unresolved: 3 },
 };
 
-const LISTS: readonly FactListName[] = ['entered', 'left', 'revised', 'retracted', 'moved'];
+const LISTS: readonly FactListName[] = ['entered', 'left', 'revised', 'retracted', 'moved', 'drivers'];
 
 /** The same alert with less detail; the unsubscribe link, release links and every quarter's title stay. */
 export function condenseAlert(doc: AlertDocument, level: CondenseLevel): AlertDocument {

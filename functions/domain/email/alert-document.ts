@@ -1,4 +1,4 @@
-import type { RankingChange, ReleaseChange } from '../change';
+import type { RankingChange, ReleaseChange, RowWithPrevious } from '../change';
 import { jurisdictionKey, jurisdictionLabel } from '../jurisdiction';
 import { formatQuarter } from '../quarter';
 import type { Subscriber, SubscriberFilters } from '../subscriber';
@@ -40,6 +40,8 @@ export interface QuarterSection {
   revised: Fact[];
   retracted: Fact[];
   moved: Fact[];
+  /** The facilities behind the entrants' and movers' changes: name is the jurisdiction, detail the facilities. */
+  drivers: Fact[];
   topN: number;
   /** "Top 10", "Top 10 in CO", "Your jurisdictions". */
   tableTitle: string;
@@ -56,7 +58,7 @@ export interface QuarterSection {
   more?: Partial<Record<FactListName | 'rows', number>>;
 }
 
-export type FactListName = 'entered' | 'left' | 'revised' | 'retracted' | 'moved';
+export type FactListName = 'entered' | 'left' | 'revised' | 'retracted' | 'moved' | 'drivers';
 
 /** A jurisdiction and what happened to it. */
 export interface Fact {
@@ -73,6 +75,8 @@ export interface TableRow {
   places: number;
   name: string;
   declined: number;
+  /** The decline rate ("45.6%") and its denominator where the source has one, else null. */
+  rate: { percent: string; received: number } | null;
   /** Count change against the baseline; null when not shown (no baseline, or a partial quarter's decrease). */
   delta: number | null;
   /** Bar length, 0..100, relative to the largest count in the table. */
@@ -90,7 +94,8 @@ export function alertDocument(change: ReleaseChange, subscriber: Subscriber, lin
     subject: alertSubject(change),
     intro: introFor(change),
     quarters: change.quarters.map((q) => quarterSection(q, subscriber.filters)),
-    unresolved: [...change.unresolved].sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
+    // Only facilities with declined detainers are missing from the rankings; received-only ones are the ingest report's.
+    unresolved: change.unresolved.filter((u) => u.declined > 0).sort((a, b) => b.declined - a.declined || a.name.localeCompare(b.name)),
     resolution: formatPercent(change.resolutionRate),
     release: {
       source: change.source,
@@ -141,6 +146,7 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
       places: from === null ? 0 : Math.abs(from - row.rank),
       name: jurisdictionLabel(row.jurisdiction),
       declined: row.declined,
+      rate: row.received ? { percent: formatPercent(row.declined / row.received), received: row.received } : null,
       // A revision table shows only what was revised; a partial quarter's decrease is not a drop.
       delta: delta === null || (partial && delta < 0) || (delta === 0 && q.baseline === 'stored-version') ? null : delta,
       barPercent: Math.max(1, Math.round((row.declined / max) * 1000) / 10),
@@ -176,6 +182,7 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
     moved: q.moved
       .filter((m) => !shownKeys.has(jurisdictionKey(m.jurisdiction)) && !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)))
       .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}`, places: Math.abs((m.from ?? 0) - (m.to ?? 0)) })),
+    drivers: driverFacts(q, rows),
     topN: q.topN,
     tableTitle: tableTitle(q, filters, table.length),
     rows: table,
@@ -186,6 +193,30 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
       beforeLabel: !countsComparable || q.totalBefore === null ? null : q.baseline === 'stored-version' ? 'before this release' : `in ${baselineLabel ?? 'the previous quarter'}`,
     },
   };
+}
+
+/**
+ * For each jurisdiction that entered the top N or moved (in the table or in the lists), the facilities
+ * whose declined counts changed most: "DENVER JUSTICE CENTER 60 → 150; US MARSHALS, COLORADO 0 → 7".
+ */
+function driverFacts(q: RankingChange, rows: RowWithPrevious[]): Fact[] {
+  if (!q.facilityChanges || q.baseline === 'none') return [];
+  const movers = [
+    ...q.entered.map((m) => m.jurisdiction),
+    ...rows.filter((row) => row.previousRank !== row.rank).map((row) => row.jurisdiction),
+    ...q.moved.map((m) => m.jurisdiction),
+  ];
+  const seen = new Set<string>();
+  const facts: Fact[] = [];
+  for (const j of movers) {
+    const key = jurisdictionKey(j);
+    const changes = q.facilityChanges[key];
+    // An unresolved facility's row is that facility: nothing to drill into.
+    if (seen.has(key) || !changes || j.kind === 'facility') continue;
+    seen.add(key);
+    facts.push({ name: jurisdictionLabel(j), detail: changes.map((c) => `${c.name} ${c.before} → ${c.after}`).join('; ') });
+  }
+  return facts;
 }
 
 function tableTitle(q: RankingChange, filters: SubscriberFilters, rows: number): string {

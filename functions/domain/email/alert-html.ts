@@ -87,6 +87,7 @@ ${factsHtml(`Left the top ${q.topN}`, q.left, q.more?.left)}
 ${factsHtml('Revised numbers', q.revised, q.more?.revised)}
 ${factsHtml('Retracted', q.retracted, q.more?.retracted)}
 ${factsHtml('Other moves', q.moved, q.more?.moved)}
+${driversHtml(q.drivers, q.more?.drivers)}
 ${tableHtml(q)}
 </td></tr>`;
 }
@@ -123,6 +124,13 @@ ${facts.map((f) => `<tr><td style="padding:0 12px 0 0;${WRAP}">${e(f.name)}</td>
 </table>`;
 }
 
+/** Which facilities moved a jurisdiction: one wrapping line each, so long facility names fit a phone. */
+function driversHtml(facts: Fact[], more = 0): string {
+  if (facts.length + more === 0) return '';
+  return `<div style="margin-top:14px;font-size:13px;font-weight:bold;color:#1d2b45;text-transform:uppercase;letter-spacing:0.5px;">Facilities behind the moves</div>
+${facts.map((f) => `<div style="margin-top:4px;font-size:14px;line-height:1.5;color:#1f2937;${WRAP}"><b>${e(f.name)}</b>: ${e(f.detail)}</div>`).join('\n')}${more ? `\n<div style="color:#6b7485;font-size:13px;">${e(andMore(more, '', ''))}</div>` : ''}`;
+}
+
 function tableHtml(q: QuarterSection): string {
   const th = (text: string, align = 'left', style = '') =>
     `<th align="${align}" style="${style}padding:6px ${PAD};font-size:11px;font-weight:bold;text-transform:uppercase;letter-spacing:0.3px;color:#6b7485;border-bottom:2px solid #d9dee7;text-align:${align};">${e(text)}</th>`;
@@ -145,7 +153,7 @@ function rowHtml(row: TableRow, withDelta: boolean, shaded: boolean): string {
   return `<tr>
 ${cell(e(row.rank), `${NUM}font-weight:bold;color:#1d2b45;`)}
 ${cell(moveHtml(row), 'text-align:center;white-space:nowrap;')}
-${cell(e(row.name), WRAP)}
+${cell(`${e(row.name)}${row.rate ? `<br><span style="font-size:12px;color:#6b7485;">${e(row.rate.percent)} of ${e(row.rate.received)} received</span>` : ''}`, WRAP)}
 ${cell(e(row.declined), `${NUM}font-weight:bold;`)}
 ${withDelta ? cell(row.delta === null ? '' : deltaHtml(row.delta, false), NUM) : ''}
 ${cell(barHtml(row.barPercent), 'width:22%;')}

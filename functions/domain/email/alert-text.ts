@@ -60,6 +60,7 @@ function quarterText(q: QuarterSection): string[] {
   facts(out, 'Revised numbers', q.revised, q.more?.revised);
   facts(out, 'Retracted', q.retracted, q.more?.retracted);
   facts(out, 'Other moves', q.moved, q.more?.moved);
+  facts(out, 'Facilities behind the moves', q.drivers, q.more?.drivers);
   out.push('', q.tableTitle, ...table(q));
   return out;
 }
@@ -73,19 +74,31 @@ const BAR_WIDTH = 20;
 
 function table(q: QuarterSection): string[] {
   const withDelta = q.deltaLabel !== null;
+  // The decline rate beside the count, where the source has a denominator: "45.6% of 412".
+  const rates = q.rows.map((row) => (row.rate ? `${row.rate.percent} of ${row.rate.received}` : ''));
+  const rateWidth = Math.max(0, ...rates.map((r) => r.length));
+  const withRate = rateWidth > 0;
   const totalLabel = `Total, all jurisdictions${q.partial ? ' (so far)' : ''}`;
   const nameWidth = Math.min(36, Math.max(totalLabel.length, ...q.rows.map((row) => row.name.length)));
   const deltaWidth = Math.max(7, q.deltaLabel?.length ?? 0);
-  const line = (rank: string, move: string, name: string, declined: string, delta: string, bar: string) =>
-    [rank.padStart(4), move.padEnd(5), name.padEnd(nameWidth), declined.padStart(8), ...(withDelta ? [delta.padStart(deltaWidth)] : []), bar].join('  ').trimEnd();
-  const lines = [line('#', 'Move', 'Jurisdiction', 'Declined', q.deltaLabel ?? '', '')];
-  for (const row of q.rows) {
-    lines.push(line(String(row.rank), move(row), row.name, String(row.declined), row.delta === null ? '' : signed(row.delta), '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH)))));
-  }
+  const line = (rank: string, move: string, name: string, declined: string, rate: string, delta: string, bar: string) =>
+    [
+      rank.padStart(4),
+      move.padEnd(5),
+      name.padEnd(nameWidth),
+      declined.padStart(8),
+      ...(withRate ? [rate.padEnd(Math.max(4, rateWidth))] : []),
+      ...(withDelta ? [delta.padStart(deltaWidth)] : []),
+      bar,
+    ].join('  ').trimEnd();
+  const lines = [line('#', 'Move', 'Jurisdiction', 'Declined', 'Rate', q.deltaLabel ?? '', '')];
+  q.rows.forEach((row, i) => {
+    lines.push(line(String(row.rank), move(row), row.name, String(row.declined), rates[i], row.delta === null ? '' : signed(row.delta), '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH)))));
+  });
   if (q.more?.rows) lines.push(`      ${andMore(q.more.rows, 'row', 'rows')}`);
   const totalDelta = q.total.before === null ? '' : signed(q.total.after - q.total.before);
   lines.push(
-    line('', '', totalLabel, String(q.total.after), q.partial && totalDelta.startsWith('-') ? '' : totalDelta, q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')')),
+    line('', '', totalLabel, String(q.total.after), '', q.partial && totalDelta.startsWith('-') ? '' : totalDelta, q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')')),
   );
   return lines;
 }

@@ -32,18 +32,24 @@ export function headlineStatements(q: RankingChange): string[] {
     const tied = rows.filter((row) => row.rank === top.rank);
     return tied.length > 1
       ? [`${tied.map(label).join(' and ')} tie at #${top.rank} with ${top.declined}`]
-      : [`${label(top)} is #${top.rank} with ${top.declined}`];
+      : [`${label(top)} is #${top.rank} with ${withRate(top)}`];
   }
   const { statements, mover } = moveStatements(q, rows);
   if (mover !== top) {
     if (top.previousRank === top.rank) statements.push(`${label(top)} stays #${top.rank}`);
     else if (top.previousRank !== null && top.previousRank < top.rank) statements.push(`${label(top)} falls to #${top.rank}`);
-    else statements.push(`${label(top)} is #${top.rank} with ${top.declined}`);
+    else statements.push(`${label(top)} is #${top.rank} with ${withRate(top)}`);
   } else {
     const dethroned = rows.find((row) => row.previousRank === top.rank && row !== top);
     if (dethroned) statements.push(`${label(dethroned)} falls to #${dethroned.rank}`);
   }
   return statements;
+}
+
+/** "188", or "71 (16.9% of 420)" where the source counts the detainers received too. */
+function withRate(row: RowWithPrevious): string {
+  if (!row.received) return String(row.declined);
+  return `${row.declined} (${(Math.round((row.declined / row.received) * 1000) / 10).toString()}% of ${row.received})`;
 }
 
 /** The climb to the highest rank, else an entrant, else the biggest fall; with the row it is about. */

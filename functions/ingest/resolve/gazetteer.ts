@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { County } from '../../domain/jurisdiction';
-import type { CountyList } from './countyList';
-import { placeKey } from './placeName';
+import type { CountyList } from './county-list';
+import { placeKey } from './place-name';
 
 interface PlacesFile {
   /** USPS state → city key → 3-digit county code of the city's principal county. */

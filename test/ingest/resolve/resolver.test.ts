@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { County, Place, Resolution } from '../../../functions/domain/jurisdiction';
 import aliasFile from '../../../functions/ingest/resolve/aliases.json' with { type: 'json' };
 import { countyByFips, createResolver, normaliseState } from '../../../functions/ingest/resolve/resolver';
-import { nprFacilities } from './nprFacilities';
+import { nprFacilities } from './npr-facilities';
 
 const fipsOf = (resolution: Resolution) =>
   resolution.jurisdiction.kind === 'county' ? resolution.jurisdiction.fips : `unresolved:${resolution.jurisdiction.name}`;
@@ -100,6 +100,8 @@ describe('resolver on the real NPR facility names', () => {
     expect(resolution).toEqual({
       jurisdiction: { kind: 'county', fips: '12086', name: 'Miami-Dade County', state: 'FL' },
       via: 'alias',
+      facility: 'TURNER GUIFORD KNIGHT (TGK) JAIL',
+      facilityType: 'local',
     });
   });
 });
@@ -176,7 +178,7 @@ describe('resolver on facility names across states', () => {
     expect(fipsOf(resolution)).toBe('51059');
   });
 
-  it('does not read a county out of a city that merely ends in "City"', () => {
+  it('does not read a county out of a city that merely ends in "City": Union City NJ is in Hudson County, not Union', () => {
     // Prepare
     const resolver = createResolver();
 
@@ -184,7 +186,7 @@ describe('resolver on facility names across states', () => {
     const resolution = resolver.resolve({ facility: 'UNION CITY POLICE DEPARTMENT', state: 'NJ' });
 
     // Assess
-    expect(resolution.via).toBe('unresolved');
+    expect({ fips: fipsOf(resolution), via: resolution.via }).toEqual({ fips: '34017', via: 'name-city' });
   });
 });
 
@@ -250,6 +252,8 @@ describe('resolver by city and state', () => {
     expect(resolution).toEqual({
       jurisdiction: { kind: 'county', fips: '06037', name: 'Los Angeles County', state: 'CA' },
       via: 'gazetteer',
+      facility: 'FCI TERMINAL ISLAND',
+      facilityType: 'federal',
     });
   });
 });
@@ -310,6 +314,8 @@ describe('resolver on what it cannot place', () => {
     expect(resolution).toEqual({
       jurisdiction: { kind: 'facility', name: 'REGIONAL HOLD ROOM', city: 'NOWHERE SPRINGS', state: 'NJ' },
       via: 'unresolved',
+      facility: 'REGIONAL HOLD ROOM',
+      facilityType: 'ice',
     });
   });
 
@@ -321,7 +327,7 @@ describe('resolver on what it cannot place', () => {
     const resolution = resolver.resolve({ facility: 'ORANGE COUNTY JAIL' });
 
     // Assess
-    expect(resolution).toEqual({ jurisdiction: { kind: 'facility', name: 'ORANGE COUNTY JAIL' }, via: 'unresolved' });
+    expect(resolution).toEqual({ jurisdiction: { kind: 'facility', name: 'ORANGE COUNTY JAIL' }, via: 'unresolved', facility: 'ORANGE COUNTY JAIL', facilityType: 'local' });
   });
 
   it('drops a state it cannot read rather than inventing one, and never throws on an empty place', () => {
