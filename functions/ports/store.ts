@@ -67,6 +67,10 @@ export interface SubscriberStore {
   putSubscriber(subscriber: Subscriber): Promise<void>;
   setSubscriberStatus(email: string, status: Subscriber['status'], reason?: string): Promise<void>;
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
+  /** The subscriber a signed link names (its opaque `id`). */
+  getSubscriberById(id: string): Promise<Subscriber | undefined>;
+  /** Adds one attempt to `key`'s count in the current window of `windowSeconds`; the new count (rate limits). */
+  countAttempt(key: string, windowSeconds: number, now: Date): Promise<number>;
 }
 
 /**
