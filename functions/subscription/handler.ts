@@ -17,27 +17,30 @@ export interface SubscribeCommand {
 }
 
 /**
- * Function URL requests (confirm, one-click unsubscribe) and the operator's subscribe command.
- * The function cannot carry its own URL in its environment (a deployment cycle): a request brings
- * it as its domain name, the operator command reads it once from the SSM parameter the stack wrote.
+ * Function URL requests (the form, confirm, one-click unsubscribe, preferences; behind CloudFront at
+ * `/api/*`) and the operator's subscribe command. The function cannot carry its public URL in its
+ * environment (a deployment cycle): it reads it once from the SSM parameter the stack wrote.
  */
 export const handler = instrumented(async (event: LambdaFunctionURLEvent | SubscribeCommand, _context: Context) => {
+  const base = withBaseUrl(deps, process.env[ENVIRONMENT.subscriptionUrlParameter] ? await ownUrl() : deps.config.subscriptionUrl);
   if ('subscribe' in event) {
-    const { subscriber, confirmationSent } = await subscribe(withBaseUrl(deps, await ownUrl()), event.subscribe, event.filters);
+    const { subscriber, confirmationSent } = await subscribe(base, event.subscribe, event.filters);
     return { status: subscriber.status, confirmationSent };
   }
-  const response = await handleSubscriptionRequest(withBaseUrl(deps, `https://${event.requestContext.domainName}`), toHttpRequest(event));
+  const response = await handleSubscriptionRequest(base, toHttpRequest(event));
   return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
 });
 
 export function toHttpRequest(event: LambdaFunctionURLEvent): HttpRequest {
   const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const sourceIp = event.requestContext.http.sourceIp;
   return {
     method: event.requestContext.http.method,
     path: event.rawPath,
     query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
     headers: event.headers ?? {},
     ...(body === undefined ? {} : { body }),
+    ...(sourceIp ? { sourceIp } : {}),
   };
 }
 
