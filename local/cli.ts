@@ -18,6 +18,7 @@ import { matchesJurisdiction, rankingJson, rankingText, sortQuarters } from './r
 import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
 import { describeCycle, describeIngest } from './summary';
 import { startSubscriptionServer } from './subscription-server';
+import { addWebhookCommand } from './webhook-command';
 
 /** A failure the user can act on: printed as one line, no stack trace. */
 export class CliError extends Error {}
@@ -221,6 +222,8 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         out(known ? `${email.trim().toLowerCase()}: unsubscribed.` : `${email}: not subscribed; nothing to do.`);
       });
     });
+
+  addWebhookCommand(program, (work) => withLocal(program, work), (message) => new CliError(message), out);
 
   program
     .command('outbox')
