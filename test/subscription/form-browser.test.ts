@@ -23,9 +23,10 @@ interface AxeViolation {
 /** axe-core's WCAG 2.1 A/AA and best-practice rules on the page as it is now: the serious and critical findings. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const { violations, passes } = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+  const { violations, passes } = await page.locator('html').evaluate(async (root) => {
+    const doc = root.ownerDocument;
+    const { axe } = doc.defaultView as unknown as { axe: { run(context: typeof doc, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } };
+    const results = await axe.run(doc, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return { violations: results.violations, passes: results.passes.length };
   });
   if (passes === 0) throw new Error('axe checked nothing on this page');
@@ -36,8 +37,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 async function tabTo(page: Page, describe: string, matches: (element: { id: string; tag: string; text: string }) => boolean): Promise<void> {
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
+    const focused = await page.locator('html').evaluate((root) => {
+      const element = root.ownerDocument.activeElement;
       return { id: element?.id ?? '', tag: element?.tagName.toLowerCase() ?? '', text: (element?.textContent ?? '').trim() };
     });
     if (matches(focused)) return;
