@@ -183,6 +183,22 @@ describe('subscription endpoint', () => {
     expect(rejections()).toBe(1);
   });
 
+  it('limits posts per client: past the limit every post gets 429, whatever the address', async () => {
+    // Prepare
+    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 2, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } });
+    const send = async (name: string) =>
+      (await fetch(`${strict.url}/api/subscribe`, { method: 'POST', body: new URLSearchParams({ token: await freshToken(), email: address(name), website: '' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'cloudfront-viewer-address': '198.51.100.7:4431' } })).status;
+
+    // Act
+    const statuses = [await send('c1'), await send('c2'), await send('c3')];
+    await strict.stop();
+
+    // Assess
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(await deps.subscribers.getSubscriber(address('c3'))).toBeUndefined();
+    expect(rejections()).toBe(1);
+  });
+
   it('changes filters on the preferences page, refuses a private webhook address, and stops everything', async () => {
     // Prepare
     const [mail] = await sesMessages(env.endpoints.ses, address('reader'));
