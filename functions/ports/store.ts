@@ -3,6 +3,7 @@ import type { Ranking } from '../domain/ranking';
 import type { Release } from '../domain/release';
 import type { ReleaseChange } from '../domain/change';
 import type { Subscriber, SubscriberStatus } from '../domain/subscriber';
+import type { WebhookHealth } from '../webhook/webhook-health';
 
 /** What poll remembers about a source between runs. */
 export interface SourceState {
@@ -62,7 +63,8 @@ export interface RankingStore {
   markChangeNotified(id: string): Promise<void>;
 }
 
-export interface SubscriberStore {
+/** Subscribers, their link ids, rate-limit windows of the subscription form, and their webhooks' health. */
+export interface SubscriberStore extends WebhookHealth {
   getSubscriber(email: string): Promise<Subscriber | undefined>;
   putSubscriber(subscriber: Subscriber): Promise<void>;
   setSubscriberStatus(email: string, status: Subscriber['status'], reason?: string): Promise<void>;

@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberStatus } from '../domain/subscriber';
 import type { SubscriberStore } from '../ports/store';
-import type { WebhookHealth } from '../webhook/webhook-health';
 import { isConditionalCheckFailed } from './conflict-error';
 import { withoutTableAttributes } from './dynamo-release-store';
 import { queryAll } from './query-all';
@@ -17,7 +16,7 @@ function statusIndex(status: SubscriberStatus, email: string) {
  * Subscribers keyed by lower-cased address; the index lists one status without a scan. A subscriber
  * with a link id also has a pointer item from that id to the address (signed links name the id).
  */
-export class DynamoSubscriberStore implements SubscriberStore, WebhookHealth {
+export class DynamoSubscriberStore implements SubscriberStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

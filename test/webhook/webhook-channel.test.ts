@@ -5,9 +5,9 @@ import type { Deps } from '../../functions/commons/deps';
 import { wireDeps } from '../../functions/commons/wiring';
 import { filterForSubscriber } from '../../functions/domain/filter';
 import { AmbiguousDeliveryError, type Delivery } from '../../functions/ports/channel';
-import { DynamoSubscriberStore } from '../../functions/store/dynamo-subscriber-store';
 import { registerWebhook } from '../../functions/webhook/register-webhook';
-import { WEBHOOK_METRIC, WebhookChannel, WebhookDeliveryError, type WebhookChannelOptions } from '../../functions/webhook/webhook-channel';
+import { WEBHOOK_METRIC, WebhookDeliveryError, type WebhookChannel, type WebhookChannelOptions } from '../../functions/webhook/webhook-channel';
+import { webhookChannel } from '../../functions/webhook/webhook-wiring';
 import { verifyWebhookSignature } from '../../functions/webhook/webhook-signature';
 import { newQuarterChange } from '../fixtures/fy2017-change-sets';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
@@ -51,11 +51,7 @@ describe('WebhookChannel', () => {
   });
 
   function channel(overrides: Partial<WebhookChannelOptions> = {}): WebhookChannel {
-    return new WebhookChannel({
-      health: deps.subscribers as DynamoSubscriberStore,
-      mailer: deps.mailer,
-      sender: deps.config.sender,
-      preferencesUrl: async () => 'http://127.0.0.1:8787/api/preferences?token=t',
+    return webhookChannel(deps, {
       allowLoopback: true,
       backoffMs: 50,
       timeoutMs: 2_000,
@@ -184,6 +180,7 @@ describe('WebhookChannel', () => {
     const mails = await sesMessages(env.endpoints.ses, delivery.subscriber.email);
     expect(mails.map((m) => m.subject)).toEqual(['Your detainer-watch webhook was disabled']);
     expect(mails[0].body.text).toContain(receiver.url);
+    expect(mails[0].body.text).toMatch(/http:\/\/127\.0\.0\.1:8787\/api\/preferences\?token=[\w.%-]+/);
   });
 
   it('refuses to POST when the host now resolves to a private address (DNS rebinding), and counts a failure', async () => {
