@@ -21,7 +21,8 @@ export function addWebhookCommand(
     .argument('<email>')
     .argument('[url]', 'https URL; a Slack incoming webhook gets Slack messages')
     .option('--remove', 'stop webhook deliveries to this subscriber')
-    .action(async (emailText: string, url: string | undefined, options: { remove?: boolean }) => {
+    .action(async (emailText: string, urlText: string | undefined, options: { remove?: boolean }) => {
+      const url = urlText ?? '';
       if (!options.remove && !url) throw fail('webhook: give a URL, or --remove');
       await withLocal(async (local) => {
         let email: string;
@@ -34,7 +35,7 @@ export function addWebhookCommand(
           out((await removeWebhook(local.deps, email)) ? `${email}: webhook removed.` : `${email}: no webhook; nothing to do.`);
           return;
         }
-        const registered = await registerWebhook(local.deps, email, url!).catch((error: Error) => {
+        const registered = await registerWebhook(local.deps, email, url).catch((error: Error) => {
           throw fail(error instanceof WebhookUrlRefused ? `${url}: ${error.message}` : error.message);
         });
         out(`${email}: alerts will also be POSTed to ${registered.url}`);

@@ -18,11 +18,11 @@ interface PreferencesState {
 
 /** `GET /preferences?token=`: the subscriber's filters and webhook, editable, and a button that stops everything. */
 export async function handlePreferencesGet(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
-  const token = request.query.token;
+  const token = request.query.token ?? '';
   const subscriber = await activeSubscriber(deps, token);
   if (!subscriber) return notFound(deps, subscriber === null);
   const state = { fields: await fieldsFromFilters(subscriber.filters), webhook: subscriber.webhook?.url ?? '', errors: {} };
-  return preferencesPage(deps, 200, token!, subscriber, state);
+  return preferencesPage(deps, 200, token, subscriber, state);
 }
 
 /**

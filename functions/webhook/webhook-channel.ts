@@ -86,7 +86,7 @@ export class WebhookChannel implements Channel {
       await this.sleep(this.backoff(attempt, last));
     }
     const reason = describe(last);
-    await this.recordFailure(delivery.subscriber, reason);
+    await this.recordFailure(delivery.subscriber.email, webhook.url, reason, delivery.subscriber);
     throw new WebhookDeliveryError(`webhook delivery failed: ${reason}`);
   }
 
@@ -96,18 +96,17 @@ export class WebhookChannel implements Channel {
     return Math.max(base, retryAfter);
   }
 
-  private async recordFailure(subscriber: Subscriber, reason: string): Promise<void> {
+  private async recordFailure(email: string, url: string, reason: string, subscriber: Subscriber): Promise<void> {
     const { health, disableAfter = 5 } = this.options;
-    const url = subscriber.webhook!.url;
     this.options.count?.(WEBHOOK_METRIC.failed);
-    const failures = await health.recordWebhookFailure(subscriber.email, url, reason);
+    const failures = await health.recordWebhookFailure(email, url, reason);
     this.options.log?.warn('webhook delivery failed', { failures, reason });
     if (failures === undefined || failures < disableAfter) return;
-    if (!(await health.disableWebhook(subscriber.email, url, this.clock()))) return;
+    if (!(await health.disableWebhook(email, url, this.clock()))) return;
     this.options.count?.(WEBHOOK_METRIC.disabled);
     const message = composeWebhookDisabled({ url, failures, lastError: reason, preferencesUrl: await this.options.preferencesUrl?.(subscriber) });
-    const raw = await buildMime(message, { from: this.options.sender, to: subscriber.email });
-    await this.options.mailer.sendRaw({ from: this.options.sender, to: subscriber.email, raw, html: message.html, subject: message.subject });
+    const raw = await buildMime(message, { from: this.options.sender, to: email });
+    await this.options.mailer.sendRaw({ from: this.options.sender, to: email, raw, html: message.html, subject: message.subject });
   }
 }
 

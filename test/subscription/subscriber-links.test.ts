@@ -59,7 +59,7 @@ describe('subscriber links', () => {
     expect(verifyLinkToken(SECRET, `${otherSubject}.${signature}`, { purpose: 'unsubscribe', now })).toBeNull();
   });
 
-  it.each([[''], ['x'], ['a.b.c'], ['%%.%%'], [42], [null], ['e30.' + 'A'.repeat(43)], ['a'.repeat(2000)]])('refuses the malformed token %s', (token) => {
+  it.each([[''], ['x'], ['a.b.c'], ['%%.%%'], [42], [null], [`e30.${'A'.repeat(43)}`], ['a'.repeat(2000)]])('refuses the malformed token %s', (token) => {
     // Act + Assess
     expect(verifyLinkToken(SECRET, token, { purpose: 'unsubscribe', now: NOW.getTime() })).toBeNull();
   });
