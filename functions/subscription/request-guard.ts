@@ -32,6 +32,12 @@ export const MAX_FORM_BYTES = 8 * 1024;
 export const RATE_LIMITS = {
   /** Form posts per client address per hour. */
   client: { limit: 20, windowSeconds: 3600 },
+  /**
+   * Form posts per connecting address per hour when the request names its viewer
+   * (`CloudFront-Viewer-Address`): a CloudFront edge carries many people, so this is higher; a caller
+   * that reaches the Function URL directly and forges the header is still held to it.
+   */
+  connection: { limit: 300, windowSeconds: 3600 },
   /** Subscription mails per email address per hour (confirmations and preference links). */
   address: { limit: 3, windowSeconds: 3600 },
 };
@@ -55,14 +61,23 @@ export function fromOwnSite(request: HttpRequest, siteOrigin: string): boolean {
 }
 
 /**
- * The client behind the request: CloudFront's `CloudFront-Viewer-Address` (ip:port; the origin
- * request policy forwards it, and the Function URL only answers CloudFront), else the address the
- * Function URL or local server saw.
+ * Who sent the request: the viewer CloudFront names in `CloudFront-Viewer-Address` (ip:port; the
+ * origin request policy forwards it), and the address that connected (a CloudFront edge, or the
+ * caller itself when it reached the Function URL directly, which is open: see docs/subscription.md).
  */
-export function clientAddress(request: HttpRequest): string {
-  const viewer = header(request, 'cloudfront-viewer-address');
-  if (viewer) return viewer.replace(/:\d+$/, '');
-  return request.sourceIp ?? 'unknown';
+export function clientAddresses(request: HttpRequest): { viewer?: string; connection: string } {
+  const viewer = header(request, 'cloudfront-viewer-address')?.replace(/:\d+$/, '');
+  return { ...(viewer ? { viewer } : {}), connection: request.sourceIp ?? 'unknown' };
+}
+
+/**
+ * The per-client limit on the viewer (or the connection when no viewer is named), then, when a
+ * viewer is named, the looser limit on the connection, so a forged header buys at most that.
+ */
+export async function clientOverLimit(deps: Deps, request: HttpRequest, limits: RateLimits): Promise<boolean> {
+  const { viewer, connection } = clientAddresses(request);
+  if (await overLimit(deps, 'client', viewer ?? connection, limits)) return true;
+  return viewer !== undefined && (await overLimit(deps, 'connection', connection, limits));
 }
 
 export function isFormPost(request: HttpRequest): boolean {

@@ -2,7 +2,7 @@ import type { Deps } from '../commons/deps';
 import { verifyLinkToken } from '../domain/subscriber-links';
 import { fieldsOf, parseEmail, parseFilters } from './form-input';
 import { messagePage, type HttpResponse } from './pages';
-import { clientAddress, fromOwnSite, isFormPost, MAX_FORM_BYTES, overLimit, reject, SUBSCRIPTION_METRIC, type HttpRequest, type RateLimits } from './request-guard';
+import { clientOverLimit, fromOwnSite, isFormPost, MAX_FORM_BYTES, overLimit, reject, SUBSCRIPTION_METRIC, type HttpRequest, type RateLimits } from './request-guard';
 import { requestSubscription } from './subscribe';
 import { newFormToken, subscribeFormPage } from './subscribe-page';
 
@@ -41,7 +41,7 @@ export async function handleSubscribePost(deps: Deps, request: HttpRequest, site
     reject(deps, 'media-type');
     return messagePage(415, 'Form not understood', 'Send the subscription form from the page.');
   }
-  if (await overLimit(deps, 'client', clientAddress(request), limits)) return tooManyRequests(deps, 'rate-client', limits.client.windowSeconds);
+  if (await clientOverLimit(deps, request, limits)) return tooManyRequests(deps, 'rate-client', limits.client.windowSeconds);
   if (!fromOwnSite(request, siteOrigin)) {
     reject(deps, 'origin');
     return messagePage(403, 'Form not accepted', 'This form can only be sent from the detainer-watch site. Open the subscription page and try again.');

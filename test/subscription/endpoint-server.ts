@@ -7,9 +7,10 @@ import { handleSubscriptionRequest, type SubscriptionOptions } from '../../funct
  * The site's origin as the tests see it: `/api/*` goes to the subscription endpoint (what CloudFront
  * and `serve` do), `/` is a page linking the form, `/assets/site.css` the stylesheet the pages link.
  * Bodies are read whole (up to 1 MB, as the Function URL takes far more) so the endpoint itself
- * answers an oversized form.
+ * answers an oversized form. `connectingAddress` stands in for the address the Function URL would see
+ * (a CloudFront edge), so tests can keep their counters apart.
  */
-export async function startSiteWithEndpoint(deps: Deps, options: SubscriptionOptions = {}, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSiteWithEndpoint(deps: Deps, options: SubscriptionOptions = {}, port = 0, connectingAddress?: string): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,7 +35,7 @@ export async function startSiteWithEndpoint(deps: Deps, options: SubscriptionOpt
           query: Object.fromEntries(url.searchParams),
           headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
           ...(body ? { body } : {}),
-          sourceIp: req.socket.remoteAddress ?? 'unknown',
+          sourceIp: connectingAddress ?? req.socket.remoteAddress ?? 'unknown',
         },
         options,
       ).then(

@@ -34,7 +34,7 @@ describe('subscription endpoint', () => {
         for (let i = 0; i < value; i++) counted.push(metric);
       },
     });
-    site = await startSiteWithEndpoint(deps, { limits: { client: { limit: 1000, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } });
+    site = await startSiteWithEndpoint(deps, { limits: { client: { limit: 1000, windowSeconds: 3600 }, connection: { limit: 1000, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } });
     deps.config.subscriptionUrl = `${site.url}/api`;
     origin = site.url;
   });
@@ -183,20 +183,37 @@ describe('subscription endpoint', () => {
     expect(rejections()).toBe(1);
   });
 
+  async function postThrough(server: { url: string }, name: string, viewer: string): Promise<number> {
+    const body = new URLSearchParams({ token: await freshToken(), email: address(name), website: '' }).toString();
+    const answer = await fetch(`${server.url}/api/subscribe`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'cloudfront-viewer-address': viewer } });
+    return answer.status;
+  }
+
   it('limits posts per client: past the limit every post gets 429, whatever the address', async () => {
     // Prepare
-    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 2, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } });
-    const send = async (name: string) =>
-      (await fetch(`${strict.url}/api/subscribe`, { method: 'POST', body: new URLSearchParams({ token: await freshToken(), email: address(name), website: '' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'cloudfront-viewer-address': '198.51.100.7:4431' } })).status;
+    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 2, windowSeconds: 3600 }, connection: { limit: 1000, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } }, 0, '192.0.2.10');
 
     // Act
-    const statuses = [await send('c1'), await send('c2'), await send('c3')];
+    const statuses = [await postThrough(strict, 'c1', '198.51.100.7:4431'), await postThrough(strict, 'c2', '198.51.100.7:4432'), await postThrough(strict, 'c3', '198.51.100.7:4433')];
     await strict.stop();
 
     // Assess
     expect(statuses).toEqual([200, 200, 429]);
     expect(await deps.subscribers.getSubscriber(address('c3'))).toBeUndefined();
     expect(rejections()).toBe(1);
+  });
+
+  it('holds a caller that forges a new viewer address each time to the connection limit', async () => {
+    // Prepare
+    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 1000, windowSeconds: 3600 }, connection: { limit: 2, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } }, 0, '192.0.2.20');
+
+    // Act
+    const statuses = [await postThrough(strict, 'f1', '203.0.113.1:1'), await postThrough(strict, 'f2', '203.0.113.2:1'), await postThrough(strict, 'f3', '203.0.113.3:1')];
+    await strict.stop();
+
+    // Assess
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(await deps.subscribers.getSubscriber(address('f3'))).toBeUndefined();
   });
 
   it('changes filters on the preferences page, refuses a private webhook address, and stops everything', async () => {
