@@ -71,6 +71,8 @@ export interface SubscriberStore extends WebhookHealth {
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
   /** The subscriber a signed link names (its opaque `id`). */
   getSubscriberById(id: string): Promise<Subscriber | undefined>;
+  /** Gives an existing subscriber stored before link ids its id (and the pointer to it); a no-op when it has one. */
+  linkSubscriberId(email: string, id: string): Promise<void>;
   /** Adds one attempt to `key`'s count in the current window of `windowSeconds`; the new count (rate limits). */
   countAttempt(key: string, windowSeconds: number, now: Date): Promise<number>;
 }

@@ -42,6 +42,31 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return typeof Item?.email === 'string' ? this.getSubscriber(Item.email) : undefined;
   }
 
+  async linkSubscriberId(email: string, id: string): Promise<void> {
+    const pointer = { ...keys.subscriberId(id), type: 'subscriber-id', email: email.toLowerCase() };
+    await this.client
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.subscriber(email),
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(id)',
+                UpdateExpression: 'SET id = :id',
+                ExpressionAttributeValues: { ':id': id },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: pointer } },
+          ],
+        }),
+      )
+      .catch((error: unknown) => {
+        // Already linked (or gone): nothing to add.
+        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      });
+  }
+
   /** One counter item per key and window, removed by TTL after the window ends. */
   async countAttempt(key: string, windowSeconds: number, now: Date): Promise<number> {
     const windowStart = Math.floor(now.getTime() / 1000 / windowSeconds) * windowSeconds;

@@ -3,6 +3,7 @@ import { escapeHtml as e } from '../domain/email/html';
 import { preferencesUrl } from '../domain/subscriber-links';
 import { htmlPage, messagePage, type HttpResponse } from './pages';
 import { reject, type HttpRequest } from './request-guard';
+import { withLinkId } from './link-id';
 import { subscriberOfLink, tokenOf } from './link-subscriber';
 
 function invalidLink(deps: Deps): HttpResponse {
@@ -14,7 +15,7 @@ function invalidLink(deps: Deps): HttpResponse {
 export async function handleConfirm(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
   const link = await subscriberOfLink(deps, tokenOf(request.query, request.body), 'confirm');
   if (!link.valid) return invalidLink(deps);
-  const subscriber = link.subscriber;
+  const subscriber = link.subscriber && (await withLinkId(deps, link.subscriber));
   if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') {
     return messagePage(410, 'Subscription not found', 'There is no pending subscription for this link. Subscribe again to receive alerts.');
   }

@@ -4,6 +4,7 @@ import { confirmUrl, preferencesUrl, subscriberId } from '../domain/subscriber-l
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberFilters } from '../domain/subscriber';
 import { buildMime } from '../notify/mime';
 import { parseEmail } from './form-input';
+import { withLinkId } from './link-id';
 
 export function normaliseEmail(email: string): string {
   const parsed = parseEmail(email);
@@ -49,8 +50,7 @@ export async function requestSubscription(deps: Deps, email: string, filters: Su
   if (existing?.status === 'suppressed') return 'suppressed';
   if (existing?.status === 'confirmed') {
     const secret = await deps.tokenSecret();
-    const subscriber = existing.id ? existing : { ...existing, id: subscriberId(secret, email) };
-    if (!existing.id) await deps.subscribers.putSubscriber(subscriber);
+    const subscriber = await withLinkId(deps, existing);
     await mail(deps, email, composeAlreadySubscribed(email, preferencesUrl(secret, deps.config.subscriptionUrl, subscriber, deps.clock())));
     return 'preferences-link-sent';
   }

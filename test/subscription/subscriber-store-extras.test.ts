@@ -27,6 +27,24 @@ describe('DynamoSubscriberStore: links, rate windows, webhook health', () => {
     expect((await store.listSubscribers('pending')).map((s) => s.email)).toEqual([email]);
   });
 
+  it('links a subscriber stored before link ids once, and never invents one for an unknown address', async () => {
+    // Prepare
+    const email = `${tag}-legacy@example.org`;
+    await store.putSubscriber({ email, status: 'confirmed', filters, createdAt: '2025-01-01T00:00:00Z' });
+
+    // Act
+    await store.linkSubscriberId(email, `${tag}-legacy-id`);
+    await store.linkSubscriberId(email, `${tag}-second-id`);
+    await store.linkSubscriberId(`${tag}-ghost@example.org`, `${tag}-ghost-id`);
+
+    // Assess
+    expect(await store.getSubscriber(email)).toMatchObject({ id: `${tag}-legacy-id`, status: 'confirmed' });
+    expect((await store.getSubscriberById(`${tag}-legacy-id`))?.email).toBe(email);
+    expect(await store.getSubscriberById(`${tag}-second-id`)).toBeUndefined();
+    expect(await store.getSubscriberById(`${tag}-ghost-id`)).toBeUndefined();
+    expect(await store.getSubscriber(`${tag}-ghost@example.org`)).toBeUndefined();
+  });
+
   it('counts attempts per key and window, with a TTL after the window', async () => {
     // Prepare
     const now = new Date('2026-12-04T10:15:00Z');
