@@ -18,6 +18,7 @@ import { rankingJson, rankingText, sortQuarters, type RankingViewOptions } from 
 import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
 import { serve } from './serve';
 import { chainReport, describeIngest } from './summary';
+import { addWebhookCommand } from './webhook-command';
 
 /** A failure the user can act on: printed as one line, no stack trace. */
 export class CliError extends Error {}
@@ -265,6 +266,10 @@ function outboxCommand(program: Command, out: Out): void {
     });
 }
 
+function webhookCommand(program: Command, out: Out): void {
+  addWebhookCommand(program, (work) => withLocal(program, work), (message) => new CliError(message), out);
+}
+
 function serveCommand(program: Command, out: Out): void {
   program
     .command('serve')
@@ -289,7 +294,7 @@ export function buildProgram(out: Out = (t) => process.stdout.write(`${t}\n`)): 
     .option('--debug', 'print logs and stack traces')
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of [runCommand, ingestCommand, rankingsCommand, historyCommand, subscribeCommand, unsubscribeCommand, outboxCommand, serveCommand]) command(program, out);
+  for (const command of [runCommand, ingestCommand, rankingsCommand, historyCommand, subscribeCommand, unsubscribeCommand, outboxCommand, webhookCommand, serveCommand]) command(program, out);
   return program;
 }
 

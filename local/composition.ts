@@ -6,7 +6,7 @@ import type { Deps, Log, StepEvent } from '../functions/commons/deps';
 import { composeDeps, type CompositionOptions } from '../functions/composition/compose-deps';
 import { deliveryQueueSettings, isChangeInsert, RELEASE_QUEUE } from '../functions/composition/event-sources';
 import { s3ArchiveLoader } from '../functions/archive/s3-archive-loader';
-import { deliveryChannels } from '../functions/deliver/channels';
+import { localDeliveryChannels } from '../functions/deliver/channels';
 import { createDeliverHandler } from '../functions/deliver/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
 import { createIngestHandler } from '../functions/ingest/handler';
@@ -89,7 +89,7 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     report: (event) => void events.push(event),
     ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}),
     ...(options.decorateMailer ? { decorateMailer: options.decorateMailer } : {}),
-    channels: options.channels ?? deliveryChannels,
+    channels: options.channels ?? localDeliveryChannels,
     archive: s3ArchiveLoader,
     ...(options.count ? { count: options.count } : {}),
     ...(clock ? { clock } : {}),

@@ -4,7 +4,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { localContext } from './lambda-context';
 
-const MAX_BODY = 16 * 1024;
+/** Lambda's own payload cap; the subscription handler refuses bodies over its limit itself, with a page. */
+const MAX_BODY = 6 * 1024 * 1024;
 /** Subscription routes that predate the `/api/` prefix; forwarded with their path unchanged. */
 const ROOT_SUBSCRIPTION_PATHS = ['/confirm', '/unsubscribe'];
 
@@ -20,7 +21,7 @@ export interface HttpServerOptions {
 }
 
 /** A request as the Function URL hands it to Lambda (payload format 2.0). */
-export function functionUrlEvent(request: { method: string; url: URL; headers: Record<string, string>; body: Buffer }): LambdaFunctionURLEvent {
+export function functionUrlEvent(request: { method: string; url: URL; headers: Record<string, string>; body: Buffer; sourceIp?: string }): LambdaFunctionURLEvent {
   const now = new Date();
   const text = request.body.length ? request.body.toString('base64') : undefined;
   return {
@@ -35,7 +36,7 @@ export function functionUrlEvent(request: { method: string; url: URL; headers: R
       apiId: 'local',
       domainName: request.headers.host ?? request.url.host,
       domainPrefix: 'local',
-      http: { method: request.method, path: request.url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' },
+      http: { method: request.method, path: request.url.pathname, protocol: 'HTTP/1.1', sourceIp: request.sourceIp ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' },
       requestId: `local-${now.getTime()}`,
       routeKey: '$default',
       stage: '$default',
@@ -83,7 +84,7 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   if (url.pathname.startsWith('/api/') || ROOT_SUBSCRIPTION_PATHS.includes(url.pathname.replace(/\/+$/, ''))) {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    const event = functionUrlEvent({ method: req.method ?? 'GET', url, headers, body: await readBody(req) });
+    const event = functionUrlEvent({ method: req.method ?? 'GET', url, headers, body: await readBody(req), ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) });
     const result = (await options.subscription(event, localContext('subscription', 10))) as Exclude<APIGatewayProxyResultV2, string>;
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');

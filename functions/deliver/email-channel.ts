@@ -1,8 +1,9 @@
 import { composeAlert } from '../domain/email';
+import type { Subscriber } from '../domain/subscriber';
+import { preferencesUrl, unsubscribeUrl } from '../domain/subscriber-links';
 import { buildMime } from '../mail/mime';
 import type { Channel } from '../ports/channel';
 import type { Mailer } from '../ports/mailer';
-import { signToken } from '../subscription/token';
 import { SendRate } from './send-rate';
 
 export interface EmailChannelOptions {
@@ -11,6 +12,9 @@ export interface EmailChannelOptions {
   /** Base URL of the subscription endpoint; the unsubscribe link is built on it. */
   subscriptionUrl: string;
   tokenSecret: () => Promise<string>;
+  /** The subscriber with the link id its signed links name (stored on first use for older subscribers). */
+  linked: (subscriber: Subscriber) => Promise<Subscriber>;
+  clock: () => Date;
   /** Where the alert's reader finds the archived release. */
   locateArchive: (archiveKey: string) => string;
   /** SES account rate this process may use. */
@@ -28,9 +32,10 @@ export function emailChannel(options: EmailChannelOptions): Channel {
     kind: 'email',
     reaches: () => true,
     async send({ digest, subscriber, idempotencyKey }) {
-      const unsubscribeToken = signToken(await options.tokenSecret(), { email: subscriber.email, action: 'unsubscribe' });
+      const [secret, linked] = await Promise.all([options.tokenSecret(), options.linked(subscriber)]);
       const email = composeAlert(digest, subscriber, {
-        unsubscribeUrl: `${options.subscriptionUrl}/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`,
+        unsubscribeUrl: unsubscribeUrl(secret, options.subscriptionUrl, linked),
+        preferencesUrl: preferencesUrl(secret, options.subscriptionUrl, linked, options.clock()),
         archiveUrl: options.locateArchive(digest.archiveKey),
       });
       const messageId = `<${idempotencyKey}@detainer-watch>`;

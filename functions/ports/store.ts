@@ -4,6 +4,7 @@ import type { Ranking } from '../domain/ranking';
 import type { Release } from '../domain/release';
 import type { ReleaseChange } from '../domain/change';
 import type { Subscriber, SubscriberStatus } from '../domain/subscriber';
+import type { WebhookHealth } from '../webhook/webhook-health';
 
 /** What poll remembers about a source between runs. */
 export interface SourceState {
@@ -63,11 +64,18 @@ export interface RankingStore {
   markChangeNotified(id: string): Promise<void>;
 }
 
-export interface SubscriberStore {
+/** Subscribers, their link ids, rate-limit windows of the subscription form, and their webhooks' health. */
+export interface SubscriberStore extends WebhookHealth {
   getSubscriber(email: string): Promise<Subscriber | undefined>;
   putSubscriber(subscriber: Subscriber): Promise<void>;
   setSubscriberStatus(email: string, status: Subscriber['status'], reason?: string): Promise<void>;
   listSubscribers(status?: SubscriberStatus): Promise<Subscriber[]>;
+  /** The subscriber a signed link names (its opaque `id`). */
+  getSubscriberById(id: string): Promise<Subscriber | undefined>;
+  /** Gives an existing subscriber stored before link ids its id (and the pointer to it); a no-op when it has one. */
+  linkSubscriberId(email: string, id: string): Promise<void>;
+  /** Adds one attempt to `key`'s count in the current window of `windowSeconds`; the new count (rate limits). */
+  countAttempt(key: string, windowSeconds: number, now: Date): Promise<number>;
 }
 
 /**

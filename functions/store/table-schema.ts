@@ -14,6 +14,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | change body part   | `CHANGE#<changeId>`         | `PART#<000>`       |                        |                                 |
  * | subscriber         | `SUBSCRIBER#<email>`        | `SUBSCRIBER`       | `SUBSCRIBERS#<status>` | `<email>`                       |
  * | send (log)         | `SEND#<changeId>`           | `<email>`          | `SENDS#<status>`       | `<changeId>#<email>`            |
+ * | subscriber link id | `SUBSCRIBER-ID#<id>`        | `SUBSCRIBER-ID`    |                        |                                 |
+ * | rate-limit window  | `RATE#<key>`                | `<windowStart>`    |                        |                                 | (TTL)
  *
  * (*) sparse: removed when the change is notified, so pending changes are one Query, never a Scan.
  *
@@ -82,4 +84,6 @@ export const keys = {
   changePart: (id: string, part: number) => ({ pk: `${CHANGE_ITEM.pkPrefix}${id}`, sk: `PART#${String(part).padStart(3, '0')}` }),
   subscriber: (email: string) => ({ pk: `SUBSCRIBER#${email.toLowerCase()}`, sk: 'SUBSCRIBER' }),
   send: (changeId: string, email: string) => ({ pk: `SEND#${changeId}`, sk: email.toLowerCase() }),
+  subscriberId: (id: string) => ({ pk: `SUBSCRIBER-ID#${id}`, sk: 'SUBSCRIBER-ID' }),
+  rateWindow: (key: string, windowStart: number) => ({ pk: `RATE#${key}`, sk: String(windowStart) }),
 };

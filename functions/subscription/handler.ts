@@ -16,22 +16,24 @@ export interface SubscribeCommand {
 }
 
 /**
- * Function URL requests (confirm, one-click unsubscribe) and the operator's subscribe command.
- * A request brings the endpoint's own URL as its domain name; the operator command reads it from
- * `ownUrl` (the SSM parameter the stack wrote: the function cannot hold its own URL in its environment).
+ * Function URL requests (the form, confirm, one-click unsubscribe, preferences; behind CloudFront at
+ * `/api/*`) and the operator's subscribe command. In AWS the public URL comes from `ownUrl` (the SSM
+ * parameter the stack wrote: the function cannot carry it in its environment, and behind CloudFront a
+ * request's domain is the Function URL's, not the site's); locally `serve` passes its own origin.
  */
-export function createSubscriptionHandler(deps: Deps, ownUrl: () => Promise<string> = async () => deps.config.subscriptionUrl) {
+export function createSubscriptionHandler(deps: Deps, ownUrl?: () => Promise<string>) {
   return async (event: LambdaFunctionURLEvent | SubscribeCommand, _context: Context) => {
     if ('subscribe' in event) {
-      const { subscriber, confirmationSent } = await subscribe(withBaseUrl(deps, await ownUrl()), event.subscribe, event.filters);
+      const base = withBaseUrl(deps, ownUrl ? await ownUrl() : deps.config.subscriptionUrl);
+      const { subscriber, confirmationSent } = await subscribe(base, event.subscribe, event.filters);
       return { status: subscriber.status, confirmationSent };
     }
-    const response = await handleSubscriptionRequest(withBaseUrl(deps, requestBaseUrl(event)), toHttpRequest(event));
+    const response = await handleSubscriptionRequest(withBaseUrl(deps, ownUrl ? await ownUrl() : requestBaseUrl(event)), toHttpRequest(event));
     return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
   };
 }
 
-/** `https://<domain>` in AWS; locally `serve` passes its own origin and `/api` prefix in the same fields. */
+/** Locally `serve` passes its own origin and `/api` prefix in the Function URL event's fields. */
 function requestBaseUrl(event: LambdaFunctionURLEvent): string {
   const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
   const prefix = event.rawPath.startsWith('/api/') ? '/api' : '';
@@ -40,12 +42,14 @@ function requestBaseUrl(event: LambdaFunctionURLEvent): string {
 
 export function toHttpRequest(event: LambdaFunctionURLEvent): HttpRequest {
   const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const sourceIp = event.requestContext.http.sourceIp;
   return {
     method: event.requestContext.http.method,
     path: event.rawPath,
     query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
     headers: event.headers ?? {},
     ...(body === undefined ? {} : { body }),
+    ...(sourceIp ? { sourceIp } : {}),
   };
 }
 

@@ -1,41 +1,66 @@
 import type { Deps } from '../commons/deps';
-import { composeConfirmation } from '../domain/email';
+import { composeAlreadySubscribed, composeConfirmation, type ComposedEmail } from '../domain/email';
+import { confirmUrl, preferencesUrl, subscriberId } from '../domain/subscriber-links';
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberFilters } from '../domain/subscriber';
 import { buildMime } from '../mail/mime';
-import { signToken } from './token';
-
-const CONFIRM_TOKEN_DAYS = 7;
-const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+import { parseEmail } from './form-input';
+import { withLinkId } from './link-id';
 
 export function normaliseEmail(email: string): string {
-  const trimmed = email.trim().toLowerCase();
-  if (!EMAIL_PATTERN.test(trimmed) || trimmed.length > 254) throw new Error(`not an email address: "${email}"`);
-  return trimmed;
+  const parsed = parseEmail(email);
+  if (!parsed.email) throw new Error(`not an email address: "${email}"`);
+  return parsed.email;
 }
 
 /**
  * Double opt-in: store the address as pending with its filters and send a confirmation link.
- * A confirmed subscriber who subscribes again keeps their status and gets the new filters;
- * a suppressed address (bounce, complaint) is never mailed again.
+ * A confirmed subscriber who subscribes again keeps their status and gets the new filters
+ * (the operator's command; the public form never changes a confirmed subscriber, see
+ * `requestSubscription`); a suppressed address (bounce, complaint) is never mailed again.
  */
 export async function subscribe(deps: Deps, emailAddress: string, filters: Partial<SubscriberFilters> = {}): Promise<{ subscriber: Subscriber; confirmationSent: boolean }> {
   const email = normaliseEmail(emailAddress);
+  const secret = await deps.tokenSecret();
   const existing = await deps.subscribers.getSubscriber(email);
   const merged: SubscriberFilters = { ...DEFAULT_FILTERS, topN: deps.config.topN, ...existing?.filters, ...filters };
   if (existing?.status === 'suppressed') throw new Error(`${email} is suppressed after a bounce or complaint and cannot be subscribed again`);
+  const id = existing?.id ?? subscriberId(secret, email);
   if (existing?.status === 'confirmed') {
-    const subscriber = { ...existing, filters: merged };
+    const subscriber = { ...existing, id, filters: merged };
     await deps.subscribers.putSubscriber(subscriber);
     return { subscriber, confirmationSent: false };
   }
-  const subscriber: Subscriber = { email, status: 'pending', filters: merged, createdAt: existing?.createdAt ?? deps.clock().toISOString() };
+  const subscriber: Subscriber = { ...existing, email, id, status: 'pending', filters: merged, createdAt: existing?.createdAt ?? deps.clock().toISOString() };
+  delete subscriber.reason;
   await deps.subscribers.putSubscriber(subscriber);
-  const secret = await deps.tokenSecret();
-  const token = signToken(secret, { email, action: 'confirm', expiresAt: deps.clock().getTime() + CONFIRM_TOKEN_DAYS * 86_400_000 });
-  const message = composeConfirmation(email, `${deps.config.subscriptionUrl}/confirm?token=${encodeURIComponent(token)}`);
-  const raw = await buildMime(message, { from: deps.config.sender, to: email });
-  await deps.mailer.sendRaw({ from: deps.config.sender, to: email, raw, html: message.html, subject: message.subject });
+  await mail(deps, email, composeConfirmation(email, confirmUrl(secret, deps.config.subscriptionUrl, subscriber, deps.clock())));
   return { subscriber, confirmationSent: true };
+}
+
+export type SubscriptionRequestOutcome = 'confirmation-sent' | 'preferences-link-sent' | 'suppressed';
+
+/**
+ * The public form's subscribe: whatever the address's state, the person sees the same answer. A new,
+ * pending or unsubscribed address gets a confirmation link with these filters; a confirmed one keeps
+ * its filters (nobody can change them without the owner's link) and is mailed its preferences link;
+ * a suppressed one is not mailed at all.
+ */
+export async function requestSubscription(deps: Deps, email: string, filters: SubscriberFilters): Promise<SubscriptionRequestOutcome> {
+  const existing = await deps.subscribers.getSubscriber(email);
+  if (existing?.status === 'suppressed') return 'suppressed';
+  if (existing?.status === 'confirmed') {
+    const secret = await deps.tokenSecret();
+    const subscriber = await withLinkId(deps, existing);
+    await mail(deps, email, composeAlreadySubscribed(email, preferencesUrl(secret, deps.config.subscriptionUrl, subscriber, deps.clock())));
+    return 'preferences-link-sent';
+  }
+  await subscribe(deps, email, filters);
+  return 'confirmation-sent';
+}
+
+async function mail(deps: Deps, to: string, message: ComposedEmail): Promise<void> {
+  const raw = await buildMime(message, { from: deps.config.sender, to });
+  await deps.mailer.sendRaw({ from: deps.config.sender, to, raw, html: message.html, subject: message.subject });
 }
 
 /** Unsubscribe without a token: the operator's CLI path. Idempotent. */

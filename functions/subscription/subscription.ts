@@ -1,63 +1,50 @@
 import type { Deps } from '../commons/deps';
-import { verifyToken } from './token';
+import type { WebhookUrlPolicy } from '../webhook/webhook-url';
+import { handleConfirm, handleUnsubscribe } from './link-requests';
+import { messagePage, type HttpResponse } from './pages';
+import { handlePreferencesGet, handlePreferencesPost } from './preferences';
+import { RATE_LIMITS, routeOf, type HttpRequest, type RateLimits } from './request-guard';
+import { formTokenResponse, handleSubscribePost } from './subscribe-request';
+import { subscribeFormPage } from './subscribe-page';
 
-export interface HttpRequest {
-  method: string;
-  /** Path after the base URL: `/confirm`, `/unsubscribe`. */
-  path: string;
-  query: Record<string, string | undefined>;
-  body?: string;
-  headers: Record<string, string | undefined>;
+export type { HttpRequest } from './request-guard';
+export type { HttpResponse } from './pages';
+
+export interface SubscriptionOptions {
+  limits?: RateLimits;
+  /** Webhook URL rules; loopback receivers only in tests. */
+  webhookPolicy?: WebhookUrlPolicy;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+type Route = (deps: Deps, request: HttpRequest, siteOrigin: string, options: SubscriptionOptions) => Promise<HttpResponse>;
 
-const page = (status: number, title: string, message: string): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em"><h1 style="font-size:1.4em">${title}</h1><p>${message}</p><p style="color:#666">detainer-watch</p></body></html>`,
-});
-
-/** The token may come in the query (a click) or in a form body (RFC 8058 one-click POST). */
-function tokenOf(request: HttpRequest): string | undefined {
-  if (request.query.token) return request.query.token;
-  if (request.body) return new URLSearchParams(request.body).get('token') ?? undefined;
-  return undefined;
-}
+const ROUTES: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
+  '/subscribe': {
+    GET: (deps) => subscribeFormPage(deps),
+    POST: (deps, request, origin, options) => handleSubscribePost(deps, request, origin, options.limits ?? RATE_LIMITS),
+  },
+  '/subscribe/token': { GET: (deps) => formTokenResponse(deps) },
+  '/confirm': { GET: (deps, request) => handleConfirm(deps, request) },
+  '/unsubscribe': { GET: (deps, request) => handleUnsubscribe(deps, request), POST: (deps, request) => handleUnsubscribe(deps, request) },
+  '/preferences': {
+    GET: (deps, request) => handlePreferencesGet(deps, request),
+    POST: (deps, request, origin, options) => handlePreferencesPost(deps, request, origin, options.webhookPolicy ?? {}),
+  },
+};
 
 /**
- * Confirm (double opt-in) and RFC 8058 one-click unsubscribe. Tokens are HMAC-signed and bound
- * to one address and one action. Unsubscribing is one POST (the mail client's one-click) or one
- * click (GET), answers 200 and is idempotent; a forged or expired token changes nothing.
+ * The public subscription endpoint (`/api/*` on the site's origin; the old root paths still work):
+ * the subscription form, double opt-in confirmation, RFC 8058 one-click unsubscribe and the
+ * preferences page. Links and the allowed Origin come from `config.subscriptionUrl`.
  */
-export async function handleSubscriptionRequest(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+export async function handleSubscriptionRequest(deps: Deps, request: HttpRequest, options: SubscriptionOptions = {}): Promise<HttpResponse> {
   const method = request.method.toUpperCase();
-  const path = request.path.replace(/\/+$/, '') || '/';
-  if (method !== 'GET' && method !== 'POST') return { ...page(405, 'Method not allowed', 'Use the link in your email.'), headers: { ...page(405, '', '').headers, allow: 'GET, POST' } };
-  const action = path.endsWith('/confirm') ? 'confirm' : path.endsWith('/unsubscribe') ? 'unsubscribe' : null;
-  if (!action) return page(404, 'Not found', 'This address has no page.');
-  const token = tokenOf(request);
-  const claims = token ? verifyToken(await deps.tokenSecret(), token, { action, now: deps.clock().getTime() }) : null;
-  if (!claims) return page(403, 'Link not valid', 'This link is not valid or has expired. Nothing was changed.');
-
-  const subscriber = await deps.subscribers.getSubscriber(claims.email);
-  if (action === 'unsubscribe') {
-    if (subscriber && subscriber.status !== 'unsubscribed' && subscriber.status !== 'suppressed') {
-      await deps.subscribers.setSubscriberStatus(claims.email, 'unsubscribed', 'one-click unsubscribe');
-    }
-    deps.log.info('unsubscribed', { known: Boolean(subscriber) });
-    return page(200, 'Unsubscribed', 'You will not receive detainer-watch alerts any more.');
+  const route = ROUTES[routeOf(request.path)];
+  if (!route) return messagePage(404, 'Page not found', 'There is no page at this address.');
+  const answer = route[method as 'GET' | 'POST'];
+  if (!answer) {
+    const allow = Object.keys(route).join(', ');
+    return messagePage(405, 'Method not allowed', 'Use the link in your email or the form on the site.', { allow });
   }
-  if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') {
-    return page(410, 'Subscription not found', 'There is no pending subscription for this link. Subscribe again to receive alerts.');
-  }
-  if (subscriber.status === 'pending') {
-    await deps.subscribers.putSubscriber({ ...subscriber, status: 'confirmed', confirmedAt: deps.clock().toISOString() });
-  }
-  deps.log.info('subscription confirmed');
-  return page(200, 'Subscription confirmed', 'You will receive an email when a release changes the rankings you follow.');
+  return answer(deps, request, new URL(deps.config.subscriptionUrl).origin, options);
 }

@@ -45,14 +45,14 @@ describe('OperatorAlerts', () => {
     // Assess
     expect(alarms.map((alarm) => alarm.Properties.AlarmName).sort()).toEqual(
       ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'].map((step) => `detainer-watch-dev-${step}-errors`)
-        .concat(['poll', 'ingest', 'notify', 'deliver', 'feedback'].map((step) => `detainer-watch-dev-${step}-dead-letters`), ['detainer-watch-dev-release-quarantined', 'detainer-watch-dev-missed-polls'])
+        .concat(['poll', 'ingest', 'notify', 'deliver', 'feedback'].map((step) => `detainer-watch-dev-${step}-dead-letters`), ['detainer-watch-dev-release-quarantined', 'detainer-watch-dev-missed-polls', 'detainer-watch-dev-subscription-throttled', 'detainer-watch-dev-subscription-rejected'])
         .sort(),
     );
   });
 
-  it('has no other alarms than errors, dead letters, quarantine and missed polls', () => {
+  it('has no other alarms than errors, dead letters, quarantine, missed polls and the subscription endpoint\'s flood alarms', () => {
     // Assess
-    expect(new Set(alarms.map((alarm) => alarm.Properties.MetricName))).toEqual(new Set(['Errors', 'ApproximateNumberOfMessagesVisible', 'Quarantined', 'PollSucceeded']));
-    expect(alarms).toHaveLength(6 + 5 + 2);
+    expect(new Set(alarms.map((alarm) => alarm.Properties.MetricName))).toEqual(new Set(['Errors', 'ApproximateNumberOfMessagesVisible', 'Quarantined', 'PollSucceeded', 'Throttles', 'SubscriptionRequestsRejected']));
+    expect(alarms).toHaveLength(6 + 5 + 2 + 2);
   });
 });

@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../../functions/commons/environment';
+import { SUBSCRIPTION_METRIC } from '../../functions/subscription/request-guard';
+import { REJECTED_REQUESTS_ALARM_THRESHOLD, SUBSCRIPTION_CONCURRENCY } from '../../lib/subscription';
 import { actionsOf, logicalId, resourcesOf, statementsOf, synthesize } from './synthesize';
 
 describe('Subscription', () => {
@@ -40,5 +42,20 @@ describe('Subscription', () => {
     // Assess
     const fn = resourcesOf(built.template, 'AWS::Lambda::Function')[logicalId(built.stack, built.stack.notify.deliverer)];
     expect(fn.Properties.Environment.Variables[ENVIRONMENT.subscriptionUrl]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SubscriptionFunctionFunctionUrl/), 'FunctionUrl'] });
+  });
+
+  it('caps concurrency so a flood is throttled, and alarms on throttles and on many refused requests', () => {
+    // Assess
+    const fn = resourcesOf(built.template, 'AWS::Lambda::Function')[logicalId(built.stack, built.stack.subscription.fn)];
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(SUBSCRIPTION_CONCURRENCY);
+    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'detainer-watch-dev-subscription-throttled', MetricName: 'Throttles', Namespace: 'AWS/Lambda', Threshold: 1 });
+    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'detainer-watch-dev-subscription-rejected',
+      MetricName: SUBSCRIPTION_METRIC.rejected,
+      Namespace: 'DetainerWatch/dev',
+      Dimensions: [{ Name: 'service', Value: 'detainer-watch' }],
+      Threshold: REJECTED_REQUESTS_ALARM_THRESHOLD,
+      AlarmActions: Match.anyValue(),
+    });
   });
 });

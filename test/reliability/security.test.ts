@@ -36,7 +36,9 @@ describe('signed subscription links over HTTP', () => {
     pipeline?.destroy();
   });
 
-  const unsubscribe = async (token: string) => (await fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`)).status;
+  // RFC 8058 one-click: a POST; a GET only shows the button (a link scanner must not unsubscribe).
+  const unsubscribe = async (token: string) =>
+    (await fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status;
 
   it('refuses a forged, an expired and another address\'s unsubscribe token, and honours a genuine one', async () => {
     // Prepare

@@ -22,6 +22,8 @@ export interface AlertDocument {
   release: { source: string; url: string; published: string; firstSeen: string; archiveUrl: string };
   recipient: { email: string; filters: string };
   unsubscribeUrl: string;
+  /** "Manage preferences" page (filters, webhook, stop); absent in mails composed without one. */
+  preferencesUrl?: string;
 }
 
 export interface QuarterSection {
@@ -89,7 +91,14 @@ function kindLabel(q: RankingChange): string {
   return q.complete ? 'Quarter completed' : 'Updated';
 }
 
-export function alertDocument(change: ReleaseChange, subscriber: Subscriber, links: { unsubscribeUrl: string; archiveUrl: string }): AlertDocument {
+/** The links an alert carries: one-click unsubscribe (also in the headers), the archived file, the preferences page. */
+export interface AlertLinks {
+  unsubscribeUrl: string;
+  archiveUrl: string;
+  preferencesUrl?: string;
+}
+
+export function alertDocument(change: ReleaseChange, subscriber: Subscriber, links: AlertLinks): AlertDocument {
   return {
     subject: alertSubject(change),
     intro: introFor(change),
@@ -106,6 +115,7 @@ export function alertDocument(change: ReleaseChange, subscriber: Subscriber, lin
     },
     recipient: { email: subscriber.email, filters: describeFilters(subscriber.filters) },
     unsubscribeUrl: links.unsubscribeUrl,
+    ...(links.preferencesUrl ? { preferencesUrl: links.preferencesUrl } : {}),
   };
 }
 

@@ -35,7 +35,7 @@ ${releaseHtml(doc)}
 <tr><td class="dw-pad" style="padding:20px 20px 24px 20px;border-top:1px solid #e5e8ee;font-size:12px;line-height:1.6;color:#6b7485;">
 Counts are ICE detainers that a local law-enforcement agency declined, per county and federal fiscal quarter (FY2017 Q1 = October–December 2016), ranked 1, 2, 2, 4 on ties.<br>
 You receive this because ${e(doc.recipient.email)} subscribed to detainer-watch alerts (${e(doc.recipient.filters)}).<br>
-<a href="${e(doc.unsubscribeUrl)}" style="color:#1d4ed8;">Unsubscribe</a> with one click.
+${doc.preferencesUrl ? `<a href="${e(doc.preferencesUrl)}" style="color:#1d4ed8;">Manage preferences</a> · ` : ''}<a href="${e(doc.unsubscribeUrl)}" style="color:#1d4ed8;">Unsubscribe</a> with one click.
 </td></tr>
 </table>
 </td></tr>

@@ -27,6 +27,7 @@ export function renderAlertText(doc: AlertDocument): string {
     '--',
     'Counts are ICE detainers that a local law-enforcement agency declined, per county and federal fiscal quarter (FY2017 Q1 = October-December 2016), ranked 1, 2, 2, 4 on ties.',
     `You receive this because ${doc.recipient.email} subscribed to detainer-watch alerts (${doc.recipient.filters}).`,
+    ...(doc.preferencesUrl ? [`Manage preferences: ${doc.preferencesUrl}`] : []),
     `Unsubscribe: ${doc.unsubscribeUrl}`,
     '',
   );

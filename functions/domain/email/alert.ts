@@ -2,7 +2,7 @@ import type { ReleaseChange } from '../change';
 import type { Subscriber } from '../subscriber';
 import { CONDENSE_LEVELS, condenseAlert } from './alert-condensed';
 import type { AlertDocument } from './alert-document';
-import { alertDocument } from './alert-document';
+import { alertDocument, type AlertLinks } from './alert-document';
 import { renderAlertHtml } from './alert-html';
 import { renderAlertText } from './alert-text';
 import type { ComposedEmail } from './composed-email';
@@ -12,7 +12,7 @@ import { headerText } from './composed-email';
  * One email for one release and one subscriber: every quarter of the (already filtered) change,
  * most important first, as HTML and plain text, with RFC 8058 one-click unsubscribe headers.
  */
-export function composeAlert(change: ReleaseChange, subscriber: Subscriber, links: { unsubscribeUrl: string; archiveUrl: string }): ComposedEmail {
+export function composeAlert(change: ReleaseChange, subscriber: Subscriber, links: AlertLinks): ComposedEmail {
   const doc = alertDocument(change, subscriber, links);
   const { html, text } = fitted(doc);
   return {

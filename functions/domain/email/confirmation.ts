@@ -32,3 +32,29 @@ export function composeConfirmation(email: string, confirmUrl: string): Composed
 `;
   return { subject: 'Confirm your detainer-watch subscription', html, text, headers: {} };
 }
+
+/**
+ * Sent when the subscription form is used for an address already confirmed: the form's answer is the
+ * same for every address (no one learns who subscribes), and the owner gets their preferences link.
+ */
+export function composeAlreadySubscribed(email: string, preferencesUrl: string): ComposedEmail {
+  const url = headerUrl(preferencesUrl);
+  const subject = 'Your detainer-watch subscription';
+  const text = [
+    subject,
+    '',
+    `Someone (hopefully you) asked to subscribe ${email}, which already receives detainer-watch alerts.`,
+    'Nothing was changed. To change what you receive, or to stop, open your preferences:',
+    '',
+    url,
+    '',
+  ].join('\n');
+  const html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<body style="font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2937;line-height:1.6;max-width:560px;margin:0 auto;padding:24px 12px;">
+<p>Someone (hopefully you) asked to subscribe <strong>${e(email)}</strong>, which already receives detainer-watch alerts. Nothing was changed.</p>
+<p><a href="${e(url)}" style="color:#1d4ed8;">Manage your preferences</a> to change what you receive, or to stop.</p>
+</body></html>
+`;
+  return { subject, html, text, headers: {} };
+}
