@@ -3,9 +3,10 @@ import { formatQuarter } from '../domain/quarter';
 import type { CountyPoint } from './site-data';
 import { formatCount } from './ranking-table';
 
-const WIDTH = 640;
-const HEIGHT = 260;
-const MARGIN = { top: 24, right: 12, bottom: 48, left: 48 };
+const HEIGHT = 240;
+const MARGIN = { top: 24, right: 12, bottom: 48, left: 44 };
+/** Room per quarter: the chart grows with the history, and a long history shrinks to the width of the page. */
+const SLOT = 84;
 
 /** Round the axis up to 1, 2 or 5 × a power of ten so the gridline labels read as plain numbers. */
 function niceMax(value: number): number {
@@ -22,6 +23,7 @@ function niceMax(value: number): number {
  */
 export function countyChart(id: string, label: string, points: CountyPoint[]): string {
   const max = niceMax(Math.max(0, ...points.map((p) => p.declined)));
+  const WIDTH = MARGIN.left + MARGIN.right + Math.max(3, points.length) * SLOT;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const slot = plotWidth / Math.max(1, points.length);
@@ -44,7 +46,7 @@ export function countyChart(id: string, label: string, points: CountyPoint[]): s
     })
     .join('');
   return `<figure class="chart">
-<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">
+<svg width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">
 <title id="${id}-title">${escapeHtml(label)}</title>
 <desc id="${id}-desc">${escapeHtml(description)}</desc>
 <g class="axis" aria-hidden="true">${ticks}</g>

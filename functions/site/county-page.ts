@@ -23,13 +23,13 @@ function historyTable(label: string, points: CountyPoint[], source: string): str
       (p) => `<tr><th scope="row"><a href="${sitePaths.quarter(source, p.quarter)}">${escapeHtml(formatQuarter(p.quarter))}</a>${p.complete ? '' : ' (partial)'}</th>` +
         `<td class="num" data-value="${p.declined}">${formatCount(p.declined)}</td>` +
         `<td class="num">${p.rank ?? NOT_KNOWN}</td>` +
-        `<td class="num">${p.received === undefined ? NOT_KNOWN : formatCount(p.received)}</td>` +
+        `<td class="num hide-narrow">${p.received === undefined ? NOT_KNOWN : formatCount(p.received)}</td>` +
         `<td class="num">${formatRate(p.rate)}</td></tr>`,
     )
     .join('\n');
   return `<div class="table-scroll"><table class="history">
 <caption>${escapeHtml(label)}, per quarter</caption>
-<thead><tr><th scope="col">Quarter</th><th scope="col" class="num">Declined</th><th scope="col" class="num">Rank</th><th scope="col" class="num">Received</th><th scope="col" class="num">Decline rate</th></tr></thead>
+<thead><tr><th scope="col">Quarter</th><th scope="col" class="num">Declined</th><th scope="col" class="num">Rank</th><th scope="col" class="num hide-narrow">Received</th><th scope="col" class="num">Decline rate</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -46,6 +46,7 @@ export function renderPage(page: PageInput, context: PageContext): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)} · ${SITE_TITLE}</title>
 <meta name="description" content="${escapeHtml(page.description)}">
+<link rel="icon" type="image/svg+xml" href="${context.assets.icon}">
 <link rel="stylesheet" href="${context.assets.stylesheet}">
 ${alternateLinks(feeds)}
 <script src="${context.assets.script}" defer></script>

@@ -25,6 +25,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--soft); white-space: nowrap; }
+tbody th { background: none; font-weight: 400; white-space: normal; }
 td.num, th.num { text-align: right; }
 th button { font: inherit; font-weight: 700; background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; text-decoration: underline; }
 th[aria-sort="ascending"] button::after { content: " \\25B2"; }
@@ -32,8 +33,8 @@ th[aria-sort="descending"] button::after { content: " \\25BC"; }
 td.bar { width: 35%; min-width: 5rem; }
 svg.bar { display: block; width: 100%; height: 0.9rem; }
 svg.bar rect { fill: var(--bar); }
-.chart { max-width: 44rem; }
-.chart svg { width: 100%; height: auto; display: block; }
+.chart { margin: 1rem 0; }
+.chart svg { max-width: 100%; height: auto; display: block; }
 .chart .bars rect { fill: var(--bar); }
 .chart .axis line { stroke: var(--line); }
 .chart text { font-size: 12px; fill: var(--ink); }
