@@ -90,7 +90,7 @@ describe('the site in Chromium', () => {
       const page = await open('/', width);
       const rows = await page.locator('section[aria-labelledby="src-ddp"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[1].textContent?.trim(), tr.children[3].textContent]));
       const heading = await page.locator('#src-ddp').textContent();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       const feeds = await page.locator('link[rel="alternate"]').evaluateAll((links) => links.map((l) => l.getAttribute('href')));
       if (process.env.SITE_SCREENSHOTS) {
         mkdirSync(process.env.SITE_SCREENSHOTS, { recursive: true });
@@ -115,7 +115,7 @@ describe('the site in Chromium', () => {
       const bars = await page.locator('svg[role="img"] g[data-quarter]').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-quarter'), Number(g.getAttribute('data-declined')), g.querySelector('rect')!.getBoundingClientRect().height]));
       const description = await page.locator('svg[role="img"] desc').textContent();
       const tableValues = await page.locator('table.history tbody tr').evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       if (process.env.SITE_SCREENSHOTS) await page.screenshot({ path: join(process.env.SITE_SCREENSHOTS, `county-${width}.png`), fullPage: true });
       const violations = await seriousViolations(page);
       await page.context().close();
@@ -137,7 +137,7 @@ describe('the site in Chromium', () => {
   it('lists a whole quarter with counts, received and rates where the source has them, and the unresolved facilities', { timeout: 60_000 }, async () => {
     // Act
     const page = await open('/quarters/ddp/FY2017Q2.html', 1280);
-    const rows = await page.locator('table[data-sortable] tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent?.trim())));
+    const rows = await page.locator('table[data-sortable] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim())));
     const violations = await seriousViolations(page);
     await page.context().close();
     const q1Page = await open('/quarters/ddp/FY2017Q1.html', 1280);
@@ -167,7 +167,7 @@ describe('the site in Chromium', () => {
     let reached = false;
     for (let presses = 0; presses < 40 && !reached; presses++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Declined');
+      reached = await page.evaluate<boolean>("document.activeElement?.tagName === 'BUTTON' && document.activeElement.textContent === 'Declined'");
     }
     await page.keyboard.press('Enter');
     const ascending = await declinedColumn();

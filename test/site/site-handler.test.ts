@@ -136,8 +136,8 @@ describe('site handler', () => {
     expect(atom.links?.find((l) => l.rel === 'self')?.href).toBe(`${SITE_URL}/feed.atom`);
     expect(atom.entries?.[2].content?.value).toContain('Ventura County, CA is #1 with 188');
     expect(JSON.parse(rawJson).version).toBe('https://jsonfeed.org/version/1.1');
-    expect(json.items.map((i) => i.id)).toEqual(atom.entries?.map((e) => e.id));
-    expect(json.items[1].content_html).toContain('Denver County, CO rises to #2');
+    expect(json.items?.map((i) => i.id)).toEqual(atom.entries?.map((e) => e.id));
+    expect(json.items?.[1].content_html).toContain('Denver County, CO rises to #2');
   });
 
   it('gives each state a feed with only what concerns it: New York hears of the Nassau retraction, Nevada of the Clark revision', async () => {
@@ -149,7 +149,7 @@ describe('site handler', () => {
     const newest = ny.entries?.[0];
     expect(newest?.content?.value).toContain('Nassau County, NY removed (was 38)');
     expect(newest?.content?.value).not.toContain('Ventura');
-    expect(nv.items[0].content_html).toContain('Clark County, NV revised 68 → 61');
-    expect(nv.items[0].content_html).not.toContain('Nassau');
+    expect(nv.items?.[0].content_html).toContain('Clark County, NV revised 68 → 61');
+    expect(nv.items?.[0].content_html).not.toContain('Nassau');
   });
 });
