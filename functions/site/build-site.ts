@@ -8,7 +8,7 @@ import { indexPage } from './index-page';
 import { renderPage, type PageContext, type PageInput } from './page-layout';
 import { quarterPage } from './quarter-page';
 import { CACHE_CONTROL } from './security-headers';
-import type { SiteData } from './site-data';
+import { CountyHistories, type SiteData } from './site-data';
 import { keyOfPath, sitePaths } from './site-paths';
 
 export interface SiteSettings {
@@ -37,6 +37,7 @@ export function buildSite(data: SiteData, settings: SiteSettings, now: Date): Si
     cacheControl: CACHE_CONTROL.page,
   });
   const counties = countiesIn(data.quarters);
+  const histories = new CountyHistories(data.quarters);
   const states = [...new Set(counties.map((c) => c.state).filter((s) => US_STATE.test(s)))].sort();
   const sources = [...new Set(data.quarters.map((q) => q.source))].sort();
   return [
@@ -46,7 +47,7 @@ export function buildSite(data: SiteData, settings: SiteSettings, now: Date): Si
     page(sitePaths.subscribe, subscribePage()),
     page(sitePaths.notFound, notFoundPage()),
     ...data.quarters.map((q) => page(sitePaths.quarter(q.source, q.quarter), quarterPage(q))),
-    ...counties.filter((c) => /^\d{5}$/.test(c.fips)).map((c) => page(sitePaths.county(c.fips), countyPage(c, data.quarters))),
+    ...counties.filter((c) => /^\d{5}$/.test(c.fips)).map((c) => page(sitePaths.county(c.fips), countyPage(c, histories))),
     ...allFeeds(data.changes, states, settings.siteUrl, settings.topN),
   ];
 }

@@ -5,7 +5,7 @@ import type { StoredQuarter } from '../ports/store';
 import { countyChart } from './county-chart';
 import type { PageInput } from './page-layout';
 import { formatCount, formatRate, NOT_KNOWN } from './ranking-table';
-import { countyHistory, type CountyPoint } from './site-data';
+import type { CountyHistories, CountyPoint } from './site-data';
 import { sitePaths } from './site-paths';
 
 /** Every county that appears in any stored quarter, by FIPS (the name as the newest quarter gives it). */
@@ -37,12 +37,12 @@ ${rows}
 }
 
 /** A county across quarters, one chart and one table per source that has it. */
-export function countyPage(county: County, quarters: StoredQuarter[]): PageInput {
+export function countyPage(county: County, histories: CountyHistories): PageInput {
   const title = `${county.name}, ${county.state}`;
-  const sources = [...new Set(quarters.map((q) => q.source))].sort();
-  const sections = sources
+  const sections = histories
+    .sources()
     .map((source) => {
-      const points = countyHistory(quarters, source, county.fips);
+      const points = histories.history(source, county.fips);
       if (!points.some((p) => p.declined > 0)) return '';
       const label = `Declined detainers in ${title}, source ${source}`;
       return `<section aria-labelledby="h-${escapeHtml(source)}">

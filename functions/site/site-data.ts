@@ -68,13 +68,32 @@ export interface CountyPoint {
   rate?: number;
 }
 
-/** One county's numbers in every stored quarter of one source, oldest first. */
-export function countyHistory(quarters: StoredQuarter[], source: string, fips: string): CountyPoint[] {
-  return quarters
-    .filter((q) => q.source === source)
-    .sort((a, b) => compareQuarters(a.quarter, b.quarter))
-    .map((q) => {
-      const row = q.rows.find((r) => r.jurisdiction.kind === 'county' && r.jurisdiction.fips === fips) as SiteRow | undefined;
+/**
+ * Every county's numbers in every stored quarter, indexed once: a national source has ~3,000
+ * counties over dozens of quarters, too many to search each quarter's rows per county page.
+ */
+export class CountyHistories {
+  private readonly bySource = new Map<string, { quarters: StoredQuarter[]; rows: Map<string, SiteRow>[] }>();
+
+  constructor(quarters: StoredQuarter[]) {
+    for (const q of [...quarters].sort((a, b) => compareQuarters(a.quarter, b.quarter))) {
+      const entry = this.bySource.get(q.source) ?? { quarters: [], rows: [] };
+      entry.quarters.push(q);
+      entry.rows.push(new Map(q.rows.flatMap((r) => (r.jurisdiction.kind === 'county' ? [[r.jurisdiction.fips, r as SiteRow] as const] : []))));
+      this.bySource.set(q.source, entry);
+    }
+  }
+
+  sources(): string[] {
+    return [...this.bySource.keys()].sort();
+  }
+
+  /** One county in every stored quarter of one source, oldest first. */
+  history(source: string, fips: string): CountyPoint[] {
+    const entry = this.bySource.get(source);
+    if (!entry) return [];
+    return entry.quarters.map((q, i) => {
+      const row = entry.rows[i].get(fips);
       const received = row ? receivedOf(row) : undefined;
       const rate = row ? rateOf(row) : undefined;
       return {
@@ -86,4 +105,5 @@ export function countyHistory(quarters: StoredQuarter[], source: string, fips: s
         ...(rate !== undefined ? { rate } : {}),
       };
     });
+  }
 }
