@@ -47,7 +47,7 @@ export class S3SitePublisher implements SitePublisher {
   async get(key: string): Promise<StoredSiteObject | undefined> {
     try {
       const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const body = await answer.Body!.transformToByteArray();
+      const body = answer.Body ? await answer.Body.transformToByteArray() : new Uint8Array();
       return {
         body,
         ...(answer.ContentType ? { contentType: answer.ContentType } : {}),

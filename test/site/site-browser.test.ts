@@ -125,7 +125,7 @@ describe('the site in Chromium', () => {
       expect(stored).toEqual([['FY2017Q1', 74], ['FY2017Q2', 112], ['FY2017Q3', 61]]);
       expect(bars.map(([q, n]) => [q, n])).toEqual(stored);
       const heights = bars.map((b) => b[2] as number);
-      stored.forEach(([, n], i) => expect(Math.abs(heights[i] / heights[1] - n / 112)).toBeLessThan(0.02));
+      for (const [i, [, n]] of stored.entries()) expect(Math.abs(heights[i] / heights[1] - n / 112)).toBeLessThan(0.02);
       expect(description).toBe('FY2017 Q1: 74; FY2017 Q2: 112; FY2017 Q3 (partial): 61');
       expect(tableValues).toEqual(stored.map(([, n]) => String(n)));
       expect(overflow).toBeLessThanOrEqual(0);
@@ -216,7 +216,7 @@ describe('the site in Chromium', () => {
     const form = await subscribe.locator('form[action="/api/subscribe"][method="post"] [name]').evaluateAll((els) => els.map((e) => e.getAttribute('name')));
     await subscribe.context().close();
     const missing = await fetch(`${base}/counties/00000.html`);
-    const escape = await fetch(`${base}/../../etc/passwd`);
+    const outside = await fetch(`${base}/../../etc/passwd`);
 
     // Assess
     expect(aboutViolations).toEqual([]);
@@ -225,7 +225,7 @@ describe('the site in Chromium', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Page not found');
     expect(missing.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(escape.status).toBe(404);
+    expect(outside.status).toBe(404);
     expect(problems).toEqual([]);
   });
 });

@@ -148,6 +148,7 @@ describe('site handler', () => {
     // Assess
     const newest = ny.entries?.[0];
     expect(newest?.content?.value).toContain('Nassau County, NY removed (was 38)');
+    expect(newest?.content?.value).not.toContain('Nassau County, NY left the top 10');
     expect(newest?.content?.value).not.toContain('Ventura');
     expect(nv.items?.[0].content_html).toContain('Clark County, NV revised 68 → 61');
     expect(nv.items?.[0].content_html).not.toContain('Nassau');
