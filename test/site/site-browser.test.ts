@@ -7,9 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from '../../functions/commons/deps';
 import { formatQuarter, type QuarterId } from '../../functions/domain/quarter';
 import type { StoredQuarter } from '../../functions/ports/store';
-import { S3SitePublisher } from '../../functions/site/s3-site-publisher';
-import { createSiteRequestHandler } from '../../functions/site/serve-object';
-import { createSiteHandler } from '../../functions/site/site-handler';
+import { type SiteWiring, wireSite } from '../../functions/site/site-wiring';
 import { DynamoRankingStore } from '../../functions/store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
 import { useEmulators } from '../support/emulators';
@@ -38,18 +36,17 @@ describe('the site in Chromium', () => {
 
   beforeAll(async () => {
     const rankings = new DynamoRankingStore(env.clients.dynamodb, env.tableName);
-    const publisher = new S3SitePublisher(env.clients.s3, env.bucket);
     const ids = await seedFy2017(rankings);
+    // The wiring both composition roots use: the site step and the request handler `serve` mounts.
+    let site: SiteWiring | undefined;
     server = createServer((request, response) => {
-      createSiteRequestHandler(publisher)(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
+      site?.serve(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const handler = createSiteHandler({
-      rankings, releases: new DynamoReleaseStore(env.clients.dynamodb, env.tableName), publisher,
-      settings: { siteUrl: base, topN: 10 }, clock: () => new Date(), log: silent,
-    });
-    expect((await handler(streamEvent(ids.map(changeRecord)))).batchItemFailures).toEqual([]);
+    const deps = { rankings, releases: new DynamoReleaseStore(env.clients.dynamodb, env.tableName), config: { topN: 10 }, clock: () => new Date(), log: silent };
+    site = wireSite(deps, env.clients.s3, env.bucket, `${base}/`);
+    expect((await site.handler(streamEvent(ids.map(changeRecord)))).batchItemFailures).toEqual([]);
     quarters = await rankings.listQuarters('ddp');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   }, 120_000);
