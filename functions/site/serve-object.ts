@@ -41,11 +41,13 @@ export function createSiteRequestHandler(publisher: SitePublisher): (request: In
 /** The object key of a request URL, or undefined for one that tries to leave the site (`..`) or is not valid. */
 export function objectKey(url: string): string | undefined {
   let path: string;
+  let key: string;
   try {
-    path = decodeURIComponent(new URL(url, 'http://site.invalid').pathname);
+    path = new URL(url, 'http://site.invalid').pathname;
+    key = keyOfPath(path);
   } catch {
     return undefined;
   }
-  if (path.split('/').some((segment) => segment === '..') || path.includes('\0')) return undefined;
-  return keyOfPath(path);
+  if (key.split('/').some((segment) => segment === '..') || key.includes('\0')) return undefined;
+  return key;
 }

@@ -18,9 +18,12 @@ export const sitePaths = {
   stateFeedJson: (state: string) => `/feeds/${state}.json`,
 };
 
-/** The object key of a URL path: the path without its leading slash, `index.html` for a folder. */
+/**
+ * The object key of a URL path: the path, percent-decoded as S3 decodes a request's path, without its
+ * leading slash; `index.html` for a folder.
+ */
 export function keyOfPath(path: string): string {
-  const relative = path.replace(/^\/+/, '');
+  const relative = decodeURIComponent(path).replace(/^\/+/, '');
   return relative === '' || relative.endsWith('/') ? `${relative}index.html` : relative;
 }
 

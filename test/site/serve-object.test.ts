@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteObject, SitePublisher, StoredSiteObject } from '../../functions/ports/site-publisher';
 import { SECURITY_HEADERS } from '../../functions/site/security-headers';
 import { createSiteRequestHandler, objectKey } from '../../functions/site/serve-object';
+import { keyOfPath, sitePaths } from '../../functions/site/site-paths';
 
 /** The port's contract kept in memory: the S3 adapter behind it is exercised in site-handler and site-browser tests. */
 class MemoryPublisher implements SitePublisher {
@@ -83,5 +84,21 @@ describe('site request handler', () => {
     expect(await missing.text()).toContain('Page not found');
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('page keys', () => {
+  it('stores a page under the key its encoded link is served from', () => {
+    // Prepare: a source name that needs encoding in a URL
+    const link = sitePaths.quarter('my source', 'FY2017Q1');
+
+    // Act
+    const stored = keyOfPath(link);
+    const served = objectKey(link);
+
+    // Assess
+    expect(link).toBe('/quarters/my%20source/FY2017Q1.html');
+    expect(stored).toBe('quarters/my source/FY2017Q1.html');
+    expect(served).toBe(stored);
   });
 });
