@@ -70,7 +70,7 @@ export const ASSUMPTIONS = {
  * 3,000 counties took 3.8 s here (3,057 files, 101 MB); a new quarter changes every county page, so
  * all of them are written again (8 at a time).
  */
-export const SITE_PUBLISH_ASSUMED = { ms: 20_000, initMs: 400, readUnits: 400, objectsWritten: 3_100, siteBytes: 101 * 1024 * 1024 } as const;
+const SITE_PUBLISH_ASSUMED = { ms: 20_000, initMs: 400, readUnits: 400, objectsWritten: 3_100, siteBytes: 101 * 1024 * 1024 } as const;
 
 export interface CostInputs {
   noChangePoll: { ms: number; readUnits: number; writeUnits: number };

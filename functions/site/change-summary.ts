@@ -6,12 +6,6 @@ import { formatDay } from './page-layout';
 import { formatCount } from './ranking-table';
 import { sitePaths } from './site-paths';
 
-/** One line per quarter a release touched: the same headline an alert email would carry. */
-export function quarterSummary(q: RankingChange): string {
-  const statements = headlineStatements(q);
-  return statements.length ? `${quarterHeading(q)}: ${statements.join('; ')}` : quarterHeading(q);
-}
-
 /** The title of a change in lists and feeds (the alert's subject, without a source prefix). */
 export function changeTitle(change: ReleaseChange): string {
   return alertSubject(change);

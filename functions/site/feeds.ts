@@ -8,7 +8,7 @@ import { SITE_TITLE } from './page-layout';
 import { CACHE_CONTROL } from './security-headers';
 import { keyOfPath, sitePaths } from './site-paths';
 
-export interface FeedScope {
+interface FeedScope {
   title: string;
   /** Only this state's part of each change (as a subscriber to that state would get it); undefined: everything. */
   state?: string;
@@ -38,7 +38,7 @@ function entryLink(change: ReleaseChange, siteUrl: string): string {
  * The changes as an Atom feed (RFC 4287) and a JSON Feed 1.1, built with feedsmith. Dates come from
  * the changes themselves, so a feed's bytes only change when a change does.
  */
-export function feedObjects(changes: ReleaseChange[], scope: FeedScope, siteUrl: string, topN: number): SiteObject[] {
+function feedObjects(changes: ReleaseChange[], scope: FeedScope, siteUrl: string, topN: number): SiteObject[] {
   const entries = changes
     .map((change) => ({ change, part: scoped(change, scope, topN) }))
     .filter((e): e is { change: ReleaseChange; part: ReleaseChange } => e.part !== null)

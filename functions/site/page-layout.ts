@@ -2,7 +2,7 @@ import { escapeHtml } from '../domain/email/html';
 import type { SiteAssets } from './assets';
 import { sitePaths } from './site-paths';
 
-export interface FeedLink {
+interface FeedLink {
   title: string;
   atom: string;
   json: string;
@@ -75,7 +75,7 @@ Feeds: <a href="${sitePaths.feedAtom}">Atom</a>, <a href="${sitePaths.feedJson}"
 }
 
 /** "2026-12-04 05:40 UTC": unambiguous for readers anywhere. */
-export function formatDateTime(iso: string): string {
+function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

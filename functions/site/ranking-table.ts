@@ -14,7 +14,7 @@ export function formatRate(rate: number | undefined): string {
 }
 
 /** The row's place, linked to its county page (an unresolved facility has none). */
-export function jurisdictionCell(row: SiteRow): string {
+function jurisdictionCell(row: SiteRow): string {
   const j = row.jurisdiction;
   const path = countyPath(j);
   if (j.kind === 'county' && path) return `<a href="${path}">${escapeHtml(j.name)}</a>`;
@@ -22,7 +22,7 @@ export function jurisdictionCell(row: SiteRow): string {
 }
 
 /** A bar as an SVG rectangle (an inline `style` width would need a CSP exception). */
-export function bar(value: number, max: number): string {
+function bar(value: number, max: number): string {
   const width = max > 0 ? Math.max(0.5, (value / max) * 100) : 0;
   return `<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="${width.toFixed(2)}" height="10"></rect></svg>`;
 }

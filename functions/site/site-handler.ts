@@ -5,7 +5,7 @@ import { publishSite, SITE_METRIC, type PublishDeps } from './publish-site';
 export type SiteDeps = PublishDeps;
 
 /** The change id of an inserted change record (same rule as notify's `changeIdOf`), else undefined. */
-export function insertedChangeId(record: DynamoDBRecord): string | undefined {
+function insertedChangeId(record: DynamoDBRecord): string | undefined {
   if (record.eventName !== 'INSERT') return undefined;
   const pk = record.dynamodb?.NewImage?.pk?.S;
   const sk = record.dynamodb?.NewImage?.sk?.S;
