@@ -25,7 +25,7 @@ function lastChange(change: ReleaseChange | undefined): string {
   return `<section aria-labelledby="last-change">
 <h2 id="last-change">What the last release changed</h2>
 <p><strong>${escapeHtml(changeTitle(change))}</strong></p>
-<p class="meta">Released <time>${escapeHtml(formatDay(change.publishedAt))}</time>; first seen by detainer-watch <time datetime="${escapeHtml(change.firstSeen)}">${escapeHtml(formatDay(change.firstSeen))}</time>.</p>
+<p class="meta">Released ${change.publishedAt ? `<time datetime="${escapeHtml(change.publishedAt)}">${escapeHtml(formatDay(change.publishedAt))}</time>` : 'on an unknown date'}; first seen by detainer-watch <time datetime="${escapeHtml(change.firstSeen)}">${escapeHtml(formatDay(change.firstSeen))}</time>.</p>
 ${changeHtml(change)}
 </section>`;
 }
