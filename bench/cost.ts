@@ -24,6 +24,8 @@ export const PRICES = {
   secretCall: { usd: 0.05 / 10_000, unit: 'Secrets Manager API call' },
   kmsKeyMonth: { usd: 1, unit: 'KMS customer-managed key-month' },
   xrayTrace: { usd: 5 / 1e6, unit: 'X-Ray trace recorded' },
+  cloudfrontTransferGb: { usd: 0.085, unit: 'CloudFront data transfer out GB (North America/Europe, first 10 TB)' },
+  cloudfrontHttpsRequest: { usd: 0.01 / 10_000, unit: 'CloudFront HTTPS request' },
 } as const;
 
 export const ASSUMPTIONS = {
@@ -49,7 +51,26 @@ export const ASSUMPTIONS = {
   deliverReadUnitsPerSubscriber: 1,
   /** Multipart part size of the archive (functions/archive/s3-archive.ts). */
   multipartBytes: 16 * 1024 * 1024,
+  /** Site page views a month (readers of the rankings and county pages). */
+  sitePageViews: 20_000,
+  /** Requests per page view: the page itself; the hashed CSS, script and icon are cached by the browser for a year. */
+  siteRequestsPerView: 1.3,
+  /** Bytes transferred per view (compressed HTML, an occasional asset). */
+  siteBytesPerView: 25 * 1024,
+  /** Feed readers polling the feeds hourly, and the size of one feed response. */
+  feedReaders: 200,
+  feedBytes: 40 * 1024,
+  /** Share of CloudFront requests that miss the cache and read S3 (pages and feeds are cached a minute per edge). */
+  siteOriginMissRate: 0.1,
 } as const;
+
+/**
+ * Rebuilding the site after a release (functions/site): one invocation that reads every quarter and
+ * change and writes the files that differ. Not measured by the bench yet: building 40 quarters of
+ * 3,000 counties took 3.8 s here (3,057 files, 101 MB); a new quarter changes every county page, so
+ * all of them are written again (8 at a time).
+ */
+const SITE_PUBLISH_ASSUMED = { ms: 20_000, initMs: 400, readUnits: 400, objectsWritten: 3_100, siteBytes: 101 * 1024 * 1024 } as const;
 
 export interface CostInputs {
   noChangePoll: { ms: number; readUnits: number; writeUnits: number };
@@ -58,6 +79,8 @@ export interface CostInputs {
   planner: { ms: number; readUnits: number; initMs: number };
   delivery: { msPerMessage: number; readUnitsPerMessage: number; writeUnitsPerMessage: number; initMs: number; batchSize: number; sendRatePerSecond: number; concurrency: number };
   stack: Pick<StackResources, 'alarms' | 'secrets' | 'functions'> & { kmsKeys: number; sqsEventSources: number };
+  /** One site rebuild per release: duration, table reads, files written, bytes kept in the site bucket. */
+  sitePublish?: { ms: number; initMs: number; readUnits: number; objectsWritten: number; siteBytes: number };
   /** Which inputs were measured here and which fell back to an assumption. */
   provenance: Record<string, 'measured' | 'assumed'>;
 }
@@ -120,7 +143,33 @@ export function monthlyCost(inputs: CostInputs): { lines: CostLine[]; totalUsd: 
   add('Secrets Manager', `${inputs.stack.secrets} token secret`, inputs.stack.secrets, PRICES.secretMonth);
   add('Secrets Manager', 'GetSecretValue per delivery cold start', releases * batches, PRICES.secretCall);
   add('KMS', `${inputs.stack.kmsKeys} customer-managed key`, inputs.stack.kmsKeys, PRICES.kmsKeyMonth);
+  lines.push(...siteCost(inputs, releases));
   return { lines, totalUsd: lines.reduce((sum, line) => sum + line.usd, 0) };
+}
+
+/**
+ * The public site: one rebuild per release (Lambda, table reads, S3 PUTs of the changed files) and
+ * what readers and feed readers fetch through CloudFront (requests, bytes out, cache misses to S3).
+ */
+function siteCost(inputs: CostInputs, releases: number): CostLine[] {
+  const a = ASSUMPTIONS;
+  const publish = inputs.sitePublish ?? SITE_PUBLISH_ASSUMED;
+  const gb = memoryGb(inputs.stack, 'site', 1024);
+  const seconds = (publish.initMs + publish.ms) / 1000;
+  const feedPolls = a.feedReaders * a.hoursPerMonth;
+  const requests = a.sitePageViews * a.siteRequestsPerView + feedPolls;
+  const bytesOut = a.sitePageViews * a.siteBytesPerView + feedPolls * a.feedBytes;
+  const line = (service: string, item: string, quantity: number, price: { usd: number; unit: string }): CostLine => ({ service, item, quantity, unit: price.unit, usd: quantity * price.usd });
+  return [
+    line('Lambda', `site rebuild ${gb} GB × ${seconds.toFixed(1)} s × ${releases.toFixed(2)}`, gb * seconds * releases, PRICES.lambdaGbSecondArm),
+    line('Lambda', 'site rebuild requests', releases, PRICES.lambdaRequest),
+    line('DynamoDB', 'site rebuild reads (every quarter and change)', releases * publish.readUnits, PRICES.dynamoReadUnit),
+    line('S3', `site PUT/LIST: ${publish.objectsWritten} changed files per rebuild`, releases * (publish.objectsWritten + 1), PRICES.s3Put),
+    line('S3', 'site storage', publish.siteBytes / 1024 ** 3, PRICES.s3StorageGbMonth),
+    line('S3', `site GET on CloudFront cache misses (${a.siteOriginMissRate * 100}%)`, requests * a.siteOriginMissRate, PRICES.s3Get),
+    line('CloudFront', `HTTPS requests: ${a.sitePageViews} views × ${a.siteRequestsPerView} + ${a.feedReaders} feed readers hourly`, requests, PRICES.cloudfrontHttpsRequest),
+    line('CloudFront', 'data transfer out', bytesOut / 1024 ** 3, PRICES.cloudfrontTransferGb),
+  ];
 }
 
 export function formatCost(cost: { lines: CostLine[]; totalUsd: number }, inputs: CostInputs): string {

@@ -15,6 +15,7 @@ import { OperatorAlerts } from './operator-alerts';
 import { Poll } from './poll';
 import { RankingStore } from './ranking-store';
 import { ReleaseArchive } from './release-archive';
+import { Site } from './site';
 import { Subscription } from './subscription';
 
 export interface DetainerWatchStackProps extends StackProps {
@@ -32,6 +33,7 @@ export class DetainerWatchStack extends Stack {
   readonly ingest: Ingest;
   readonly notify: Notify;
   readonly feedback: Feedback;
+  readonly site: Site;
 
   constructor(scope: Construct, id: string, props: DetainerWatchStackProps) {
     super(scope, id, props);
@@ -117,5 +119,13 @@ export class DetainerWatchStack extends Stack {
       functionDefaults: defaults,
     });
     this.feedback = new Feedback(this, 'Feedback', { mail: this.mail, store: this.store, alerts: this.alerts, functionDefaults: defaults });
+    this.site = new Site(this, 'Site', {
+      store: this.store,
+      alerts: this.alerts,
+      subscriptionUrl: this.subscription.url,
+      accessLogs: this.archive.accessLogs,
+      metricsNamespace: `DetainerWatch/${config.stage}`,
+      functionDefaults: defaults,
+    });
   }
 }

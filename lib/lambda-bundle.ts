@@ -6,9 +6,9 @@ import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The steps, each a folder `functions/<step>/` with a thin `handler.ts`. */
-export type Step = 'poll' | 'ingest' | 'notify' | 'deliver' | 'subscription' | 'feedback';
+export type Step = 'poll' | 'ingest' | 'notify' | 'deliver' | 'subscription' | 'feedback' | 'site';
 
-export const STEPS: readonly Step[] = ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'];
+export const STEPS: readonly Step[] = ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'];
 
 /** CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks: every output file gets one. */
 export const ESM_REQUIRE_BANNER = "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";

@@ -13,6 +13,8 @@ import { createIngestHandler } from '../functions/ingest/handler';
 import { createNotifyHandler } from '../functions/notify/handler';
 import { createPollHandler } from '../functions/poll/handler';
 import { createSubscriptionHandler } from '../functions/subscription/handler';
+import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
+import { wireSite, type SiteWiring } from '../functions/site/site-wiring';
 import type { Mailer } from '../functions/ports/mailer';
 import { LocalChain } from './chain';
 import { localContext } from './lambda-context';
@@ -40,6 +42,8 @@ export interface LocalCompositionOptions {
   channels?: CompositionOptions['channels'];
   count?: (metric: string, value?: number) => void;
   clock?: () => Date;
+  /** Where the site is served (`serve`'s URL); absent: the subscription URL's origin. Only feeds' absolute links use it. */
+  siteUrl?: string;
   /** The stream's consumers (default: notify on change inserts, as the stack maps it); the bench narrows the filter to one change. */
   streamConsumers?: (handlers: LocalComposition['handlers']) => StreamConsumer[];
 }
@@ -53,7 +57,10 @@ export interface LocalComposition {
     deliver: ReturnType<typeof createDeliverHandler>;
     subscription: ReturnType<typeof createSubscriptionHandler>;
     feedback: ReturnType<typeof createFeedbackHandler>;
+    site: SiteWiring['handler'];
   };
+  /** The site's bucket as `serve` answers it (what CloudFront is in AWS). */
+  site: SiteWiring;
   chain: LocalChain;
   queues: { releases: LocalQueue; releaseDeadLetters: LocalQueue; deliveries: LocalQueue; deliveryDeadLetters: LocalQueue };
   stream: StreamReader;
@@ -94,7 +101,9 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     ...(options.count ? { count: options.count } : {}),
     ...(clock ? { clock } : {}),
   });
+  const site = wireSite(deps, options.clients.s3, LOCAL_SITE_BUCKET, options.siteUrl ?? new URL(options.config.subscriptionUrl).origin);
   const handlers = {
+    site: site.handler,
     poll: createPollHandler(deps),
     ingest: createIngestHandler(deps),
     notify: createNotifyHandler(deps),
@@ -103,7 +112,10 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     feedback: createFeedbackHandler(deps),
   };
   // The stack's event source mappings on the table's stream; a new consumer (the site) is one line here and one in the stack.
-  const consumers: StreamConsumer[] = options.streamConsumers?.(handlers) ?? [{ name: 'notify', handler: handlers.notify, filter: isChangeInsert }];
+  const consumers: StreamConsumer[] = options.streamConsumers?.(handlers) ?? [
+    { name: 'notify', handler: handlers.notify, filter: isChangeInsert },
+    { name: 'site', handler: handlers.site, filter: isChangeInsert },
+  ];
   const stream = new StreamReader(
     { dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never, streams: options.eventSources.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
     consumers,
@@ -120,5 +132,5 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     deliveryConcurrency: options.config.deliveryConcurrency,
     deliverTimeoutSeconds: delivery.functionTimeoutSeconds,
   });
-  return { deps, handlers, chain, queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters }, stream, takeEvents: () => events.splice(0) };
+  return { deps, handlers, site, chain, queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters }, stream, takeEvents: () => events.splice(0) };
 }

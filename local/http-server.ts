@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { localContext } from './lambda-context';
 
@@ -14,8 +13,8 @@ type UrlHandler = (event: LambdaFunctionURLEvent, context: Context) => Promise<u
 export interface HttpServerOptions {
   /** The subscription handler, reached as its Function URL is in AWS. */
   subscription: UrlHandler;
-  /** The static site's bucket, served as CloudFront serves it; without it only `/api/` answers. */
-  site?: { s3: S3Client; bucket: string };
+  /** The static site, answered from its bucket as CloudFront serves it (security headers, ETag, 404 page); without it only `/api/` answers. */
+  site?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   port?: number;
   onError?: (error: unknown) => void;
 }
@@ -59,27 +58,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Key of a site path: no leading slash; `index.html` for `/` and for paths ending in `/`. */
-export function siteKey(pathname: string): string {
-  const path = decodeURIComponent(pathname).replace(/^\/+/, '');
-  return path === '' || path.endsWith('/') ? `${path}index.html` : path;
-}
-
-async function serveSite(options: HttpServerOptions, url: URL, res: ServerResponse): Promise<void> {
-  try {
-    if (!options.site) throw Object.assign(new Error('no site'), { name: 'NotFound' });
-    const object = await options.site.s3.send(new GetObjectCommand({ Bucket: options.site.bucket, Key: siteKey(url.pathname) }));
-    const bytes = Buffer.from(await object.Body!.transformToByteArray());
-    res.writeHead(200, { 'content-type': object.ContentType ?? 'application/octet-stream', 'content-length': bytes.length });
-    res.end(bytes);
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name !== 'NoSuchKey' && name !== 'NotFound') throw error;
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('Not found');
-  }
-}
-
 async function route(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   if (url.pathname.startsWith('/api/') || ROOT_SUBSCRIPTION_PATHS.includes(url.pathname.replace(/\/+$/, ''))) {
@@ -90,12 +68,12 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
     res.end(result.body ?? '');
     return;
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
-    res.end('Method not allowed');
+  if (!options.site) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
     return;
   }
-  await serveSite(options, url, res);
+  await options.site(req, res);
 }
 
 /**

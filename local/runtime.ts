@@ -1,3 +1,4 @@
+import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { outboxMailer } from './outbox';
 export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
 /** The static site's bucket (what CloudFront serves in AWS); `serve` serves it at `/`. */
-export const SITE_BUCKET_NAME = 'detainer-watch-site';
+export const SITE_BUCKET_NAME = LOCAL_SITE_BUCKET;
 export const DEFAULT_SUBSCRIPTION_PORT = 8787;
 
 export interface LocalRuntime {

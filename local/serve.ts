@@ -1,7 +1,7 @@
 import type { PollEvent } from '../functions/poll/handler';
 import { startHttpServer } from './http-server';
 import { localContext } from './lambda-context';
-import { SITE_BUCKET_NAME, type LocalRuntime } from './runtime';
+import type { LocalRuntime } from './runtime';
 import { nextRun } from './schedule';
 import { removeServeState, writeServeState } from './serve-state';
 
@@ -33,7 +33,7 @@ export async function serve(local: LocalRuntime, options: ServeOptions): Promise
   const { composition, deps } = local;
   const server = await startHttpServer({
     subscription: composition.handlers.subscription,
-    site: { s3: local.clients.s3, bucket: SITE_BUCKET_NAME },
+    site: composition.site.serve,
     port: options.port,
     onError: (error) => deps.log.error('request failed', { error: String(error) }),
   });

@@ -45,3 +45,27 @@ describe('monthlyCost', () => {
     expect(some.totalUsd - none.totalUsd).toBeCloseTo(10 * PRICES.alarmMonth.usd + PRICES.secretMonth.usd + PRICES.kmsKeyMonth.usd, 8);
   });
 });
+
+describe('monthlyCost: the site', () => {
+  it('charges CloudFront for page views and hourly feed polls at the named prices', () => {
+    // Act
+    const cost = monthlyCost(inputs());
+
+    // Assess
+    const requests = cost.lines.find((line) => line.service === 'CloudFront' && line.item.startsWith('HTTPS requests'));
+    const expected = ASSUMPTIONS.sitePageViews * ASSUMPTIONS.siteRequestsPerView + ASSUMPTIONS.feedReaders * ASSUMPTIONS.hoursPerMonth;
+    expect(requests?.quantity).toBeCloseTo(expected, 6);
+    expect(requests?.usd).toBeCloseTo(expected * PRICES.cloudfrontHttpsRequest.usd, 10);
+    const transfer = cost.lines.find((line) => line.service === 'CloudFront' && line.item === 'data transfer out');
+    expect(transfer?.usd).toBeGreaterThan(0);
+  });
+
+  it('grows with the files a rebuild writes, one S3 PUT each per release', () => {
+    // Act
+    const few = monthlyCost(inputs({ sitePublish: { ms: 1000, initMs: 100, readUnits: 10, objectsWritten: 10, siteBytes: 1e6 } }));
+    const many = monthlyCost(inputs({ sitePublish: { ms: 1000, initMs: 100, readUnits: 10, objectsWritten: 10_010, siteBytes: 1e6 } }));
+
+    // Assess
+    expect(many.totalUsd - few.totalUsd).toBeCloseTo((ASSUMPTIONS.releasesPerYear / 12) * 10_000 * PRICES.s3Put.usd, 10);
+  });
+});

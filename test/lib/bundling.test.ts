@@ -26,9 +26,9 @@ describe('bundled functions', { timeout: 600_000 }, () => {
     const assembly = app.synth();
     const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
-    const { poll, ingest, notify, subscription, feedback } = stack;
+    const { poll, ingest, notify, subscription, feedback, site } = stack;
     bundles = Object.fromEntries(
-      Object.entries({ poll: poll.fn, ingest: ingest.fn, notify: notify.planner, deliver: notify.deliverer, subscription: subscription.fn, feedback: feedback.fn }).map(([step, fn]) => {
+      Object.entries({ poll: poll.fn, ingest: ingest.fn, notify: notify.planner, deliver: notify.deliverer, subscription: subscription.fn, feedback: feedback.fn, site: site.fn }).map(([step, fn]) => {
         const key = functions[logicalId(stack, fn)].Properties.Code.S3Key as string;
         return [step, join(outdir, `asset.${key.replace(/\.zip$/, '')}`)];
       }),
@@ -38,7 +38,7 @@ describe('bundled functions', { timeout: 600_000 }, () => {
 
   const codeFiles = (step: string) => readdirSync(bundles[step]).filter((file) => file.endsWith('.mjs'));
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('bundles %s as minified ESM files of at most 1 MB in all, each with its source map', (step) => {
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])('bundles %s as minified ESM files of at most 1 MB in all, each with its source map', (step) => {
     // Assess
     const files = codeFiles(step);
     expect(files).toContain('index.mjs');
@@ -51,7 +51,7 @@ describe('bundled functions', { timeout: 600_000 }, () => {
     }
   });
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback'])('loads the %s bundle, finds its handler, and every lazily loaded chunk resolves', (step) => {
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])('loads the %s bundle, finds its handler, and every lazily loaded chunk resolves', (step) => {
     // Act: the handler first, then every chunk (what the first invocations would load)
     const chunks = codeFiles(step).filter((file) => file !== 'index.mjs');
     const output = execFileSync(

@@ -12,10 +12,10 @@ describe('DetainerFunction defaults', () => {
     functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
   });
 
-  it('builds the six steps', () => {
+  it('builds the seven steps', () => {
     // Assess
-    expect(functions.map((fn) => fn.Properties.Description).sort()).toHaveLength(6);
-    expect(functions.map((fn) => fn.Properties.Handler)).toEqual(Array(6).fill('index.handler'));
+    expect(functions.map((fn) => fn.Properties.Description).sort()).toHaveLength(7);
+    expect(functions.map((fn) => fn.Properties.Handler)).toEqual(Array(7).fill('index.handler'));
   });
 
   it('runs every function on ARM64, the newest Node runtime, with active tracing, explicit memory and timeout', () => {
@@ -48,7 +48,7 @@ describe('DetainerFunction defaults', () => {
   it('gives every function its own log group with the configured retention', () => {
     // Assess
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
-    expect(Object.values(logGroups).map((group) => group.Properties.RetentionInDays)).toEqual(Array(6).fill(90));
+    expect(Object.values(logGroups).map((group) => group.Properties.RetentionInDays)).toEqual(Array(7).fill(90));
     for (const fn of functions) expect(Object.keys(logGroups)).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
   });
 

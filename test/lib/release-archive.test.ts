@@ -26,7 +26,8 @@ describe('ReleaseArchive', () => {
 
   it('refuses plain HTTP on both buckets', () => {
     // Assess
-    const policies = Object.values(resourcesOf(built.template, 'AWS::S3::BucketPolicy'));
+    const archiveBuckets = [built.stack.archive.bucket, built.stack.archive.accessLogs].map((bucket) => logicalId(built.stack, bucket));
+    const policies = Object.values(resourcesOf(built.template, 'AWS::S3::BucketPolicy')).filter((policy) => archiveBuckets.includes(policy.Properties.Bucket.Ref));
     expect(policies).toHaveLength(2);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
@@ -46,7 +47,7 @@ describe('ReleaseArchive', () => {
   it('retains both buckets when the stack is deleted', () => {
     // Assess
     const buckets = built.template.findResources('AWS::S3::Bucket') as Record<string, { DeletionPolicy: string }>;
-    expect(Object.values(buckets).map((bucket) => bucket.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+    expect([built.stack.archive.bucket, built.stack.archive.accessLogs].map((bucket) => buckets[logicalId(built.stack, bucket)].DeletionPolicy)).toEqual(['Retain', 'Retain']);
   });
 
   it('announces new raw/ objects on the release queue, after the queue policy lets S3 send', () => {
