@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx: one code base, no build step for local mode.
-import { register } from 'tsx/esm/api';
+// Runs the CLI compiled once into dist/ (scripts/build-cli.mjs, at `npm ci`): starting it costs a
+// plain Node start, not a TypeScript compile. A source newer than the build triggers a rebuild
+// first, so a pulled or edited tree never runs stale code.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildState } from './build-stamp.mjs';
+import { missingPrerequisites } from './prerequisites.mjs';
 
 // The SDK warns on every run that releases after January 2027 need Node 22; local mode supports
 // Node 20 on purpose (the Lambdas run 22+), so that one notice is kept out of the CLI's output.
@@ -11,6 +16,30 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
-register();
-const { main } = await import('../local/cli.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function ensureBuilt() {
+  const state = buildState(root);
+  if (state === 'fresh') return;
+  try {
+    const { buildCli } = await import('../scripts/build-cli.mjs');
+    await buildCli();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`detainer-watch: the compiled CLI in dist/ is ${state} and could not be rebuilt (${reason}); run \`npm run build\`\n`);
+    process.exit(1);
+  }
+}
+
+// `run` (what `npm start` does) starts the emulators and renders alerts: say what to install first.
+if (process.argv.slice(2).find((arg) => !arg.startsWith('-')) === 'run') {
+  const missing = missingPrerequisites(['java', 'chromium']);
+  if (missing) {
+    process.stderr.write(`${missing}\n`);
+    process.exit(1);
+  }
+}
+
+await ensureBuilt();
+const { main } = await import(pathToFileURL(join(root, 'dist', 'cli.mjs')).href);
 process.exitCode = await main(process.argv);
