@@ -40,9 +40,9 @@ interface Global {
   debug?: boolean;
 }
 
-async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>): Promise<T> {
+async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>, readOnly = false): Promise<T> {
   const { home, debug } = program.opts<Global>();
-  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug) });
+  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), readOnly });
   try {
     return await work(local);
   } finally {
@@ -155,7 +155,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
         const views = chosen.map((q) => rankingJson(q, all, options.top));
         if (options.json) views.forEach((view) => out(JSON.stringify(view)));
         else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
-      });
+      }, true);
     });
 
   program
@@ -177,7 +177,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
           out(jurisdictionLabel(points[0].jurisdiction));
           for (const p of points) out(`  ${p.source} ${formatQuarter(p.quarter)}${p.complete ? '' : ' (partial)'}: #${p.rank}, ${p.declined} of ${p.total}`);
         }
-      });
+      }, true);
     });
 
   program

@@ -8,8 +8,9 @@ import type { RuntimeConfig, SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import { wireDeps } from '../functions/commons/wiring';
 import { localSourceConfigSchema } from '../functions/commons/source-schema';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from './emulators';
+import { ensureBucket, ensureTable, type Emulators } from './emulators';
 import { outboxMailer } from './outbox';
+import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 
 export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
@@ -103,15 +104,18 @@ function fileLog(home: string, debug: boolean): Log {
  * Local mode: start (or reach, through `AWS_ENDPOINT_URL_*`) DynamoDB, S3 and SES, and wire the
  * same adapters the Lambdas use. State lives under `home` and survives runs.
  */
-export async function openLocal(options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig> } = {}): Promise<LocalRuntime> {
+export async function openLocal(
+  options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig>; readOnly?: boolean } = {},
+): Promise<LocalRuntime> {
   const home = resolveHome(options.home);
   await mkdir(join(home, 'tmp'), { recursive: true });
   const config = { ...(await loadLocalConfig(home)), ...options.config };
-  const emulators = await startEmulators({ home, quiet: !options.debug });
+  // A running `serve`'s emulators when there is one; a read-only command starts DynamoDB alone.
+  const emulators = await localEmulators(home, { quiet: !options.debug, ...(options.readOnly ? { services: READ_ONLY_SERVICES } : {}) });
   try {
     const clients = createClients({ endpoints: emulators.endpoints });
     await ensureTable(clients.dynamodb, TABLE_NAME);
-    await ensureBucket(clients.s3, BUCKET_NAME);
+    if (emulators.started.includes('s3')) await ensureBucket(clients.s3, BUCKET_NAME);
     const secret = await tokenSecret(home);
     const outboxDir = join(home, 'outbox');
     const deps = wireDeps({
