@@ -3,7 +3,7 @@
  * medians and ratios to the floor measured in the same run, and writes bench/out/summary.json.
  *
  *   npm run bench -- [--runs 3] [--rows 316000] [--subscribers 10000] [--send-rate 1000]
- *                    [--only ingest,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
+ *                    [--only startup,ingest,cli,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
  */
 import { execSync } from 'node:child_process';
 import { stat, mkdir, writeFile } from 'node:fs/promises';
@@ -14,14 +14,16 @@ import { bundleRows, measureBundles, type BundleFigures } from './bundles';
 import { ASSUMPTIONS, formatCost, monthlyCost, type CostInputs } from './cost';
 import { fanoutRows, measureFanout, rateBoundRows, type FanoutFigures } from './fanout';
 import { ingestRows, measureIngest, type IngestFigures } from './ingest';
+import { cliIngestRows, measureCliIngest, type CliIngestFigures } from './ingest-cli';
 import { ddpRelease, reRelease } from './inputs';
 import { measurePoll, pollRows, type PollFigures } from './poll';
 import { startBenchServices, type BenchServices } from './services';
 import { stackResources, type StackResources } from './stack-resources';
+import { measureStartup, startupRows, type StartupFigures } from './startup';
 import { formatTable, type Row } from './stats';
 import { measureWrites, writeRows, type WriteFigures } from './writes';
 
-const SECTIONS = ['ingest', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
+const SECTIONS = ['startup', 'ingest', 'cli', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
 /** Section 5a: 400 subscribers at 20 messages/s take about 20 s. */
 const RATE_BOUND = { subscribers: 400, rate: 20 };
 type Section = (typeof SECTIONS)[number];
@@ -68,7 +70,10 @@ const errorRow = (section: string, error: unknown): Row => ({ section, measure: 
 const summary: {
   machine: ReturnType<typeof machine>;
   runs: number;
+  startup?: StartupFigures;
   ingest?: IngestFigures;
+  /** `detainer-watch ingest FILE` end to end, as a user runs it. */
+  cliIngest?: CliIngestFigures;
   poll?: PollFigures;
   bundles?: BundleFigures[];
   writes?: WriteFigures;
@@ -103,8 +108,13 @@ const section = async <T>(name: Section | 'services', label: string, body: () =>
 log(`detainer-watch bench: ${summary.machine.cpus} CPUs, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}, load ${summary.machine.loadAverage.join(' ')}`);
 
 try {
-  const needsServices = ['ingest', 'poll', 'writes', 'fanout'].some((s) => only.has(s as Section));
+  const needsServices = ['startup', 'ingest', 'cli', 'poll', 'writes', 'fanout'].some((s) => only.has(s as Section));
   if (needsServices) services = await section('services', 'starting DynamoDB Local, s3rver, aws-ses-v2-local', () => startBenchServices());
+
+  if (only.has('startup')) {
+    summary.startup = await section('startup', '0. command-line start-up, measured from outside', () => measureStartup(Math.max(5, runs), services, log));
+    if (summary.startup) rows.push(...startupRows(summary.startup));
+  }
 
   if (only.has('bundles')) {
     summary.bundles = await section('bundles', '3. Lambda bundles and module initialisation', () => measureBundles(Math.max(5, runs), log));
@@ -126,6 +136,14 @@ try {
       });
     });
     if (summary.ingest) rows.push(...ingestRows(summary.ingest));
+  }
+
+  if (only.has('cli') && services) {
+    const s = services;
+    summary.cliIngest = await section('cli', `1b. detainer-watch ingest FILE end to end, ${Number(cli.rows).toLocaleString('en-US')} rows`, async () =>
+      measureCliIngest(await ddpRelease(Number(cli.rows), log), runs, s, log),
+    );
+    if (summary.cliIngest) rows.push(...cliIngestRows(summary.cliIngest, summary.ingest, summary.startup));
   }
 
   if (only.has('poll') && services) {
