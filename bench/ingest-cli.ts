@@ -11,12 +11,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseKey } from '../functions/archive/release-key';
-import { PROJECT_ROOT, runMeasured, type ChildRun } from './child-run';
+import { type ChildRun, PROJECT_ROOT, runMeasured } from './child-run';
 import type { IngestFigures } from './ingest';
 import { BENCH_DIR } from './inputs';
 import type { BenchServices } from './services';
 import type { StartupFigures } from './startup';
-import { mb, median, ms, ratio, type Row } from './stats';
+import { mb, median, ms, type Row, ratio } from './stats';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'detainer-watch.mjs');
 
@@ -43,7 +43,12 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function measureCliIngest(file: string, runs: number, services: BenchServices, log: (line: string) => void): Promise<CliIngestFigures> {
+export async function measureCliIngest(
+  file: string,
+  runs: number,
+  services: BenchServices,
+  log: (line: string) => void,
+): Promise<CliIngestFigures> {
   const env = {
     AWS_ENDPOINT_URL_DYNAMODB: services.endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: services.endpoints.s3,
@@ -62,14 +67,23 @@ export async function measureCliIngest(file: string, runs: number, services: Ben
     await writeFile(join(home, 'config.json'), JSON.stringify({ minResolutionRate: 0, maxTotalDrop: 1 }));
     floors.push(await runMeasured(['-p', file, 'xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml'], {}, 'unzip', { discardStdout: true }));
     // A source of its own per round: every round is a first ingest that writes every quarter.
-    commands.push(await runMeasured([BIN, '--home', home, 'ingest', file, '--source', 'ddp', '--as', `bench-cli-${process.pid}-${round}`], env, process.execPath, { discardStdout: true }));
+    commands.push(
+      await runMeasured(
+        [BIN, '--home', home, 'ingest', file, '--source', 'ddp', '--as', `bench-cli-${process.pid}-${round}`],
+        env,
+        process.execPath,
+        { discardStdout: true },
+      ),
+    );
     // The parts the command does before the handler runs, with the same adapter, timed alone.
     const hash = await timed(() => sha256Of(file));
     const key = releaseKey(`bench-upload-${process.pid}-${round}`, hash.value, 'xlsx');
     const upload = await timed(() => deps.archive.putFile(key, file, { sha256: hash.value }));
     hashes.push(hash.ms);
     uploads.push(upload.ms);
-    log(`  round ${round + 1}/${runs}: floor ${ms(floors[round].wallMs)}, ingest FILE ${ms(commands[round].wallMs)} (${mb(commands[round].maxRssKb)} peak RSS); hash ${ms(hash.ms)}, upload ${ms(upload.ms)}`);
+    log(
+      `  round ${round + 1}/${runs}: floor ${ms(floors[round].wallMs)}, ingest FILE ${ms(commands[round].wallMs)} (${mb(commands[round].maxRssKb)} peak RSS); hash ${ms(hash.ms)}, upload ${ms(upload.ms)}`,
+    );
     await rm(home, { recursive: true, force: true });
   }
   return {
@@ -86,7 +100,13 @@ export async function measureCliIngest(file: string, runs: number, services: Ben
 export function cliIngestRows(f: CliIngestFigures, ingest: IngestFigures | undefined, startup: StartupFigures | undefined): Row[] {
   const section = '1b ingest FILE';
   const rows: Row[] = [
-    { section, measure: 'detainer-watch ingest FILE, emulators running: time (whole process)', value: `${ms(f.wallMs)}, ${ratio(f.ratio)} floor (CPU ${ms(f.cpuMs)})`, target: '≤ 2.5× floor', pass: f.ratio <= 2.5 },
+    {
+      section,
+      measure: 'detainer-watch ingest FILE, emulators running: time (whole process)',
+      value: `${ms(f.wallMs)}, ${ratio(f.ratio)} floor (CPU ${ms(f.cpuMs)})`,
+      target: '≤ 2.5× floor',
+      pass: f.ratio <= 2.5,
+    },
     { section, measure: 'detainer-watch ingest FILE: peak RSS', value: mb(f.maxRssKb), target: '≤ 150 MB', pass: f.maxRssKb <= 150 * 1024 },
   ];
   const help = startup?.cases['--help'];
@@ -108,7 +128,11 @@ export function cliIngestRows(f: CliIngestFigures, ingest: IngestFigures | undef
     value: [...known.map(([name, value]) => `${name} ${ms(value)}`), `rest ${ms(Math.max(0, rest))}`].join(', '),
   });
   if (handler && !('error' in handler)) {
-    rows.push({ section, measure: 'in-process figure for comparison: ingestRelease alone (section 1)', value: `${ms(handler.workMs)}, ${ratio(handler.ratio)} floor, ${mb(handler.maxRssKb)} peak RSS` });
+    rows.push({
+      section,
+      measure: 'in-process figure for comparison: ingestRelease alone (section 1)',
+      value: `${ms(handler.workMs)}, ${ratio(handler.ratio)} floor, ${mb(handler.maxRssKb)} peak RSS`,
+    });
   }
   return rows;
 }

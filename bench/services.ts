@@ -4,10 +4,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClients, type Clients } from '../functions/commons/clients';
+import { type Clients, createClients } from '../functions/commons/clients';
 import type { RuntimeConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from '../local/emulators';
+import { type Emulators, ensureBucket, ensureTable, startEmulators } from '../local/emulators';
 import { AwsCallCounter } from './aws-calls';
 import { BENCH_DIR } from './inputs';
 

@@ -26,7 +26,9 @@ async function ensureBuilt() {
     await buildCli();
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`detainer-watch: the compiled CLI in dist/ is ${state} and could not be rebuilt (${reason}); run \`npm run build\`\n`);
+    process.stderr.write(
+      `detainer-watch: the compiled CLI in dist/ is ${state} and could not be rebuilt (${reason}); run \`npm run build\`\n`,
+    );
     process.exit(1);
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulators, type Emulators, type Service } from './emulators';
+import { type Emulators, type Service, startEmulators } from './emulators';
 
 /** What a running `detainer-watch serve` publishes in `<home>/serve.json` while it runs. */
 export interface ServeInfo {

@@ -11,7 +11,16 @@ import { chromium } from 'playwright-core';
 // @ts-expect-error plain ES module shared with the bin
 import { chromiumPath } from '../bin/prerequisites.mjs';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const { values } = parseArgs({
   options: {

@@ -27,33 +27,46 @@ const deps: Deps = wireDeps({
   clients,
   tableName: env('BENCH_TABLE'),
   bucket: env('BENCH_BUCKET'),
-  config: { sources: [], sender: 'bench@detainer-watch.local', operatorEmail: 'operator@detainer-watch.local', subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0, maxTotalDrop: 1, sendRatePerSecond: 1000 },
+  config: {
+    sources: [],
+    sender: 'bench@detainer-watch.local',
+    operatorEmail: 'operator@detainer-watch.local',
+    subscriptionUrl: 'http://127.0.0.1:8787',
+    topN: 10,
+    minResolutionRate: 0,
+    maxTotalDrop: 1,
+    sendRatePerSecond: 1000,
+  },
   tokenSecret: async () => 'bench',
   workDir: env('BENCH_WORKDIR'),
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
 });
 const phases = { downloadMs: 0, commitMs: 0 };
-const timed = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, phase: keyof typeof phases) => async (...args: A): Promise<R> => {
-  const t = performance.now();
-  try {
-    return await fn(...args);
-  } finally {
-    phases[phase] += performance.now() - t;
-  }
-};
+const timed =
+  <A extends unknown[], R>(fn: (...args: A) => Promise<R>, phase: keyof typeof phases) =>
+  async (...args: A): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      phases[phase] += performance.now() - t;
+    }
+  };
 deps.archive.getToFile = timed(deps.archive.getToFile.bind(deps.archive), 'downloadMs');
 deps.rankings.commitRelease = timed(deps.rankings.commitRelease.bind(deps.rankings), 'commitMs');
 const t0 = performance.now();
 const report = await ingestRelease(deps, target);
 const workMs = performance.now() - t0;
 for (const client of Object.values(clients) as Array<{ destroy?: () => void }>) client.destroy?.();
-console.log(JSON.stringify({
-  workMs,
-  ...phases,
-  outcome: report.outcome,
-  rowsRead: report.rowsRead,
-  declined: report.rowsKept,
-  quarters: report.quarterItemsWritten,
-  resolutionRate: report.resolutionRate,
-  maxRssKb: process.resourceUsage().maxRSS,
-}));
+console.log(
+  JSON.stringify({
+    workMs,
+    ...phases,
+    outcome: report.outcome,
+    rowsRead: report.rowsRead,
+    declined: report.rowsKept,
+    quarters: report.quarterItemsWritten,
+    resolutionRate: report.resolutionRate,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createClients, type Clients } from '../../functions/commons/clients';
-import { ensureBucket, ensureTable, startEmulators, type Emulators, type Service } from '../../local/emulators';
+import { type Clients, createClients } from '../../functions/commons/clients';
+import { type Emulators, ensureBucket, ensureTable, type Service, startEmulators } from '../../local/emulators';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,13 +47,20 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     if (shared) {
       context.endpoints = shared;
     } else {
-      const services: Service[] = [...(options.table === false ? [] : ['dynamodb' as const]), ...(options.bucket === false ? [] : ['s3' as const]), 'ses'];
+      const services: Service[] = [
+        ...(options.table === false ? [] : ['dynamodb' as const]),
+        ...(options.bucket === false ? [] : ['s3' as const]),
+        'ses',
+      ];
       emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true, persist: false, services });
       context.endpoints = emulators.endpoints;
     }
     // The machine runs many suites at once; a loaded emulator may take longer than AWS ever would.
     const { dynamodb, s3, ses } = context.endpoints;
-    context.clients = createClients({ endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined }, timeouts: TEST_TIMEOUTS });
+    context.clients = createClients({
+      endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined },
+      timeouts: TEST_TIMEOUTS,
+    });
     context.tableName = uniqueName('dw-table');
     context.bucket = uniqueName('dw-bucket');
     await Promise.all([
