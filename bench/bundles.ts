@@ -82,7 +82,7 @@ function importOnce(url: string, nodeOptions: string): Promise<{ initMs: number;
 }
 
 /** The step name of the baseline figure: an empty ES module, imported the same way. */
-export const BASELINE = 'baseline';
+const BASELINE = 'baseline';
 
 /** Median init of `url` over `runs` fresh processes, with and without --enable-source-maps, interleaved. */
 async function measureImport(

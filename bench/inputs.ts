@@ -12,7 +12,6 @@ import { readXlsxRows } from '../functions/ingest/parsers/xlsx-rows';
 import { generateDdpXlsx } from '../scripts/generate-ddp-xlsx';
 
 export const BENCH_DIR = join(tmpdir(), 'detainer-watch-bench');
-export const REAL_RELEASE_ROWS = 316_000;
 
 async function generatorVersion(): Promise<string> {
   const source = await readFile(new URL('../scripts/generate-ddp-xlsx.ts', import.meta.url));

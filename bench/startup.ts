@@ -15,7 +15,7 @@ import { mb, median, ms, type Row, ratio } from './stats';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'detainer-watch.mjs');
 
-export interface StartupCase {
+interface StartupCase {
   wallMs: number;
   cpuMs: number;
   maxRssKb: number;

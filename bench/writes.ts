@@ -26,7 +26,7 @@ export interface WriteFigures {
   }>;
 }
 
-export async function archiveAndIngest(services: BenchServices, deps: Deps, source: string, file: string) {
+async function archiveAndIngest(services: BenchServices, deps: Deps, source: string, file: string) {
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const key = releaseKey(source, sha256, 'xlsx');

@@ -3,7 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export const INSTALL_LINE = 'sudo apt-get install openjdk-17-jre-headless chromium';
+const INSTALL_LINE = 'sudo apt-get install openjdk-17-jre-headless chromium';
 
 function onPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

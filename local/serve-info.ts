@@ -14,7 +14,7 @@ const SERVE_FILE = 'serve.json';
  * The endpoint of a service a read-only command did not start: a closed local port, so a call
  * that should not happen fails at once here instead of going to the SDK's default, AWS itself.
  */
-export const NOT_STARTED = 'http://127.0.0.1:1';
+const NOT_STARTED = 'http://127.0.0.1:1';
 /** What `rankings` and `history` need: DynamoDB alone; s3rver and SES would only compete with the JVM's start. */
 export const READ_ONLY_SERVICES: Service[] = ['dynamodb'];
 /** DynamoDB Local answers in a few ms when it is up; a serve that is not answering is not reused. */

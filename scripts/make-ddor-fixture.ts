@@ -1,5 +1,5 @@
 /**
- * Writes a Declined Detainer Outcome Report PDF in ICE's 2017 layout (SOURCES.md §1) with
+ * Writes a Declined Detainer Outcome Report PDF in ICE's 2017 layout (docs/data-sources.md, `ddor`) with
  * pdfkit, following the published reports: title with the report week ("For Recorded Declined
  * Detainers Feb. 4 – Feb. 10, 2017"), a summary and the four sections listed on page 1
  * ("• Section I: …"), then "Section I: …" (top 10 by detainers *issued* — the table a parser must

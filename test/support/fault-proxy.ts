@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from '../../scripts/seeded-random';
 
 /** Which protocol the proxied service speaks: decides how an error answer is shaped. */
-export type ProxiedService = 'dynamodb' | 's3' | 'ses' | 'http';
+type ProxiedService = 'dynamodb' | 's3' | 'ses' | 'http';
 
 /**
  * - `http500` / `http503`: the service answers a server error (nothing happened there).
@@ -31,7 +31,7 @@ export interface ProxiedRequest {
   body: string;
 }
 
-export interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
+interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
   fault: FaultKind | 'pass' | 'hold';
   /** Status the service answered, when the request was forwarded. */
   upstreamStatus?: number;
@@ -40,7 +40,7 @@ export interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
 }
 
 /** A scripted decision: at the `nth` request matching `match` (every match when absent). */
-export interface ProxyRule {
+interface ProxyRule {
   name: string;
   match: (request: ProxiedRequest) => boolean;
   nth?: number;
