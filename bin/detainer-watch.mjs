@@ -34,7 +34,15 @@ async function ensureBuilt() {
 }
 
 // `run` (what `npm start` does) starts the emulators and renders alerts: say what to install first.
-if (process.argv.slice(2).find((arg) => !arg.startsWith('-')) === 'run') {
+function commandName(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--home') i++;
+    else if (!args[i].startsWith('-')) return args[i];
+  }
+  return undefined;
+}
+
+if (commandName(process.argv.slice(2)) === 'run') {
   const missing = missingPrerequisites(['java', 'chromium']);
   if (missing) {
     process.stderr.write(`${missing}\n`);
