@@ -2,6 +2,7 @@
 // Runs the CLI compiled once into dist/ (scripts/build-cli.mjs, at `npm ci`): starting it costs a
 // plain Node start, not a TypeScript compile. A source newer than the build triggers a rebuild
 // first, so a pulled or edited tree never runs stale code.
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildState } from './build-stamp.mjs';
@@ -50,6 +51,29 @@ if (commandName(process.argv.slice(2)) === 'run') {
   }
 }
 
+/**
+ * `ingest` and `run` read releases of ~100 MB: with V8's young generation capped at 8 MB
+ * semi-spaces instead of 16, the parse peaks ~30 MB lower (150 → 120 MB for 316k rows) at the
+ * same CPU time. V8 takes that flag only at start, so these two commands run in a child Node
+ * started with it; the second start costs ~50 ms, against seconds of work.
+ */
+const HEAP_FLAG = '--max-semi-space-size=8';
+const HEAVY_COMMANDS = new Set(['ingest', 'run']);
+
+function runWithHeapFlag() {
+  const child = spawn(process.execPath, [HEAP_FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  // Ctrl-C reaches the child through the terminal's process group; a signal sent to this process alone is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 await ensureBuilt();
-const { main } = await import(pathToFileURL(join(root, 'dist', 'cli.mjs')).href);
-process.exitCode = await main(process.argv);
+if (HEAVY_COMMANDS.has(commandName(process.argv.slice(2))) && !process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'))) {
+  runWithHeapFlag();
+} else {
+  const { main } = await import(pathToFileURL(join(root, 'dist', 'cli.mjs')).href);
+  process.exitCode = await main(process.argv);
+}
