@@ -1,4 +1,5 @@
-// Compiles the CLI once (esbuild: local/cli.ts and what it imports → dist/cli.mjs) and writes
+// Compiles the CLI once (esbuild: local/cli.ts and what it imports, npm packages included →
+// dist/cli.mjs) and writes
 // dist/build-stamp.json, which bin/detainer-watch.mjs compares with the sources to never run a
 // stale build. Runs at `npm ci` (prepare) and whenever the bin finds a source newer than the stamp.
 //   node scripts/build-cli.mjs
@@ -46,7 +47,13 @@ export async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // npm packages bundled and minified, as the Lambdas are: half the CPU of loading them from
+    // node_modules file by file (measured on --help: 0.35 s against 0.8 s, 62 MB against 80 MB).
+    // pdf.js stays a package (its worker is loaded by path); CommonJS packages get a require().
+    external: ['pdfjs-dist', 'pdfjs-dist/*'],
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: { js: "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);" },
     sourcemap: 'linked',
     logLevel: 'error',
     plugins: [keepModuleUrls],
