@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What the CLI bundle is built from; package.json too (a changed dependency may change the bundle). */
+/** What the CLI bundle is built from; the package files too (the bundle includes the dependencies). */
 export const SOURCE_DIRS = ['local', 'functions'];
-const SOURCE_FILES = ['package.json', 'scripts/build-cli.mjs'];
+const SOURCE_FILES = ['package.json', 'package-lock.json', 'scripts/build-cli.mjs'];
 
 function newestIn(dir, newest) {
   let result = newest;
