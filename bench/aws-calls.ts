@@ -25,20 +25,37 @@ export class AwsCallCounter {
       const stack = (client as { middlewareStack?: { add: (...args: unknown[]) => void } } | undefined)?.middlewareStack;
       if (!stack) continue;
       stack.add(
-        (next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) =>
+        (
+          next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
+          context: { commandName?: string },
+        ) =>
           async (args: { input: Record<string, unknown> }) => {
             const name = `${service}.${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
             this.count.calls[name] = (this.count.calls[name] ?? 0) + 1;
             this.count.itemsWritten += itemsWrittenBy(context.commandName ?? '', args.input);
-            if (options.measureCapacity && service === 'dynamodb' && !context.commandName?.startsWith('Describe') && !context.commandName?.startsWith('Create')) {
+            if (
+              options.measureCapacity &&
+              service === 'dynamodb' &&
+              !context.commandName?.startsWith('Describe') &&
+              !context.commandName?.startsWith('Create')
+            ) {
               args.input.ReturnConsumedCapacity = 'TOTAL';
             }
             const result = await next(args);
-            for (const consumed of [result.output.ConsumedCapacity ?? []].flat() as Array<{ ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }>) {
+            for (const consumed of [result.output.ConsumedCapacity ?? []].flat() as Array<{
+              ReadCapacityUnits?: number;
+              WriteCapacityUnits?: number;
+              CapacityUnits?: number;
+            }>) {
               this.count.readUnits += consumed.ReadCapacityUnits ?? 0;
               this.count.writeUnits += consumed.WriteCapacityUnits ?? 0;
-              if (consumed.ReadCapacityUnits === undefined && consumed.WriteCapacityUnits === undefined && consumed.CapacityUnits !== undefined) {
-                if (/^(Get|Query|Scan|BatchGet|TransactGet)/.test(context.commandName ?? '')) this.count.readUnits += consumed.CapacityUnits;
+              if (
+                consumed.ReadCapacityUnits === undefined &&
+                consumed.WriteCapacityUnits === undefined &&
+                consumed.CapacityUnits !== undefined
+              ) {
+                if (/^(Get|Query|Scan|BatchGet|TransactGet)/.test(context.commandName ?? ''))
+                  this.count.readUnits += consumed.CapacityUnits;
                 else this.count.writeUnits += consumed.CapacityUnits;
               }
             }

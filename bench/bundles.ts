@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENVIRONMENT } from '../functions/commons/environment';
-import { bundleStep, staticallyLoaded, STEPS } from '../lib/lambda-bundle';
+import { bundleStep, STEPS, staticallyLoaded } from '../lib/lambda-bundle';
 import { OUT_DIR, PROJECT_ROOT } from './child-run';
 import { median, ms, type Row } from './stats';
 
@@ -84,10 +84,13 @@ function importOnce(url: string, nodeOptions: string): Promise<{ initMs: number;
 }
 
 /** The step name of the baseline figure: an empty ES module, imported the same way. */
-export const BASELINE = 'baseline';
+const BASELINE = 'baseline';
 
 /** Median init of `url` over `runs` fresh processes, with and without --enable-source-maps, interleaved. */
-async function measureImport(url: string, runs: number): Promise<Pick<BundleFigures, 'initMs' | 'initMsWithSourceMaps' | 'initCpuMs' | 'runs'>> {
+async function measureImport(
+  url: string,
+  runs: number,
+): Promise<Pick<BundleFigures, 'initMs' | 'initMsWithSourceMaps' | 'initCpuMs' | 'runs'>> {
   const plain: number[] = [];
   const mapped: number[] = [];
   const cpu: number[] = [];
@@ -111,7 +114,7 @@ export async function measureBundles(runs: number, log: (line: string) => void):
   for (const step of STEPS) {
     const entry = join(PROJECT_ROOT, 'functions', step, 'handler.ts');
     if (!existsSync(entry)) {
-      figures.push({ step, error: 'no functions/' + step + '/handler.ts' });
+      figures.push({ step, error: `no functions/${step}/handler.ts` });
       continue;
     }
     const dir = join(OUT_DIR, 'lambda', step);
@@ -121,7 +124,9 @@ export async function measureBundles(runs: number, log: (line: string) => void):
       const code = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
       const startup = staticallyLoaded(metafile);
       const startupInputs = new Map<string, number>();
-      for (const file of startup) for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs)) startupInputs.set(input, (startupInputs.get(input) ?? 0) + bytesInOutput);
+      for (const file of startup)
+        for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file].inputs))
+          startupInputs.set(input, (startupInputs.get(input) ?? 0) + bytesInOutput);
       const largest = [...startupInputs]
         .map(([input, bytes]) => ({ input: input.replace(/^node_modules\//, ''), bytes }))
         .sort((a, b) => b.bytes - a.bytes)
@@ -132,11 +137,15 @@ export async function measureBundles(runs: number, log: (line: string) => void):
         bytes: code.reduce((sum, [, output]) => sum + output.bytes, 0),
         startupBytes: startup.reduce((sum, file) => sum + metafile.outputs[file].bytes, 0),
         files: code.length,
-        sourceMapBytes: Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.map')).reduce((sum, [, output]) => sum + output.bytes, 0),
+        sourceMapBytes: Object.entries(metafile.outputs)
+          .filter(([file]) => file.endsWith('.map'))
+          .reduce((sum, [, output]) => sum + output.bytes, 0),
         largest,
         ...timing,
       };
-      log(`  ${step}: ${(f.bytes! / 1024).toFixed(0)} KiB in ${f.files} files, ${(f.startupBytes! / 1024).toFixed(0)} KiB at start-up, init ${ms(f.initMsWithSourceMaps!)} wall / ${ms(f.initCpuMs!)} CPU with --enable-source-maps, ${ms(f.initMs!)} wall without`);
+      log(
+        `  ${step}: ${(f.bytes! / 1024).toFixed(0)} KiB in ${f.files} files, ${(f.startupBytes! / 1024).toFixed(0)} KiB at start-up, init ${ms(f.initMsWithSourceMaps!)} wall / ${ms(f.initCpuMs!)} CPU with --enable-source-maps, ${ms(f.initMs!)} wall without`,
+      );
       figures.push(f);
     } catch (error) {
       const message = String(error instanceof Error ? error.message : error).slice(0, 400);
@@ -153,9 +162,18 @@ export function bundleRows(figures: BundleFigures[]): Row[] {
   const times = (value: number) => (baseline ? `, ${(value / baseline).toFixed(1)}× the empty module` : '');
   return figures.flatMap((f): Row[] => {
     if (f.step === BASELINE) {
-      return [{ section, measure: `baseline: empty ES module init (median of ${f.runs})`, value: `${ms(f.initMsWithSourceMaps!)} wall with --enable-source-maps (${ms(f.initMs!)} without)`, target: undefined, pass: undefined }];
+      return [
+        {
+          section,
+          measure: `baseline: empty ES module init (median of ${f.runs})`,
+          value: `${ms(f.initMsWithSourceMaps!)} wall with --enable-source-maps (${ms(f.initMs!)} without)`,
+          target: undefined,
+          pass: undefined,
+        },
+      ];
     }
-    if (f.error) return [{ section, measure: `${f.step}`, value: `not measured: ${f.error.slice(0, 120)}`, target: '≤ 1 MB, ≤ 150 ms', pass: false }];
+    if (f.error)
+      return [{ section, measure: `${f.step}`, value: `not measured: ${f.error.slice(0, 120)}`, target: '≤ 1 MB, ≤ 150 ms', pass: false }];
     return [
       {
         section,

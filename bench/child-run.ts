@@ -23,7 +23,10 @@ export interface BundleOptions {
 export async function bundle(options: BundleOptions): Promise<{ outfile: string; metafile: import('esbuild').Metafile }> {
   await mkdir(options.outdir, { recursive: true });
   for (const file of await readdir(options.outdir)) await rm(join(options.outdir, file), { recursive: true, force: true });
-  const result = await build({ ...lambdaBuildOptions({ entry: options.entry, outdir: options.outdir, external: options.external }), logLevel: 'silent' });
+  const result = await build({
+    ...lambdaBuildOptions({ entry: options.entry, outdir: options.outdir, external: options.external }),
+    logLevel: 'silent',
+  });
   return { outfile: join(options.outdir, 'index.mjs'), metafile: result.metafile! };
 }
 
@@ -39,7 +42,12 @@ export interface ChildRun {
 }
 
 /** `/usr/bin/time -f …  COMMAND ARGS` (node by default); rejects with the child's stderr when it fails. */
-export function runMeasured(args: string[], env: Record<string, string> = {}, command = process.execPath, options: { discardStdout?: boolean } = {}): Promise<ChildRun> {
+export function runMeasured(
+  args: string[],
+  env: Record<string, string> = {},
+  command = process.execPath,
+  options: { discardStdout?: boolean } = {},
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M %U %S', command, ...args], {
@@ -56,7 +64,14 @@ export function runMeasured(args: string[], env: Record<string, string> = {}, co
       const wallMs = performance.now() - started;
       const time = /BENCH_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       if (code !== 0 || !time) {
-        reject(new Error(`${[command, ...args].join(' ')} exited with ${code}: ${stderr.replace(/BENCH_TIME.*$/m, '').trim().slice(-1500)}`));
+        reject(
+          new Error(
+            `${[command, ...args].join(' ')} exited with ${code}: ${stderr
+              .replace(/BENCH_TIME.*$/m, '')
+              .trim()
+              .slice(-1500)}`,
+          ),
+        );
         return;
       }
       const lastLine = stdout.trim().split('\n').at(-1) ?? '';

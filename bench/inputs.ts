@@ -8,11 +8,10 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { generateDdpXlsx } from '../scripts/generate-ddp-xlsx';
 import { readXlsxRows } from '../functions/ingest/parsers/xlsx-rows';
+import { generateDdpXlsx } from '../scripts/generate-ddp-xlsx';
 
 export const BENCH_DIR = join(tmpdir(), 'detainer-watch-bench');
-export const REAL_RELEASE_ROWS = 316_000;
 
 async function generatorVersion(): Promise<string> {
   const source = await readFile(new URL('../scripts/generate-ddp-xlsx.ts', import.meta.url));
@@ -39,9 +38,13 @@ async function cached(name: string, make: (partial: string) => Promise<void>, lo
 export async function ddpRelease(rows: number, log: (line: string) => void, seed = 1, columns: 'all' | 'read' = 'all'): Promise<string> {
   const version = await generatorVersion();
   const variant = columns === 'all' ? '2023-full' : '2023';
-  return cached(`ddp-${variant}-${rows}-seed${seed}-${version}.xlsx`, async (partial) => {
-    await generateDdpXlsx({ rows, seed, out: partial, variant });
-  }, log);
+  return cached(
+    `ddp-${variant}-${rows}-seed${seed}-${version}.xlsx`,
+    async (partial) => {
+      await generateDdpXlsx({ rows, seed, out: partial, variant });
+    },
+    log,
+  );
 }
 
 const DECLINED = 'Detainer Declined by LEA';
@@ -52,32 +55,38 @@ const DECLINED = 'Detainer Declined by LEA';
  */
 export async function reRelease(file: string, kind: 'unchanged' | 'one-row', log: (line: string) => void): Promise<string> {
   const base = file.replace(/\.xlsx$/, '');
-  return cached(`${base.slice(base.lastIndexOf('/') + 1)}-${kind}.xlsx`, async (partial) => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useSharedStrings: true, useStyles: true });
-    const sheet = workbook.addWorksheet('Detainers');
-    let header: string[] | undefined;
-    let revised = kind === 'unchanged';
-    let dateColumns: number[] = [];
-    await readXlsxRows(file, (cells) => {
-      const row: Array<string | number | Date | null> = cells.map((cell) => cell ?? null);
-      if (!header && cells.includes('Detainer Lift Reason')) {
-        header = cells.map((cell) => String(cell ?? ''));
-        dateColumns = header.flatMap((name, i) => (name.endsWith('Date') ? [i] : []));
-      } else if (header) {
-        for (const i of dateColumns) if (typeof row[i] === 'string' && /^\d{4}-\d\d-\d\d/.test(row[i] as string)) row[i] = new Date(`${row[i]}Z`);
-        const reason = header.indexOf('Detainer Lift Reason');
-        if (!revised && row[reason] !== DECLINED && String(row[header.indexOf('Detention Facility')]).includes('COUNTY')) {
-          row[reason] = DECLINED;
-          revised = true;
+  return cached(
+    `${base.slice(base.lastIndexOf('/') + 1)}-${kind}.xlsx`,
+    async (partial) => {
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useSharedStrings: true, useStyles: true });
+      const sheet = workbook.addWorksheet('Detainers');
+      let header: string[] | undefined;
+      let revised = kind === 'unchanged';
+      let dateColumns: number[] = [];
+      await readXlsxRows(file, (cells) => {
+        const row: Array<string | number | Date | null> = cells.map((cell) => cell ?? null);
+        if (!header && cells.includes('Detainer Lift Reason')) {
+          header = cells.map((cell) => String(cell ?? ''));
+          dateColumns = header.flatMap((name, i) => (name.endsWith('Date') ? [i] : []));
+        } else if (header) {
+          for (const i of dateColumns)
+            if (typeof row[i] === 'string' && /^\d{4}-\d\d-\d\d/.test(row[i] as string)) row[i] = new Date(`${row[i]}Z`);
+          const reason = header.indexOf('Detainer Lift Reason');
+          if (!revised && row[reason] !== DECLINED && String(row[header.indexOf('Detention Facility')]).includes('COUNTY')) {
+            row[reason] = DECLINED;
+            revised = true;
+          }
         }
-      }
-      const written = sheet.addRow(row);
-      for (const i of dateColumns) if (header && written.getCell(i + 1).value instanceof Date) written.getCell(i + 1).numFmt = 'mm/dd/yyyy hh:mm';
-      written.commit();
-    });
-    sheet.commit();
-    await workbook.commit();
-  }, log);
+        const written = sheet.addRow(row);
+        for (const i of dateColumns)
+          if (header && written.getCell(i + 1).value instanceof Date) written.getCell(i + 1).numFmt = 'mm/dd/yyyy hh:mm';
+        written.commit();
+      });
+      sheet.commit();
+      await workbook.commit();
+    },
+    log,
+  );
 }
 
 /** `Detainer Prepare Date` → `detainer_prepare_date`, as the Deportation Data Project's processed files name columns. */

@@ -3,10 +3,10 @@
  * medians and ratios to the floor measured in the same run, and writes bench/out/summary.json.
  *
  *   npm run bench -- [--runs 3] [--rows 316000] [--subscribers 10000] [--send-rate 1000]
- *                    [--only ingest,formats,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
+ *                    [--only startup,ingest,formats,cli,poll,bundles,writes,fanout,cost] [--no-comparisons] [--out FILE]
  */
 import { execSync } from 'node:child_process';
-import { stat, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -14,14 +14,16 @@ import { bundleRows, measureBundles, type BundleFigures } from './bundles';
 import { ASSUMPTIONS, formatCost, monthlyCost, type CostInputs } from './cost';
 import { fanoutRows, measureFanout, rateBoundRows, type FanoutFigures } from './fanout';
 import { formatRows, ingestRows, measureFormats, measureIngest, type FormatFigures, type IngestFigures } from './ingest';
+import { type CliIngestFigures, cliIngestRows, measureCliIngest } from './ingest-cli';
 import { ddpCsv, ddpParquet, ddpRelease, reRelease } from './inputs';
 import { measurePoll, pollRows, type PollFigures } from './poll';
 import { startBenchServices, type BenchServices } from './services';
 import { stackResources, type StackResources } from './stack-resources';
+import { measureStartup, type StartupFigures, startupRows } from './startup';
 import { formatTable, type Row } from './stats';
-import { measureWrites, writeRows, type WriteFigures } from './writes';
+import { measureWrites, type WriteFigures, writeRows } from './writes';
 
-const SECTIONS = ['ingest', 'formats', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
+const SECTIONS = ['startup', 'ingest', 'formats', 'cli', 'poll', 'bundles', 'writes', 'fanout', 'cost'] as const;
 /** Section 5a: 400 subscribers at 20 messages/s take about 20 s. */
 const RATE_BOUND = { subscribers: 400, rate: 20 };
 type Section = (typeof SECTIONS)[number];
@@ -36,7 +38,16 @@ const cli = new Command()
   .option('--no-comparisons', 'skip the exceljs and SheetJS readers')
   .option('--out <file>', 'where the JSON summary goes', 'bench/out/summary.json')
   .parse()
-  .opts<{ runs: string; rows: string; writeRows: string; subscribers: string; sendRate: string; only: string; comparisons: boolean; out: string }>();
+  .opts<{
+    runs: string;
+    rows: string;
+    writeRows: string;
+    subscribers: string;
+    sendRate: string;
+    only: string;
+    comparisons: boolean;
+    out: string;
+  }>();
 
 const runs = Math.max(1, Number(cli.runs));
 const only = new Set(cli.only.split(',').map((s) => s.trim()) as Section[]);
@@ -63,13 +74,21 @@ function machine() {
   };
 }
 
-const errorRow = (section: string, error: unknown): Row => ({ section, measure: 'not measured', value: String(error instanceof Error ? error.message : error).slice(0, 200), pass: false });
+const errorRow = (section: string, error: unknown): Row => ({
+  section,
+  measure: 'not measured',
+  value: String(error instanceof Error ? error.message : error).slice(0, 200),
+  pass: false,
+});
 
 const summary: {
   machine: ReturnType<typeof machine>;
   runs: number;
+  startup?: StartupFigures;
   ingest?: IngestFigures;
   formats?: FormatFigures[];
+  /** `detainer-watch ingest FILE` end to end, as a user runs it. */
+  cliIngest?: CliIngestFigures;
   poll?: PollFigures;
   bundles?: BundleFigures[];
   writes?: WriteFigures;
@@ -94,18 +113,27 @@ const section = async <T>(name: Section | 'services', label: string, body: () =>
     log(`   (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     return result;
   } catch (error) {
-    summary.errors[name] = String(error instanceof Error ? error.stack ?? error.message : error);
+    summary.errors[name] = String(error instanceof Error ? (error.stack ?? error.message) : error);
     log(`   FAILED: ${summary.errors[name]}`);
     rows.push(errorRow(name, error));
     return undefined;
   }
 };
 
-log(`detainer-watch bench: ${summary.machine.cpus} CPUs, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}, load ${summary.machine.loadAverage.join(' ')}`);
+log(
+  `detainer-watch bench: ${summary.machine.cpus} CPUs, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}, load ${summary.machine.loadAverage.join(' ')}`,
+);
 
 try {
-  const needsServices = ['ingest', 'poll', 'writes', 'fanout'].some((s) => only.has(s as Section));
+  const needsServices = ['startup', 'ingest', 'cli', 'poll', 'writes', 'fanout'].some((s) => only.has(s as Section));
   if (needsServices) services = await section('services', 'starting DynamoDB Local, s3rver, aws-ses-v2-local', () => startBenchServices());
+
+  if (only.has('startup')) {
+    summary.startup = await section('startup', '0. command-line start-up, measured from outside', () =>
+      measureStartup(Math.max(5, runs), services, log),
+    );
+    if (summary.startup) rows.push(...startupRows(summary.startup));
+  }
 
   if (only.has('bundles')) {
     summary.bundles = await section('bundles', '3. Lambda bundles and module initialisation', () => measureBundles(Math.max(5, runs), log));
@@ -139,6 +167,16 @@ try {
     if (summary.formats) rows.push(...formatRows(summary.formats));
   }
 
+  if (only.has('cli') && services) {
+    const s = services;
+    summary.cliIngest = await section(
+      'cli',
+      `1b. detainer-watch ingest FILE end to end, ${Number(cli.rows).toLocaleString('en-US')} rows`,
+      async () => measureCliIngest(await ddpRelease(Number(cli.rows), log), runs, s, log),
+    );
+    if (summary.cliIngest) rows.push(...cliIngestRows(summary.cliIngest, summary.ingest, summary.startup));
+  }
+
   if (only.has('poll') && services) {
     const s = services;
     summary.poll = await section('poll', '2. no-change poll against the demo source', () => measurePoll(s, Math.max(5, runs)));
@@ -159,17 +197,23 @@ try {
   if (only.has('fanout') && services) {
     const s = services;
     // The alert of a typical re-release (one quarter changed); the first ingest's alert covers every quarter at once.
-    const changeId = (summary.writes?.releases.find((r) => r.kind === 'one-row revision' && r.changeId) ?? summary.writes?.releases.find((r) => r.changeId))?.changeId;
+    const changeId = (
+      summary.writes?.releases.find((r) => r.kind === 'one-row revision' && r.changeId) ?? summary.writes?.releases.find((r) => r.changeId)
+    )?.changeId;
     // First at a rate low enough for this machine to keep: the sender's pace is the configured one.
     summary.fanoutRateBound = await section('fanout', `5a. notify fan-out at a configured rate of ${RATE_BOUND.rate}/s`, async () => {
       if (!changeId) throw new Error('no change record to notify (section 4 produced none)');
       return measureFanout(s, changeId, RATE_BOUND.subscribers, RATE_BOUND.rate, log, `paced${process.pid}`);
     });
     if (summary.fanoutRateBound) rows.push(...rateBoundRows(summary.fanoutRateBound));
-    summary.fanout = await section('fanout', `5. notify fan-out to ${Number(cli.subscribers).toLocaleString('en-US')} subscribers`, async () => {
-      if (!changeId) throw new Error('no change record to notify (section 4 produced none)');
-      return measureFanout(s, changeId, Number(cli.subscribers), Number(cli.sendRate), log);
-    });
+    summary.fanout = await section(
+      'fanout',
+      `5. notify fan-out to ${Number(cli.subscribers).toLocaleString('en-US')} subscribers`,
+      async () => {
+        if (!changeId) throw new Error('no change record to notify (section 4 produced none)');
+        return measureFanout(s, changeId, Number(cli.subscribers), Number(cli.sendRate), log);
+      },
+    );
     if (summary.fanout) rows.push(...fanoutRows(summary.fanout));
   }
 
@@ -186,35 +230,73 @@ try {
     const baseline = summary.writes?.releases[0];
     const fan = summary.fanout;
     const inputs: CostInputs = {
-      noChangePoll: pick('no-change poll', summary.poll && { ms: summary.poll.noChange.ms, readUnits: summary.poll.noChange.aws.readUnits, writeUnits: summary.poll.noChange.aws.writeUnits }, { ms: 300, readUnits: 1, writeUnits: 1 }),
+      noChangePoll: pick(
+        'no-change poll',
+        summary.poll && {
+          ms: summary.poll.noChange.ms,
+          readUnits: summary.poll.noChange.aws.readUnits,
+          writeUnits: summary.poll.noChange.aws.writeUnits,
+        },
+        { ms: 300, readUnits: 1, writeUnits: 1 },
+      ),
       pollInitMs: pick('poll init', initOf('poll'), 300),
       ingest: {
         ...pick('ingest time', ingestOwn && { ms: ingestOwn.workMs }, { ms: 10_000 }),
         initMs: pick('ingest init', initOf('ingest'), 300),
-        ...pick('ingest units', baseline && { readUnits: baseline.aws.readUnits, writeUnits: baseline.aws.writeUnits }, { readUnits: 50, writeUnits: 100 }),
+        ...pick('ingest units', baseline && { readUnits: baseline.aws.readUnits, writeUnits: baseline.aws.writeUnits }, {
+          readUnits: 50,
+          writeUnits: 100,
+        }),
       },
       planner: {
-        ...pick('planner', fan && { ms: fan.planner.ms / (fan.subscribers / ASSUMPTIONS.subscribers), readUnits: fan.planner.readUnits / (fan.subscribers / ASSUMPTIONS.subscribers) }, { ms: 1000, readUnits: 100 }),
+        ...pick(
+          'planner',
+          fan && {
+            ms: fan.planner.ms / (fan.subscribers / ASSUMPTIONS.subscribers),
+            readUnits: fan.planner.readUnits / (fan.subscribers / ASSUMPTIONS.subscribers),
+          },
+          { ms: 1000, readUnits: 100 },
+        ),
         initMs: pick('notify init', initOf('notify'), 300),
       },
       delivery: {
-        ...pick('delivery per message', fan && fan.sent > 0 && {
-          // One of the 8 concurrent senders spends this long per message.
-          msPerMessage: (fan.ms * 8) / fan.sent,
-          readUnitsPerMessage: fan.aws.readUnits / fan.sent,
-          writeUnitsPerMessage: fan.aws.writeUnits / fan.sent,
-        } || undefined, { msPerMessage: 100, readUnitsPerMessage: 1, writeUnitsPerMessage: 2 }),
+        ...pick(
+          'delivery per message',
+          (fan &&
+            fan.sent > 0 && {
+              // One of the 8 concurrent senders spends this long per message.
+              msPerMessage: (fan.ms * 8) / fan.sent,
+              readUnitsPerMessage: fan.aws.readUnits / fan.sent,
+              writeUnitsPerMessage: fan.aws.writeUnits / fan.sent,
+            }) ||
+            undefined,
+          { msPerMessage: 100, readUnitsPerMessage: 1, writeUnitsPerMessage: 2 },
+        ),
         initMs: pick('deliver init', initOf('deliver'), 300),
         batchSize: 50,
         sendRatePerSecond: 14,
         concurrency: 2,
       },
-      stack: pick('stack resources', summary.stack && { alarms: summary.stack.alarms, secrets: summary.stack.secrets, functions: summary.stack.functions, kmsKeys: summary.stack.kmsKeys, sqsEventSources: summary.stack.sqsEventSources }, { alarms: 13, secrets: 1, functions: [], kmsKeys: 1, sqsEventSources: 2 }),
+      stack: pick(
+        'stack resources',
+        summary.stack && {
+          alarms: summary.stack.alarms,
+          secrets: summary.stack.secrets,
+          functions: summary.stack.functions,
+          kmsKeys: summary.stack.kmsKeys,
+          sqsEventSources: summary.stack.sqsEventSources,
+        },
+        { alarms: 13, secrets: 1, functions: [], kmsKeys: 1, sqsEventSources: 2 },
+      ),
       provenance,
     };
     const cost = monthlyCost(inputs);
     summary.cost = { ...cost, inputs };
-    rows.push({ section: '6 cost', measure: `monthly AWS cost: hourly polls, ${ASSUMPTIONS.subscribers} subscribers, ${ASSUMPTIONS.releasesPerYear} releases a year`, value: `$${cost.totalUsd.toFixed(2)} (breakdown below)` });
+    rows.push({
+      section: '6 cost',
+      measure: `monthly AWS cost: hourly polls, ${ASSUMPTIONS.subscribers} subscribers, ${ASSUMPTIONS.releasesPerYear} releases a year`,
+      value: `$${cost.totalUsd.toFixed(2)} (breakdown below)`,
+    });
   }
 } finally {
   if (services) await services.stop().catch((error: unknown) => log(`stopping the emulators: ${String(error)}`));
@@ -226,9 +308,13 @@ await mkdir(dirname(resolve(cli.out)), { recursive: true });
 await writeFile(resolve(cli.out), `${JSON.stringify(summary, null, 2)}\n`);
 
 const m = summary.machine;
-console.log(`\ndetainer-watch bench, ${m.date} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, load average at start ${m.loadAverage.join(' ')}; ${runs} runs, medians\n`);
+console.log(
+  `\ndetainer-watch bench, ${m.date} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, load average at start ${m.loadAverage.join(' ')}; ${runs} runs, medians\n`,
+);
 console.log(formatTable(rows));
 if (summary.cost) console.log(`\nMonthly cost model:\n${formatCost(summary.cost, summary.cost.inputs)}`);
 const missed = rows.filter((r) => r.pass === false);
-console.log(`\n${missed.length ? `${missed.length} target(s) missed` : 'every target held'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; summary in ${cli.out}`);
+console.log(
+  `\n${missed.length ? `${missed.length} target(s) missed` : 'every target held'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; summary in ${cli.out}`,
+);
 process.exit(0);

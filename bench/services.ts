@@ -17,7 +17,7 @@ import { BENCH_DIR } from './inputs';
  * DynamoDB Local (a JVM) answers in tens of milliseconds where DynamoDB answers in a few, and far
  * slower on a loaded machine: the bench gives it more than the Lambda's 5 s before a call fails.
  */
-export const BENCH_TIMEOUTS = { dynamodb: { requestMs: 60_000 }, s3: { requestMs: 120_000 }, ses: { requestMs: 60_000 } };
+const BENCH_TIMEOUTS = { dynamodb: { requestMs: 60_000 }, s3: { requestMs: 120_000 }, ses: { requestMs: 60_000 } };
 
 export const BENCH_TABLE = 'detainer-watch-bench';
 export const BENCH_BUCKET = 'detainer-watch-bench-raw';
@@ -36,7 +36,7 @@ export interface BenchServices {
 
 const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export const BENCH_CONFIG: RuntimeConfig = {
+const BENCH_CONFIG: RuntimeConfig = {
   sources: [],
   sender: 'detainer-watch <alerts@detainer-watch.local>',
   operatorEmail: 'operator@detainer-watch.local',

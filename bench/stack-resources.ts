@@ -54,7 +54,9 @@ export async function stackResources(): Promise<StackResources> {
         const target = arn?.['Fn::GetAtt']?.[0];
         return target !== undefined && template.Resources[target]?.Type === 'AWS::SQS::Queue';
       }).length,
-      schedules: [...of('AWS::Scheduler::Schedule'), ...of('AWS::Events::Rule')].map(([, r]) => ({ expression: String(r.Properties?.ScheduleExpression ?? '') })),
+      schedules: [...of('AWS::Scheduler::Schedule'), ...of('AWS::Events::Rule')].map(([, r]) => ({
+        expression: String(r.Properties?.ScheduleExpression ?? ''),
+      })),
     };
   } finally {
     await rm(outdir, { recursive: true, force: true });

@@ -25,6 +25,7 @@ export function formatTable(rows: Row[]): string {
   return [line(all[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...all.slice(1).map(line)].join('\n');
 }
 
-export const ms = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
+export const ms = (value: number): string =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
 export const mb = (kib: number): string => `${(kib / 1024).toFixed(0)} MB`;
 export const ratio = (value: number): string => `${value.toFixed(1)}×`;

@@ -26,7 +26,7 @@ export interface WriteFigures {
   }>;
 }
 
-export async function archiveAndIngest(services: BenchServices, deps: Deps, source: string, file: string) {
+async function archiveAndIngest(services: BenchServices, deps: Deps, source: string, file: string) {
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const key = releaseKey(source, sha256, 'xlsx');
@@ -38,11 +38,19 @@ export async function archiveAndIngest(services: BenchServices, deps: Deps, sour
   return { report, aws: services.counter.snapshot(), ms: performance.now() - started, bytes: (await stat(file)).size };
 }
 
-export async function measureWrites(services: BenchServices, files: { baseline: string; unchanged: string; oneRow: string }, rows: number): Promise<WriteFigures> {
+export async function measureWrites(
+  services: BenchServices,
+  files: { baseline: string; unchanged: string; oneRow: string },
+  rows: number,
+): Promise<WriteFigures> {
   const deps = await services.deps();
   const source = `bench-writes-${process.pid}`;
   const figures: WriteFigures = { rows, releases: [] };
-  for (const [kind, file] of [['baseline', files.baseline], ['unchanged re-release', files.unchanged], ['one-row revision', files.oneRow]] as const) {
+  for (const [kind, file] of [
+    ['baseline', files.baseline],
+    ['unchanged re-release', files.unchanged],
+    ['one-row revision', files.oneRow],
+  ] as const) {
     const { report, aws, ms: took, bytes } = await archiveAndIngest(services, deps, source, file);
     figures.releases.push({
       kind,
@@ -63,7 +71,14 @@ export function writeRows(f: WriteFigures): Row[] {
   const section = '4 DynamoDB writes';
   return f.releases.map((r): Row => {
     const value = `${r.outcome}: ${r.quarterItems} quarter versions, ${r.itemsWritten} items written in all (${r.aws.writeUnits.toFixed(0)} WCU, ${r.aws.readUnits.toFixed(1)} RCU), ${ms(r.ms)}`;
-    if (r.kind === 'unchanged re-release') return { section, measure: `${r.kind} (${f.rows.toLocaleString('en-US')} rows)`, value, target: '0 quarter items', pass: r.quarterItems === 0 };
+    if (r.kind === 'unchanged re-release')
+      return {
+        section,
+        measure: `${r.kind} (${f.rows.toLocaleString('en-US')} rows)`,
+        value,
+        target: '0 quarter items',
+        pass: r.quarterItems === 0,
+      };
     if (r.kind === 'one-row revision') return { section, measure: r.kind, value, target: '1 quarter changed', pass: r.quarterItems === 1 };
     return { section, measure: `${r.kind} (first ingest, for reference)`, value };
   });

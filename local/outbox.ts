@@ -11,7 +11,12 @@ export interface OutboxEntry {
   messageId: string;
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 /**
  * Local mode keeps a copy of every message SES accepted under `<home>/outbox/`: the raw MIME as
@@ -29,7 +34,11 @@ export function outboxMailer(inner: Mailer, dir: string): Mailer {
       if (message.html) await writeFile(join(dir, `${base}.html`), message.html);
       await writeFile(
         join(dir, `${base}.json`),
-        JSON.stringify({ to: message.to, subject: message.subject ?? '', sentAt: new Date().toISOString(), messageId: result.messageId }, null, 2),
+        JSON.stringify(
+          { to: message.to, subject: message.subject ?? '', sentAt: new Date().toISOString(), messageId: result.messageId },
+          null,
+          2,
+        ),
       );
       return result;
     },

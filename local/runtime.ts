@@ -9,8 +9,9 @@ import { createStreamsClient } from './streams-client';
 import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import { composeLocal, type LocalComposition } from './composition';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from './emulators';
+import { ensureBucket, ensureTable, type Emulators } from './emulators';
 import { outboxMailer } from './outbox';
+import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 
 export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
@@ -114,16 +115,19 @@ function fileLog(home: string, debug: boolean): Log {
  * Local mode: start (or reach, through `AWS_ENDPOINT_URL_*`) DynamoDB, S3 and SES, and wire the
  * same adapters the Lambdas use. State lives under `home` and survives runs.
  */
-export async function openLocal(options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig>; clock?: () => Date } = {}): Promise<LocalRuntime> {
+export async function openLocal(
+  options: { home?: string; debug?: boolean; config?: Partial<RuntimeConfig>; clock?: () => Date; readOnly?: boolean } = {},
+): Promise<LocalRuntime> {
   const home = resolveHome(options.home);
   await mkdir(join(home, 'tmp'), { recursive: true });
   const config = { ...(await loadLocalConfig(home)), ...options.config };
-  const emulators = await startEmulators({ home, quiet: !options.debug });
+  // A running `serve`'s emulators when there is one; a read-only command starts DynamoDB alone.
+  const emulators = await localEmulators(home, { quiet: !options.debug, ...(options.readOnly ? { services: READ_ONLY_SERVICES } : {}) });
   try {
     const clients = await createClients({ endpoints: emulators.endpoints });
     const streams = createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb } });
     await ensureTable(clients.dynamodb, TABLE_NAME);
-    await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
+    if (emulators.started.includes('s3')) await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
     const secret = await tokenSecret(home);
     const outboxDir = join(home, 'outbox');
     const composition = composeLocal({

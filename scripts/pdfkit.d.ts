@@ -7,7 +7,14 @@ declare module 'pdfkit' {
     continued?: boolean;
   }
   class PDFDocument {
-    constructor(options?: { size?: string | [number, number]; margin?: number; layout?: 'portrait' | 'landscape'; info?: Record<string, string>; compress?: boolean; autoFirstPage?: boolean });
+    constructor(options?: {
+      size?: string | [number, number];
+      margin?: number;
+      layout?: 'portrait' | 'landscape';
+      info?: Record<string, string>;
+      compress?: boolean;
+      autoFirstPage?: boolean;
+    });
     readonly page: { width: number; height: number };
     y: number;
     pipe<T extends NodeJS.WritableStream>(destination: T): T;

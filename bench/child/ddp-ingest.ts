@@ -37,27 +37,31 @@ const deps: Deps = composeDeps({
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
 });
 const phases = { downloadMs: 0, commitMs: 0 };
-const timed = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, phase: keyof typeof phases) => async (...args: A): Promise<R> => {
-  const t = performance.now();
-  try {
-    return await fn(...args);
-  } finally {
-    phases[phase] += performance.now() - t;
-  }
-};
+const timed =
+  <A extends unknown[], R>(fn: (...args: A) => Promise<R>, phase: keyof typeof phases) =>
+  async (...args: A): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      phases[phase] += performance.now() - t;
+    }
+  };
 deps.archive.getToFile = timed(deps.archive.getToFile.bind(deps.archive), 'downloadMs');
 deps.rankings.commitRelease = timed(deps.rankings.commitRelease.bind(deps.rankings), 'commitMs');
 const t0 = performance.now();
 const report = await ingestRelease(deps, target);
 const workMs = performance.now() - t0;
 for (const client of Object.values(clients) as Array<{ destroy?: () => void }>) client.destroy?.();
-console.log(JSON.stringify({
-  workMs,
-  ...phases,
-  outcome: report.outcome,
-  rowsRead: report.rowsRead,
-  declined: report.rowsKept,
-  quarters: report.quarterItemsWritten,
-  resolutionRate: report.resolutionRate,
-  maxRssKb: process.resourceUsage().maxRSS,
-}));
+console.log(
+  JSON.stringify({
+    workMs,
+    ...phases,
+    outcome: report.outcome,
+    rowsRead: report.rowsRead,
+    declined: report.rowsKept,
+    quarters: report.quarterItemsWritten,
+    resolutionRate: report.resolutionRate,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

@@ -6,9 +6,10 @@
  *
  * Prints one JSON line: work time and what was read.
  */
+
+import { QuarterTallies } from '../../functions/domain/tally';
 import { parseDdp } from '../../functions/ingest/parsers/ddp';
 import { createResolver } from '../../functions/ingest/resolve/resolver';
-import { QuarterTallies } from '../../functions/domain/tally';
 
 const target = process.argv[2];
 const started = performance.now();
@@ -16,11 +17,13 @@ const tallies = new QuarterTallies(createResolver());
 const summary = await parseDdp(target, (observation) => tallies.add(observation));
 const rankings = tallies.rankings('bench', 'bench', summary.coverage ?? tallies.observedRange());
 const workMs = performance.now() - started;
-console.log(JSON.stringify({
-  workMs,
-  rowsRead: summary.rowsRead,
-  declined: summary.rowsKept,
-  quarters: rankings.length,
-  resolutionRate: tallies.resolutionRate(),
-  maxRssKb: process.resourceUsage().maxRSS,
-}));
+console.log(
+  JSON.stringify({
+    workMs,
+    rowsRead: summary.rowsRead,
+    declined: summary.rowsKept,
+    quarters: rankings.length,
+    resolutionRate: tallies.resolutionRate(),
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

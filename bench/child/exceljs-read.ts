@@ -2,7 +2,13 @@
 import ExcelJS from 'exceljs';
 
 const started = performance.now();
-const reader = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[2], { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+const reader = new ExcelJS.stream.xlsx.WorkbookReader(process.argv[2], {
+  sharedStrings: 'cache',
+  styles: 'cache',
+  hyperlinks: 'ignore',
+  worksheets: 'emit',
+  entries: 'emit',
+});
 let rows = 0;
 let declined = 0;
 for await (const sheet of reader) {

@@ -10,4 +10,6 @@ const workbook = XLSX.readFile(process.argv[2], { dense: true });
 const rows = XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets[workbook.SheetNames[0]], { header: 1 });
 let declined = 0;
 for (const row of rows) for (const value of row) if (value === 'Detainer Declined by LEA') declined++;
-console.log(JSON.stringify({ workMs: performance.now() - started, rowsRead: rows.length, declined, maxRssKb: process.resourceUsage().maxRSS }));
+console.log(
+  JSON.stringify({ workMs: performance.now() - started, rowsRead: rows.length, declined, maxRssKb: process.resourceUsage().maxRSS }),
+);

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createClients, type Clients } from '../../functions/commons/all-clients';
 import { ensureBucket, ensureTable, startEmulators, type Emulators, type Service } from '../../local/emulators';
@@ -47,7 +47,11 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     if (shared) {
       context.endpoints = shared;
     } else {
-      const services: Service[] = [...(options.table === false ? [] : ['dynamodb' as const]), ...(options.bucket === false ? [] : ['s3' as const]), 'ses'];
+      const services: Service[] = [
+        ...(options.table === false ? [] : ['dynamodb' as const]),
+        ...(options.bucket === false ? [] : ['s3' as const]),
+        'ses',
+      ];
       emulators = await startEmulators({ home: join(context.workDir, 'emulators'), quiet: true, persist: false, services });
       context.endpoints = emulators.endpoints;
     }

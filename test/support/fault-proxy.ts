@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from '../../scripts/seeded-random';
 
 /** Which protocol the proxied service speaks: decides how an error answer is shaped. */
-export type ProxiedService = 'dynamodb' | 's3' | 'ses' | 'http';
+type ProxiedService = 'dynamodb' | 's3' | 'ses' | 'http';
 
 /**
  * - `http500` / `http503`: the service answers a server error (nothing happened there).
@@ -31,7 +31,7 @@ export interface ProxiedRequest {
   body: string;
 }
 
-export interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
+interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
   fault: FaultKind | 'pass' | 'hold';
   /** Status the service answered, when the request was forwarded. */
   upstreamStatus?: number;
@@ -40,7 +40,7 @@ export interface ProxyDecision extends Omit<ProxiedRequest, 'body'> {
 }
 
 /** A scripted decision: at the `nth` request matching `match` (every match when absent). */
-export interface ProxyRule {
+interface ProxyRule {
   name: string;
   match: (request: ProxiedRequest) => boolean;
   nth?: number;
@@ -73,7 +73,12 @@ export interface FaultProxy {
 }
 
 function operationOf(service: ProxiedService, req: IncomingMessage, body: string): string {
-  if (service === 'dynamodb') return String(req.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
+  if (service === 'dynamodb')
+    return (
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .at(-1) ?? ''
+    );
   if (service === 'ses') return new URLSearchParams(body).get('Action') ?? '';
   if (service === 's3') {
     const segments = new URL(req.url ?? '/', 'http://proxy').pathname.split('/').filter(Boolean);
@@ -85,31 +90,64 @@ function operationOf(service: ProxiedService, req: IncomingMessage, body: string
 function recipientsOf(service: ProxiedService, body: string): string[] {
   if (service !== 'ses') return [];
   const form = new URLSearchParams(body);
-  return [...form.entries()].filter(([key]) => /^Destinations?\.member\.\d+$|^Destination\.ToAddresses\.member\.\d+$/.test(key)).map(([, value]) => value);
+  return [...form.entries()]
+    .filter(([key]) => /^Destinations?\.member\.\d+$|^Destination\.ToAddresses\.member\.\d+$/.test(key))
+    .map(([, value]) => value);
 }
 
-function errorAnswer(service: ProxiedService, kind: 'http500' | 'http503' | 'throttle', random: () => number): { status: number; headers: Record<string, string>; body: string } {
+function errorAnswer(
+  service: ProxiedService,
+  kind: 'http500' | 'http503' | 'throttle',
+  random: () => number,
+): { status: number; headers: Record<string, string>; body: string } {
   const requestId = Math.floor(random() * 1e12).toString(16);
   if (service === 'dynamodb') {
     const json = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId };
     if (kind === 'throttle') {
       const type = random() < 0.5 ? 'ThrottlingException' : 'ProvisionedThroughputExceededException';
-      return { status: 400, headers: json, body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'Rate of requests exceeds the allowed throughput.' }) };
+      return {
+        status: 400,
+        headers: json,
+        body: JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+          message: 'Rate of requests exceeds the allowed throughput.',
+        }),
+      };
     }
     return kind === 'http500'
-      ? { status: 500, headers: json, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' }) }
-      : { status: 503, headers: json, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'Service unavailable' }) };
+      ? {
+          status: 500,
+          headers: json,
+          body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' }),
+        }
+      : {
+          status: 503,
+          headers: json,
+          body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'Service unavailable' }),
+        };
   }
   if (service === 's3') {
     const xml = { 'content-type': 'application/xml', 'x-amz-request-id': requestId };
     const [status, code, message] =
-      kind === 'throttle' ? [503, 'SlowDown', 'Please reduce your request rate.'] : kind === 'http500' ? [500, 'InternalError', 'We encountered an internal error. Please try again.'] : [503, 'ServiceUnavailable', 'Service unavailable.'];
-    return { status, headers: xml, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>` };
+      kind === 'throttle'
+        ? [503, 'SlowDown', 'Please reduce your request rate.']
+        : kind === 'http500'
+          ? [500, 'InternalError', 'We encountered an internal error. Please try again.']
+          : [503, 'ServiceUnavailable', 'Service unavailable.'];
+    return {
+      status,
+      headers: xml,
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+    };
   }
   if (service === 'ses') {
     const xml = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
     const [status, type, code, message] =
-      kind === 'throttle' ? [400, 'Sender', 'Throttling', 'Maximum sending rate exceeded.'] : kind === 'http500' ? [500, 'Receiver', 'InternalFailure', 'Internal failure.'] : [503, 'Receiver', 'ServiceUnavailable', 'Service unavailable.'];
+      kind === 'throttle'
+        ? [400, 'Sender', 'Throttling', 'Maximum sending rate exceeded.']
+        : kind === 'http500'
+          ? [500, 'Receiver', 'InternalFailure', 'Internal failure.']
+          : [503, 'Receiver', 'ServiceUnavailable', 'Service unavailable.'];
     return {
       status,
       headers: xml,
@@ -138,7 +176,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
-  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, decision: ProxyDecision, loseAnswer: (() => void) | null): void => {
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    decision: ProxyDecision,
+    loseAnswer: (() => void) | null,
+  ): void => {
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -199,7 +243,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     switch (fault) {
       case 'pass':
-        return forward(req, body, res, decision, null);
+        forward(req, body, res, decision, null);
+        return;
       case 'http500':
       case 'http503':
       case 'throttle': {
@@ -222,10 +267,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'hold':
         return;
       case 'lost-ack':
-        return forward(req, body, res, decision, () => {
+        forward(req, body, res, decision, () => {
           req.socket.destroy();
           fired?.onFire?.(request);
         });
+        return;
     }
   };
 
