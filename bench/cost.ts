@@ -77,7 +77,15 @@ export interface CostInputs {
   pollInitMs: number;
   ingest: { ms: number; initMs: number; readUnits: number; writeUnits: number };
   planner: { ms: number; readUnits: number; initMs: number };
-  delivery: { msPerMessage: number; readUnitsPerMessage: number; writeUnitsPerMessage: number; initMs: number; batchSize: number; sendRatePerSecond: number; concurrency: number };
+  delivery: {
+    msPerMessage: number;
+    readUnitsPerMessage: number;
+    writeUnitsPerMessage: number;
+    initMs: number;
+    batchSize: number;
+    sendRatePerSecond: number;
+    concurrency: number;
+  };
   stack: Pick<StackResources, 'alarms' | 'secrets' | 'functions'> & { kmsKeys: number; sqsEventSources: number };
   /** One site rebuild per release: duration, table reads, files written, bytes kept in the site bucket. */
   sitePublish?: { ms: number; initMs: number; readUnits: number; objectsWritten: number; siteBytes: number };
@@ -116,23 +124,69 @@ export function monthlyCost(inputs: CostInputs): { lines: CostLine[]; totalUsd: 
   const ingestSeconds = (inputs.ingest.initMs + inputs.ingest.ms) / 1000;
   const plannerSeconds = (inputs.planner.initMs + inputs.planner.ms) / 1000;
   const perInvocationRate = inputs.delivery.sendRatePerSecond / inputs.delivery.concurrency;
-  const batchSeconds = inputs.delivery.initMs / 1000 + Math.max(inputs.delivery.batchSize / perInvocationRate, (inputs.delivery.batchSize * inputs.delivery.msPerMessage) / 1000);
+  const batchSeconds =
+    inputs.delivery.initMs / 1000 +
+    Math.max(inputs.delivery.batchSize / perInvocationRate, (inputs.delivery.batchSize * inputs.delivery.msPerMessage) / 1000);
   const invocations = polls + releases * (1 + 1 + batches);
-  add('Lambda', `requests: ${polls} polls + ${releases.toFixed(2)} × (ingest + notify + ${batches} deliveries)`, invocations, PRICES.lambdaRequest);
-  add('Lambda', `poll ${pollGb} GB × ${pollSeconds.toFixed(2)} s × ${polls} (+ ${releasePollExtraSeconds.toFixed(0)} s download per release)`, pollGb * (pollSeconds * polls + releasePollExtraSeconds * releases), PRICES.lambdaGbSecondArm);
-  add('Lambda', `ingest ${ingestGb} GB × ${ingestSeconds.toFixed(1)} s × ${releases.toFixed(2)}`, ingestGb * ingestSeconds * releases, PRICES.lambdaGbSecondArm);
-  add('Lambda', `notify ${notifyGb} GB × ${plannerSeconds.toFixed(2)} s + deliver ${deliverGb} GB × ${batchSeconds.toFixed(1)} s × ${batches}, × ${releases.toFixed(2)}`, (notifyGb * plannerSeconds + deliverGb * batchSeconds * batches) * releases, PRICES.lambdaGbSecondArm);
+  add(
+    'Lambda',
+    `requests: ${polls} polls + ${releases.toFixed(2)} × (ingest + notify + ${batches} deliveries)`,
+    invocations,
+    PRICES.lambdaRequest,
+  );
+  add(
+    'Lambda',
+    `poll ${pollGb} GB × ${pollSeconds.toFixed(2)} s × ${polls} (+ ${releasePollExtraSeconds.toFixed(0)} s download per release)`,
+    pollGb * (pollSeconds * polls + releasePollExtraSeconds * releases),
+    PRICES.lambdaGbSecondArm,
+  );
+  add(
+    'Lambda',
+    `ingest ${ingestGb} GB × ${ingestSeconds.toFixed(1)} s × ${releases.toFixed(2)}`,
+    ingestGb * ingestSeconds * releases,
+    PRICES.lambdaGbSecondArm,
+  );
+  add(
+    'Lambda',
+    `notify ${notifyGb} GB × ${plannerSeconds.toFixed(2)} s + deliver ${deliverGb} GB × ${batchSeconds.toFixed(1)} s × ${batches}, × ${releases.toFixed(2)}`,
+    (notifyGb * plannerSeconds + deliverGb * batchSeconds * batches) * releases,
+    PRICES.lambdaGbSecondArm,
+  );
 
-  add('DynamoDB', 'read units: polls + ingest + planner + deliveries', polls * inputs.noChangePoll.readUnits + releases * (inputs.ingest.readUnits + inputs.planner.readUnits + a.subscribers * (inputs.delivery.readUnitsPerMessage + a.deliverReadUnitsPerSubscriber)), PRICES.dynamoReadUnit);
-  add('DynamoDB', 'write units: polls + ingest + deliveries (claim, mark sent)', polls * inputs.noChangePoll.writeUnits + releases * (inputs.ingest.writeUnits + a.subscribers * inputs.delivery.writeUnitsPerMessage), PRICES.dynamoWriteUnit);
+  add(
+    'DynamoDB',
+    'read units: polls + ingest + planner + deliveries',
+    polls * inputs.noChangePoll.readUnits +
+      releases *
+        (inputs.ingest.readUnits +
+          inputs.planner.readUnits +
+          a.subscribers * (inputs.delivery.readUnitsPerMessage + a.deliverReadUnitsPerSubscriber)),
+    PRICES.dynamoReadUnit,
+  );
+  add(
+    'DynamoDB',
+    'write units: polls + ingest + deliveries (claim, mark sent)',
+    polls * inputs.noChangePoll.writeUnits + releases * (inputs.ingest.writeUnits + a.subscribers * inputs.delivery.writeUnitsPerMessage),
+    PRICES.dynamoWriteUnit,
+  );
 
   const parts = Math.ceil(a.releaseBytes / a.multipartBytes);
   add('S3', `PUT: multipart upload (${parts} parts + create + complete) per release`, releases * (parts + 2), PRICES.s3Put);
   add('S3', 'GET/HEAD: exists check + ingest download per release', releases * 2, PRICES.s3Get);
-  add('S3', `storage: a year of releases kept (${a.releasesPerYear} × ${(a.releaseBytes / 1024 ** 3).toFixed(2)} GB), end of year one`, (a.releasesPerYear * a.releaseBytes) / 1024 ** 3, PRICES.s3StorageGbMonth);
+  add(
+    'S3',
+    `storage: a year of releases kept (${a.releasesPerYear} × ${(a.releaseBytes / 1024 ** 3).toFixed(2)} GB), end of year one`,
+    (a.releasesPerYear * a.releaseBytes) / 1024 ** 3,
+    PRICES.s3StorageGbMonth,
+  );
 
   add('SES', `${a.subscribers} alerts per release`, releases * a.subscribers, PRICES.sesMessage);
-  add('SQS', `idle long polling by ${inputs.stack.sqsEventSources} SQS event sources`, inputs.stack.sqsEventSources * a.sqsIdleReceivesPerQueueMonth, PRICES.sqsRequest);
+  add(
+    'SQS',
+    `idle long polling by ${inputs.stack.sqsEventSources} SQS event sources`,
+    inputs.stack.sqsEventSources * a.sqsIdleReceivesPerQueueMonth,
+    PRICES.sqsRequest,
+  );
   add('SQS', 'release and delivery messages (send, receive, delete)', releases * 3 * (1 + batches), PRICES.sqsRequest);
   add('EventBridge Scheduler', 'hourly poll schedule', polls, PRICES.schedulerInvocation);
   add('CloudWatch', `${inputs.stack.alarms} alarms`, inputs.stack.alarms, PRICES.alarmMonth);
@@ -159,28 +213,58 @@ function siteCost(inputs: CostInputs, releases: number): CostLine[] {
   const feedPolls = a.feedReaders * a.hoursPerMonth;
   const requests = a.sitePageViews * a.siteRequestsPerView + feedPolls;
   const bytesOut = a.sitePageViews * a.siteBytesPerView + feedPolls * a.feedBytes;
-  const line = (service: string, item: string, quantity: number, price: { usd: number; unit: string }): CostLine => ({ service, item, quantity, unit: price.unit, usd: quantity * price.usd });
+  const line = (service: string, item: string, quantity: number, price: { usd: number; unit: string }): CostLine => ({
+    service,
+    item,
+    quantity,
+    unit: price.unit,
+    usd: quantity * price.usd,
+  });
   return [
-    line('Lambda', `site rebuild ${gb} GB × ${seconds.toFixed(1)} s × ${releases.toFixed(2)}`, gb * seconds * releases, PRICES.lambdaGbSecondArm),
+    line(
+      'Lambda',
+      `site rebuild ${gb} GB × ${seconds.toFixed(1)} s × ${releases.toFixed(2)}`,
+      gb * seconds * releases,
+      PRICES.lambdaGbSecondArm,
+    ),
     line('Lambda', 'site rebuild requests', releases, PRICES.lambdaRequest),
     line('DynamoDB', 'site rebuild reads (every quarter and change)', releases * publish.readUnits, PRICES.dynamoReadUnit),
     line('S3', `site PUT/LIST: ${publish.objectsWritten} changed files per rebuild`, releases * (publish.objectsWritten + 1), PRICES.s3Put),
     line('S3', 'site storage', publish.siteBytes / 1024 ** 3, PRICES.s3StorageGbMonth),
     line('S3', `site GET on CloudFront cache misses (${a.siteOriginMissRate * 100}%)`, requests * a.siteOriginMissRate, PRICES.s3Get),
-    line('CloudFront', `HTTPS requests: ${a.sitePageViews} views × ${a.siteRequestsPerView} + ${a.feedReaders} feed readers hourly`, requests, PRICES.cloudfrontHttpsRequest),
+    line(
+      'CloudFront',
+      `HTTPS requests: ${a.sitePageViews} views × ${a.siteRequestsPerView} + ${a.feedReaders} feed readers hourly`,
+      requests,
+      PRICES.cloudfrontHttpsRequest,
+    ),
     line('CloudFront', 'data transfer out', bytesOut / 1024 ** 3, PRICES.cloudfrontTransferGb),
   ];
 }
 
 export function formatCost(cost: { lines: CostLine[]; totalUsd: number }, inputs: CostInputs): string {
-  const rows = cost.lines.map((l) => [l.service, l.item, l.quantity < 10 ? l.quantity.toPrecision(3) : l.quantity.toFixed(0), `$${l.usd.toFixed(4)}`]);
+  const rows = cost.lines.map((l) => [
+    l.service,
+    l.item,
+    l.quantity < 10 ? l.quantity.toPrecision(3) : l.quantity.toFixed(0),
+    `$${l.usd.toFixed(4)}`,
+  ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  const out = rows.map((r) => `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`);
-  out.push(`  ${'total'.padEnd(widths[0])}  ${''.padEnd(widths[1])}  ${''.padStart(widths[2])}  ${`$${cost.totalUsd.toFixed(2)}`.padStart(widths[3])} per month`);
+  const out = rows.map(
+    (r) => `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`,
+  );
+  out.push(
+    `  ${'total'.padEnd(widths[0])}  ${''.padEnd(widths[1])}  ${''.padStart(widths[2])}  ${`$${cost.totalUsd.toFixed(2)}`.padStart(widths[3])} per month`,
+  );
   out.push('', '  Unit prices assumed (AWS published on-demand prices, us-east-1, free tiers left out):');
-  for (const price of Object.values(PRICES)) out.push(`    $${price.usd < 0.001 ? price.usd.toExponential(4) : price.usd} per ${price.unit}`);
+  for (const price of Object.values(PRICES))
+    out.push(`    $${price.usd < 0.001 ? price.usd.toExponential(4) : price.usd} per ${price.unit}`);
   out.push('  Other assumptions:');
   for (const [name, value] of Object.entries(ASSUMPTIONS)) out.push(`    ${name}: ${value.toLocaleString('en-US')}`);
-  out.push(`  Inputs: ${Object.entries(inputs.provenance).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push(
+    `  Inputs: ${Object.entries(inputs.provenance)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   return out.join('\n');
 }

@@ -5,12 +5,12 @@
  * every recipient must get exactly one message.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_FILTERS } from '../functions/domain/subscriber';
-import { keys } from '../functions/store/table-schema';
-import type { Mailer } from '../functions/ports/mailer';
-import type { BatchReport } from '../functions/deliver/deliver-batch';
 import { isChangeInsert } from '../functions/composition/event-sources';
+import type { BatchReport } from '../functions/deliver/deliver-batch';
+import { DEFAULT_FILTERS } from '../functions/domain/subscriber';
 import { planDeliveries } from '../functions/notify/notify';
+import type { Mailer } from '../functions/ports/mailer';
+import { keys } from '../functions/store/table-schema';
 import type { AwsCallCount } from './aws-calls';
 import type { BenchServices } from './services';
 import { BENCH_TABLE } from './services';
@@ -50,7 +50,17 @@ async function insertSubscribers(services: BenchServices, count: number, prefix:
       let request: Record<string, Array<Record<string, unknown>>> | undefined = {
         [BENCH_TABLE]: batch.map((email) => ({
           PutRequest: {
-            Item: { ...keys.subscriber(email), type: 'subscriber', gsi1pk: 'SUBSCRIBERS#confirmed', gsi1sk: email, email, status: 'confirmed', filters: DEFAULT_FILTERS, createdAt: now, confirmedAt: now },
+            Item: {
+              ...keys.subscriber(email),
+              type: 'subscriber',
+              gsi1pk: 'SUBSCRIBERS#confirmed',
+              gsi1sk: email,
+              email,
+              status: 'confirmed',
+              filters: DEFAULT_FILTERS,
+              createdAt: now,
+              confirmedAt: now,
+            },
           },
         })),
       };
@@ -64,7 +74,14 @@ async function insertSubscribers(services: BenchServices, count: number, prefix:
   return emails;
 }
 
-export async function measureFanout(services: BenchServices, changeId: string, subscribers: number, sendRatePerSecond: number, log: (line: string) => void, prefix = `bench${process.pid}`): Promise<FanoutFigures> {
+export async function measureFanout(
+  services: BenchServices,
+  changeId: string,
+  subscribers: number,
+  sendRatePerSecond: number,
+  log: (line: string) => void,
+  prefix = `bench${process.pid}`,
+): Promise<FanoutFigures> {
   const emails = await insertSubscribers(services, subscribers, prefix);
   log(`  ${subscribers.toLocaleString('en-US')} confirmed subscribers inserted`);
   const ses = services.endpoints.ses;
@@ -76,7 +93,12 @@ export async function measureFanout(services: BenchServices, changeId: string, s
   const planStarted = performance.now();
   const batchSize = 50;
   const batches = await planDeliveries(deps, changeId, batchSize);
-  const planner = { ms: performance.now() - planStarted, batches: batches.length, batchSize, readUnits: services.counter.snapshot().readUnits };
+  const planner = {
+    ms: performance.now() - planStarted,
+    batches: batches.length,
+    batchSize,
+    readUnits: services.counter.snapshot().readUnits,
+  };
   const perRecipient = new Map<string, number>();
   let rawBytes = 0;
   let sesMs = 0;
@@ -97,18 +119,32 @@ export async function measureFanout(services: BenchServices, changeId: string, s
     },
   });
   // Only this change's insert: the bench table's stream also holds the other releases the bench ingested.
-  const composition = await services.compose({ sendRatePerSecond }, {
-    decorateMailer: counting,
-    streamConsumers: (handlers) => [{ name: 'notify', handler: handlers.notify, filter: (r) => isChangeInsert(r) && r.dynamodb?.NewImage?.pk?.S === keys.change(changeId).pk }],
-  });
+  const composition = await services.compose(
+    { sendRatePerSecond },
+    {
+      decorateMailer: counting,
+      streamConsumers: (handlers) => [
+        {
+          name: 'notify',
+          handler: handlers.notify,
+          filter: (r) => isChangeInsert(r) && r.dynamodb?.NewImage?.pk?.S === keys.change(changeId).pk,
+        },
+      ],
+    },
+  );
   services.counter.reset();
   const started = performance.now();
   await composition.chain.drain();
   const took = performance.now() - started;
   const aws = services.counter.snapshot();
-  const batchReports = composition.takeEvents().filter((e) => e.step === 'deliver').map((e) => e.report as BatchReport);
+  const batchReports = composition
+    .takeEvents()
+    .filter((e) => e.step === 'deliver')
+    .map((e) => e.report as BatchReport);
   const report = Object.fromEntries(
-    (['sent', 'alreadySent', 'skippedByFilters', 'suppressed', 'lostAcknowledgements', 'failed', 'ambiguous', 'inFlight'] as const).map((key) => [key, batchReports.reduce((n, r) => n + r[key], 0)]),
+    (['sent', 'alreadySent', 'skippedByFilters', 'suppressed', 'lostAcknowledgements', 'failed', 'ambiguous', 'inFlight'] as const).map(
+      (key) => [key, batchReports.reduce((n, r) => n + r[key], 0)],
+    ),
   ) as Record<Exclude<keyof BatchReport, 'changeId'>, number>;
 
   const storeAnswer = await fetch(`${ses}/store`);
@@ -139,7 +175,8 @@ export async function measureFanout(services: BenchServices, changeId: string, s
     rawBytesPerMessage: sends.length ? rawBytes / sends.reduce((a, b) => a + b, 0) : 0,
     report: { ...report, deliveryMessages: batchReports.length },
     planner,
-    sendWindowRate: firstSend !== undefined && lastSend > firstSend ? (sends.reduce((a, b) => a + b, 0) - 1) / ((lastSend - firstSend) / 1000) : 0,
+    sendWindowRate:
+      firstSend !== undefined && lastSend > firstSend ? (sends.reduce((a, b) => a + b, 0) - 1) / ((lastSend - firstSend) / 1000) : 0,
   };
 }
 
@@ -161,10 +198,36 @@ export function rateBoundRows(f: FanoutFigures): Row[] {
 export function fanoutRows(f: FanoutFigures): Row[] {
   const section = '5 notify fan-out';
   return [
-    { section, measure: `${f.subscribers.toLocaleString('en-US')} subscribers, send rate configured ${f.sendRatePerSecond}/s: sent`, value: `${f.sent.toLocaleString('en-US')} in ${ms(f.ms)} = ${f.messagesPerSecond.toFixed(0)} messages/s`, target: `all ${f.subscribers.toLocaleString('en-US')}`, pass: f.sent === f.subscribers && f.missing === 0 },
-    { section, measure: 'duplicates in the SES store (GET /store); recipients missing', value: `${f.duplicates}; ${f.missing} (${f.storeMessages.toLocaleString('en-US')} messages stored)`, target: '0', pass: f.duplicates === 0 && f.missing === 0 },
-    { section, measure: `planner (AWS: notify step): every confirmed subscriber listed, cut into batches of ${f.planner.batchSize}`, value: `${f.planner.batches} batches in ${ms(f.planner.ms)} (${f.planner.readUnits.toFixed(0)} RCU)` },
-    { section, measure: 'per message: raw MIME size; mean SES call (emulator)', value: `${(f.rawBytesPerMessage / 1024).toFixed(1)} KiB; ${ms(f.sesMsPerMessage)}` },
-    { section, measure: 'AWS calls per message (DynamoDB claim + mark sent, SES)', value: `${(Object.values(f.aws.calls).reduce((a, b) => a + b, 0) / Math.max(1, f.sent)).toFixed(2)} (${Object.entries(f.aws.calls).map(([k, v]) => `${k} ${v}`).join(', ')})` },
+    {
+      section,
+      measure: `${f.subscribers.toLocaleString('en-US')} subscribers, send rate configured ${f.sendRatePerSecond}/s: sent`,
+      value: `${f.sent.toLocaleString('en-US')} in ${ms(f.ms)} = ${f.messagesPerSecond.toFixed(0)} messages/s`,
+      target: `all ${f.subscribers.toLocaleString('en-US')}`,
+      pass: f.sent === f.subscribers && f.missing === 0,
+    },
+    {
+      section,
+      measure: 'duplicates in the SES store (GET /store); recipients missing',
+      value: `${f.duplicates}; ${f.missing} (${f.storeMessages.toLocaleString('en-US')} messages stored)`,
+      target: '0',
+      pass: f.duplicates === 0 && f.missing === 0,
+    },
+    {
+      section,
+      measure: `planner (AWS: notify step): every confirmed subscriber listed, cut into batches of ${f.planner.batchSize}`,
+      value: `${f.planner.batches} batches in ${ms(f.planner.ms)} (${f.planner.readUnits.toFixed(0)} RCU)`,
+    },
+    {
+      section,
+      measure: 'per message: raw MIME size; mean SES call (emulator)',
+      value: `${(f.rawBytesPerMessage / 1024).toFixed(1)} KiB; ${ms(f.sesMsPerMessage)}`,
+    },
+    {
+      section,
+      measure: 'AWS calls per message (DynamoDB claim + mark sent, SES)',
+      value: `${(Object.values(f.aws.calls).reduce((a, b) => a + b, 0) / Math.max(1, f.sent)).toFixed(2)} (${Object.entries(f.aws.calls)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    },
   ];
 }

@@ -8,10 +8,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseKey } from '../functions/archive/release-key';
-import { bundle, OUT_DIR, runMeasured, shipResolverData, type ChildRun } from './child-run';
+import { bundle, type ChildRun, OUT_DIR, runMeasured, shipResolverData } from './child-run';
 import type { BenchServices } from './services';
 import { BENCH_BUCKET, BENCH_TABLE } from './services';
-import { mb, median, ms, ratio, type Row } from './stats';
+import { mb, median, ms, type Row, ratio } from './stats';
 
 export interface IngestFigures {
   file: string;
@@ -20,7 +20,20 @@ export interface IngestFigures {
   floorMs: number;
   floorCpuMs: number;
   /** `ratio`, `cpuRatio`: median over rounds of the reader's time over the floor's time in the same round. */
-  readers: Record<string, { wallMs: number; workMs: number; cpuMs: number; maxRssKb: number; ratio: number; cpuRatio: number; runs: number; detail: Record<string, unknown> } | { error: string }>;
+  readers: Record<
+    string,
+    | {
+        wallMs: number;
+        workMs: number;
+        cpuMs: number;
+        maxRssKb: number;
+        ratio: number;
+        cpuRatio: number;
+        runs: number;
+        detail: Record<string, unknown>;
+      }
+    | { error: string }
+  >;
   /** Which of the readers is the handler's own work (full ingest, or parse+resolve+tally when the ingest could not run). */
   handler: 'ingest' | 'parse';
   /**
@@ -33,7 +46,14 @@ export interface IngestFigures {
 type ReaderFigures = IngestFigures['readers'][string];
 
 /** Rounds of the floor and every reader, interleaved; each ratio is reader / floor of the same round. */
-async function measureRounds(file: string, readers: Reader[], runs: number, errors: Record<string, string>, log: (line: string) => void, onError: (name: string) => void = () => {}) {
+async function measureRounds(
+  file: string,
+  readers: Reader[],
+  runs: number,
+  errors: Record<string, string>,
+  log: (line: string) => void,
+  onError: (name: string) => void = () => {},
+) {
   const floors: ChildRun[] = [];
   const results = new Map<string, ChildRun[]>();
   const ratios = new Map<string, Array<{ wall: number; cpu: number }>>();
@@ -46,8 +66,13 @@ async function measureRounds(file: string, readers: Reader[], runs: number, erro
         const run = await reader.run(round);
         results.set(reader.name, [...(results.get(reader.name) ?? []), run]);
         const floor = floors[round];
-        ratios.set(reader.name, [...(ratios.get(reader.name) ?? []), { wall: Number(run.result.workMs ?? run.wallMs) / floor.wallMs, cpu: run.cpuMs / floor.cpuMs }]);
-        log(`    ${reader.name}: ${ms(Number(run.result.workMs ?? run.wallMs))} work, ${ms(run.wallMs)} process, ${mb(run.maxRssKb)} peak RSS`);
+        ratios.set(reader.name, [
+          ...(ratios.get(reader.name) ?? []),
+          { wall: Number(run.result.workMs ?? run.wallMs) / floor.wallMs, cpu: run.cpuMs / floor.cpuMs },
+        ]);
+        log(
+          `    ${reader.name}: ${ms(Number(run.result.workMs ?? run.wallMs))} work, ${ms(run.wallMs)} process, ${mb(run.maxRssKb)} peak RSS`,
+        );
       } catch (error) {
         errors[reader.name] = String(error instanceof Error ? error.message : error).slice(0, 800);
         log(`    ${reader.name} failed: ${errors[reader.name]}`);
@@ -123,7 +148,9 @@ export async function measureIngest(options: {
   const bundles = join(OUT_DIR, 'bundles');
   const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outdir: join(bundles, 'ddp-parse'), external: ['pdfjs-dist'] });
   shipResolverData(join(bundles, 'ddp-parse'));
-  const readers: Reader[] = [{ name: 'parse', run: () => runMeasured([parse.outfile, file]), runOn: (other) => runMeasured([parse.outfile, other]) }];
+  const readers: Reader[] = [
+    { name: 'parse', run: () => runMeasured([parse.outfile, file]), runOn: (other) => runMeasured([parse.outfile, other]) },
+  ];
 
   let handler: IngestFigures['handler'] = 'parse';
   const errors: Record<string, string> = {};
@@ -146,7 +173,10 @@ export async function measureIngest(options: {
         run: async (round) => {
           // A source of its own per round: every round is a first ingest (all quarters new, all written).
           const key = releaseKey(`bench-ingest-${process.pid}-${round}`, sha256, 'xlsx');
-          await deps.archive.putFile(key, file, { sha256, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+          await deps.archive.putFile(key, file, {
+            sha256,
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          });
           return runMeasured([ingest.outfile, key], env);
         },
         runOn: () => Promise.reject(new Error('the full ingest runs on the bench release only')),
@@ -177,7 +207,9 @@ export async function measureIngest(options: {
     // SheetJS holds the sheet XML in one string: give it the same release with only the columns read.
     log('  SheetJS on the same release with only the columns detainer-watch reads:');
     const narrow = await options.narrowFile();
-    const narrowReaders = readers.filter((r) => r.name === 'parse' || r.name === 'sheetjs').map((r) => ({ ...r, run: () => r.runOn(narrow) }));
+    const narrowReaders = readers
+      .filter((r) => r.name === 'parse' || r.name === 'sheetjs')
+      .map((r) => ({ ...r, run: () => r.runOn(narrow) }));
     const narrowErrors: Record<string, string> = {};
     const narrowMeasured = await measureRounds(narrow, narrowReaders, runs, narrowErrors, log);
     refuseIncompleteReads(narrowMeasured.readers, log);
@@ -202,7 +234,12 @@ export function ingestRows(f: IngestFigures): Row[] {
   for (const [name, figures] of Object.entries(f.readers)) {
     const own = name === f.handler;
     if ('error' in figures) {
-      rows.push({ section, measure: LABELS[name] ?? name, value: `not measured: ${figures.error.slice(0, 240)}`, ...(own ? { target: '≤ 4× floor', pass: false } : {}) });
+      rows.push({
+        section,
+        measure: LABELS[name] ?? name,
+        value: `not measured: ${figures.error.slice(0, 240)}`,
+        ...(own ? { target: '≤ 4× floor', pass: false } : {}),
+      });
       continue;
     }
     rows.push({
@@ -219,20 +256,36 @@ export function ingestRows(f: IngestFigures): Row[] {
     });
     if (name === 'ingest') {
       const d = figures.detail;
-      rows.push({ section, measure: 'ingest: of which archive download (s3rver) / commit (DynamoDB Local)', value: `${ms(Number(d.downloadMs ?? 0))} / ${ms(Number(d.commitMs ?? 0))}` });
-      rows.push({ section, measure: 'ingest: outcome, declined rows, quarters written, resolution', value: `${String(d.outcome)}, ${String(d.declined)}, ${String(d.quarters)}, ${(Number(d.resolutionRate) * 100).toFixed(2)}%` });
+      rows.push({
+        section,
+        measure: 'ingest: of which archive download (s3rver) / commit (DynamoDB Local)',
+        value: `${ms(Number(d.downloadMs ?? 0))} / ${ms(Number(d.commitMs ?? 0))}`,
+      });
+      rows.push({
+        section,
+        measure: 'ingest: outcome, declined rows, quarters written, resolution',
+        value: `${String(d.outcome)}, ${String(d.declined)}, ${String(d.quarters)}, ${(Number(d.resolutionRate) * 100).toFixed(2)}%`,
+      });
     }
   }
   if (f.narrow) {
     const n = f.narrow;
-    rows.push({ section, measure: `same release, only the columns detainer-watch reads: ${(n.fileBytes / 1e6).toFixed(1)} MB XLSX; floor`, value: `${ms(n.floorMs)} (CPU ${ms(n.floorCpuMs)})` });
+    rows.push({
+      section,
+      measure: `same release, only the columns detainer-watch reads: ${(n.fileBytes / 1e6).toFixed(1)} MB XLSX; floor`,
+      value: `${ms(n.floorMs)} (CPU ${ms(n.floorCpuMs)})`,
+    });
     for (const [name, figures] of Object.entries(n.readers)) {
       const label = `${LABELS[name] ?? name}, on that file`;
       if ('error' in figures) {
         rows.push({ section, measure: label, value: `not measured: ${figures.error.slice(0, 240)}` });
         continue;
       }
-      rows.push({ section, measure: `${label}: time`, value: `${ms(figures.workMs)}, ${ratio(figures.ratio)} its floor (process CPU ${ms(figures.cpuMs)}, ${ratio(figures.cpuRatio)} floor CPU)` });
+      rows.push({
+        section,
+        measure: `${label}: time`,
+        value: `${ms(figures.workMs)}, ${ratio(figures.ratio)} its floor (process CPU ${ms(figures.cpuMs)}, ${ratio(figures.cpuRatio)} floor CPU)`,
+      });
       rows.push({ section, measure: `${label}: peak RSS`, value: mb(figures.maxRssKb) });
     }
   }
@@ -264,7 +317,11 @@ const FLOORS: Record<FormatFigures['format'], { entry: string; label: string }> 
  * to the tally, resolve, count, rank) against its floor; both in-process times, so node's start
  * weighs on neither.
  */
-export async function measureFormats(inputs: Array<{ format: FormatFigures['format']; file: string }>, runs: number, log: (line: string) => void): Promise<FormatFigures[]> {
+export async function measureFormats(
+  inputs: Array<{ format: FormatFigures['format']; file: string }>,
+  runs: number,
+  log: (line: string) => void,
+): Promise<FormatFigures[]> {
   const bundles = join(OUT_DIR, 'bundles');
   const parse = await bundle({ entry: 'bench/child/ddp-parse.ts', outdir: join(bundles, 'ddp-parse-formats'), external: ['pdfjs-dist'] });
   shipResolverData(join(bundles, 'ddp-parse-formats'));
@@ -276,7 +333,9 @@ export async function measureFormats(inputs: Array<{ format: FormatFigures['form
       const floorRun = await runMeasured([floor.outfile, file]);
       const parseRun = await runMeasured([parse.outfile, file]);
       rounds.push({ floor: floorRun, parse: parseRun });
-      log(`  ${format} round ${round + 1}/${runs}: floor ${ms(Number(floorRun.result.workMs))}, parse ${ms(Number(parseRun.result.workMs))}, ${mb(parseRun.maxRssKb)} peak RSS`);
+      log(
+        `  ${format} round ${round + 1}/${runs}: floor ${ms(Number(floorRun.result.workMs))}, parse ${ms(Number(parseRun.result.workMs))}, ${mb(parseRun.maxRssKb)} peak RSS`,
+      );
     }
     figures.push({
       format,
@@ -297,8 +356,18 @@ export async function measureFormats(inputs: Array<{ format: FormatFigures['form
 export function formatRows(all: FormatFigures[]): Row[] {
   const section = '1 ingest';
   return all.flatMap((f) => [
-    { section, measure: `same release as ${f.format === 'parquet' ? 'Parquet' : 'CSV'}: ${(f.fileBytes / 1e6).toFixed(1)} MB; floor: ${f.floor}`, value: `${ms(f.floorMs)} (${mb(f.floorRssKb)} peak RSS)` },
-    { section, measure: `${f.format}: parse + resolve + count + rank, every record: time`, value: `${ms(f.workMs)}, ${ratio(f.ratio)} floor (${String(f.detail.rowsRead)} rows, ${String(f.detail.declined)} declined)`, target: '≤ 2.5× floor', pass: f.ratio <= 2.5 },
+    {
+      section,
+      measure: `same release as ${f.format === 'parquet' ? 'Parquet' : 'CSV'}: ${(f.fileBytes / 1e6).toFixed(1)} MB; floor: ${f.floor}`,
+      value: `${ms(f.floorMs)} (${mb(f.floorRssKb)} peak RSS)`,
+    },
+    {
+      section,
+      measure: `${f.format}: parse + resolve + count + rank, every record: time`,
+      value: `${ms(f.workMs)}, ${ratio(f.ratio)} floor (${String(f.detail.rowsRead)} rows, ${String(f.detail.declined)} declined)`,
+      target: '≤ 2.5× floor',
+      pass: f.ratio <= 2.5,
+    },
     { section, measure: `${f.format}: peak RSS`, value: mb(f.maxRssKb), target: '≤ 150 MB', pass: f.maxRssKb <= 150 * 1024 },
   ]);
 }

@@ -98,7 +98,11 @@ function snakeCase(header: string): string {
 }
 
 /** Rows of the bench release under its header, streamed: the cells as the XLSX reader gives them (reused), dates as ISO text. */
-async function releaseRows(file: string, onHeader: (header: string[]) => void, onRow: (cells: ReadonlyArray<string | number | undefined>) => void): Promise<void> {
+async function releaseRows(
+  file: string,
+  onHeader: (header: string[]) => void,
+  onRow: (cells: ReadonlyArray<string | number | undefined>) => void,
+): Promise<void> {
   let header: string[] | undefined;
   await readXlsxRows(file, (cells) => {
     if (header) onRow(cells);
@@ -116,47 +120,64 @@ const GROUP_ROWS = 100_000;
 export async function ddpParquet(rows: number, log: (line: string) => void): Promise<string> {
   const xlsx = await ddpRelease(rows, log);
   const base = xlsx.slice(xlsx.lastIndexOf('/') + 1).replace(/\.xlsx$/, '');
-  return cached(`${base}.parquet`, async (partial) => {
-    const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
-    let writer: InstanceType<typeof ParquetWriter> | undefined;
-    let names: string[] = [];
-    let dates: boolean[] = [];
-    let columns: unknown[][] = [];
-    const flush = () => {
-      if (!writer || columns[0].length === 0) return;
-      // The file writer is synchronous: write() returns once the group is on disk.
-      void writer.write({ columnData: names.map((name, i) => ({ name, data: columns[i] as string[] })), rowGroupSize: GROUP_ROWS });
-      columns = names.map(() => []);
-    };
-    await releaseRows(
-      xlsx,
-      (header) => {
-        names = header.map(snakeCase);
-        dates = header.map((h) => h.endsWith('Date'));
+  return cached(
+    `${base}.parquet`,
+    async (partial) => {
+      const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
+      let writer: InstanceType<typeof ParquetWriter> | undefined;
+      let names: string[] = [];
+      let dates: boolean[] = [];
+      let columns: unknown[][] = [];
+      const flush = () => {
+        if (!writer || columns[0].length === 0) return;
+        // The file writer is synchronous: write() returns once the group is on disk.
+        void writer.write({ columnData: names.map((name, i) => ({ name, data: columns[i] as string[] })), rowGroupSize: GROUP_ROWS });
         columns = names.map(() => []);
-        writer = new ParquetWriter({
-          writer: fileWriter(partial),
-          schema: [
-            { name: 'root', num_children: names.length },
-            ...names.map((name, i) =>
+      };
+      await releaseRows(
+        xlsx,
+        (header) => {
+          names = header.map(snakeCase);
+          dates = header.map((h) => h.endsWith('Date'));
+          columns = names.map(() => []);
+          writer = new ParquetWriter({
+            writer: fileWriter(partial),
+            schema: [
+              { name: 'root', num_children: names.length },
+              ...names.map((name, i) =>
+                dates[i]
+                  ? {
+                      name,
+                      type: 'INT64' as const,
+                      repetition_type: 'OPTIONAL' as const,
+                      logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'MICROS' as const },
+                    }
+                  : { name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
+              ),
+            ],
+          });
+        },
+        (cells) => {
+          for (let i = 0; i < names.length; i++) {
+            const cell = cells[i];
+            columns[i].push(
               dates[i]
-                ? { name, type: 'INT64' as const, repetition_type: 'OPTIONAL' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'MICROS' as const } }
-                : { name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
-            ),
-          ],
-        });
-      },
-      (cells) => {
-        for (let i = 0; i < names.length; i++) {
-          const cell = cells[i];
-          columns[i].push(dates[i] ? (typeof cell === 'string' ? BigInt(Date.parse(`${cell}Z`)) * 1000n : null) : cell === undefined ? null : String(cell));
-        }
-        if (columns[0].length >= GROUP_ROWS) flush();
-      },
-    );
-    flush();
-    writer?.finish();
-  }, log);
+                ? typeof cell === 'string'
+                  ? BigInt(Date.parse(`${cell}Z`)) * 1000n
+                  : null
+                : cell === undefined
+                  ? null
+                  : String(cell),
+            );
+          }
+          if (columns[0].length >= GROUP_ROWS) flush();
+        },
+      );
+      flush();
+      writer?.finish();
+    },
+    log,
+  );
 }
 
 /** A CSV field, quoted when it holds a comma, a quote or a line break. */
@@ -170,25 +191,29 @@ function csvField(cell: string | number | undefined): string {
 export async function ddpCsv(rows: number, log: (line: string) => void): Promise<string> {
   const xlsx = await ddpRelease(rows, log);
   const base = xlsx.slice(xlsx.lastIndexOf('/') + 1).replace(/\.xlsx$/, '');
-  return cached(`${base}.csv`, async (partial) => {
-    const { appendFileSync, writeFileSync } = await import('node:fs');
-    let width = 0;
-    let buffered = '';
-    await releaseRows(
-      xlsx,
-      (header) => {
-        width = header.length;
-        writeFileSync(partial, `${header.map(csvField).join(',')}\r\n`);
-      },
-      (cells) => {
-        for (let i = 0; i < width; i++) buffered += (i > 0 ? ',' : '') + csvField(cells[i]);
-        buffered += '\r\n';
-        if (buffered.length > 1 << 22) {
-          appendFileSync(partial, buffered);
-          buffered = '';
-        }
-      },
-    );
-    appendFileSync(partial, buffered);
-  }, log);
+  return cached(
+    `${base}.csv`,
+    async (partial) => {
+      const { appendFileSync, writeFileSync } = await import('node:fs');
+      let width = 0;
+      let buffered = '';
+      await releaseRows(
+        xlsx,
+        (header) => {
+          width = header.length;
+          writeFileSync(partial, `${header.map(csvField).join(',')}\r\n`);
+        },
+        (cells) => {
+          for (let i = 0; i < width; i++) buffered += (i > 0 ? ',' : '') + csvField(cells[i]);
+          buffered += '\r\n';
+          if (buffered.length > 1 << 22) {
+            appendFileSync(partial, buffered);
+            buffered = '';
+          }
+        },
+      );
+      appendFileSync(partial, buffered);
+    },
+    log,
+  );
 }

@@ -10,15 +10,15 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { bundleRows, measureBundles, type BundleFigures } from './bundles';
-import { ASSUMPTIONS, formatCost, monthlyCost, type CostInputs } from './cost';
-import { fanoutRows, measureFanout, rateBoundRows, type FanoutFigures } from './fanout';
-import { formatRows, ingestRows, measureFormats, measureIngest, type FormatFigures, type IngestFigures } from './ingest';
+import { type BundleFigures, bundleRows, measureBundles } from './bundles';
+import { ASSUMPTIONS, type CostInputs, formatCost, monthlyCost } from './cost';
+import { type FanoutFigures, fanoutRows, measureFanout, rateBoundRows } from './fanout';
+import { type FormatFigures, formatRows, type IngestFigures, ingestRows, measureFormats, measureIngest } from './ingest';
 import { type CliIngestFigures, cliIngestRows, measureCliIngest } from './ingest-cli';
 import { ddpCsv, ddpParquet, ddpRelease, reRelease } from './inputs';
-import { measurePoll, pollRows, type PollFigures } from './poll';
-import { startBenchServices, type BenchServices } from './services';
-import { stackResources, type StackResources } from './stack-resources';
+import { measurePoll, type PollFigures, pollRows } from './poll';
+import { type BenchServices, startBenchServices } from './services';
+import { type StackResources, stackResources } from './stack-resources';
 import { measureStartup, type StartupFigures, startupRows } from './startup';
 import { formatTable, type Row } from './stats';
 import { measureWrites, type WriteFigures, writeRows } from './writes';
@@ -158,11 +158,18 @@ try {
   }
 
   if (only.has('formats')) {
-    summary.formats = await section('formats', `1. the same ${Number(cli.rows).toLocaleString('en-US')}-row release as Parquet and as CSV`, async () =>
-      measureFormats([
-        { format: 'parquet', file: await ddpParquet(Number(cli.rows), log) },
-        { format: 'csv', file: await ddpCsv(Number(cli.rows), log) },
-      ], runs, log),
+    summary.formats = await section(
+      'formats',
+      `1. the same ${Number(cli.rows).toLocaleString('en-US')}-row release as Parquet and as CSV`,
+      async () =>
+        measureFormats(
+          [
+            { format: 'parquet', file: await ddpParquet(Number(cli.rows), log) },
+            { format: 'csv', file: await ddpCsv(Number(cli.rows), log) },
+          ],
+          runs,
+          log,
+        ),
     );
     if (summary.formats) rows.push(...formatRows(summary.formats));
   }

@@ -4,12 +4,12 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClients, type Clients } from '../functions/commons/all-clients';
-import { createStreamsClient } from '../local/streams-client';
+import { type Clients, createClients } from '../functions/commons/all-clients';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
 import type { LocalComposition, LocalCompositionOptions } from '../local/composition';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from '../local/emulators';
+import { type Emulators, ensureBucket, ensureTable, startEmulators } from '../local/emulators';
+import { createStreamsClient } from '../local/streams-client';
 import { AwsCallCounter } from './aws-calls';
 import { BENCH_DIR } from './inputs';
 
@@ -30,7 +30,10 @@ export interface BenchServices {
   /** Deps of the project's own local composition root, with config overrides. */
   deps(config?: Partial<RuntimeConfig>): Promise<Deps>;
   /** The local composition root itself: the handlers and the event chain, on these emulators. */
-  compose(config?: Partial<RuntimeConfig>, extra?: Pick<LocalCompositionOptions, 'decorateMailer' | 'streamConsumers'>): Promise<LocalComposition>;
+  compose(
+    config?: Partial<RuntimeConfig>,
+    extra?: Pick<LocalCompositionOptions, 'decorateMailer' | 'streamConsumers'>,
+  ): Promise<LocalComposition>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +60,10 @@ export async function startBenchServices(): Promise<BenchServices> {
   await mkdir(join(home, 'tmp'), { recursive: true });
   const emulators = await startEmulators({ home, quiet: true });
   const clients = await createClients({ endpoints: emulators.endpoints, timeouts: BENCH_TIMEOUTS });
-  const streams = createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb }, timeouts: { dynamodbstreams: BENCH_TIMEOUTS.dynamodb } });
+  const streams = createStreamsClient({
+    endpoints: { dynamodbstreams: emulators.endpoints.dynamodb },
+    timeouts: { dynamodbstreams: BENCH_TIMEOUTS.dynamodb },
+  });
   const counter = new AwsCallCounter();
   counter.attach(clients as unknown as Record<string, unknown>, { measureCapacity: true });
   await ensureTable(clients.dynamodb, BENCH_TABLE);

@@ -20,45 +20,62 @@ const runtimeSettings = Object.fromEntries(
   Object.entries(runtimeConfigShape)
     .filter(([key]) => !['sender', 'operatorEmail', 'subscriptionUrl'].includes(key))
     .map(([key, schema]) => [key, z.preprocess(numberFromText, schema)]),
-) as unknown as { [K in Exclude<keyof typeof runtimeConfigShape, 'sender' | 'operatorEmail' | 'subscriptionUrl'>]: (typeof runtimeConfigShape)[K] };
+) as unknown as {
+  [K in Exclude<keyof typeof runtimeConfigShape, 'sender' | 'operatorEmail' | 'subscriptionUrl'>]: (typeof runtimeConfigShape)[K];
+};
 
 /** The one source schema; a deployed source is fetched over HTTPS only. */
 const sources = z.preprocess(parseJsonText, z.array(sourceConfigSchema).min(1)).superRefine((list, issue) => {
   list.forEach((source, index) => {
-    if (!source.url.startsWith('https://')) issue.addIssue({ code: 'custom', path: [index, 'url'], message: 'a deployed source is fetched over https only' });
+    if (!source.url.startsWith('https://'))
+      issue.addIssue({ code: 'custom', path: [index, 'url'], message: 'a deployed source is fetched over https only' });
   });
-  if (new Set(list.map((source) => source.name)).size !== list.length) issue.addIssue({ code: 'custom', message: 'source names must be unique' });
+  if (new Set(list.map((source) => source.name)).size !== list.length)
+    issue.addIssue({ code: 'custom', message: 'source names must be unique' });
 });
 
 /** A stage names the deployment; it prefixes the stack so stages deploy side by side. */
 const stage = z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, at most 20');
 
 const deploymentConfigShape = z.object({
-    stage,
-    /** From address of every email; must belong to the SES identity. */
-    sender: EMAIL,
-    /** Verified SES identity: its ARN, a domain, or an email address. Defaults to the sender's domain. */
-    sesIdentity: z.union([z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, 'expected an SES identity ARN'), DOMAIN, EMAIL]).optional(),
-    operatorEmail: EMAIL,
-    ...scheduleShape,
-    /** Minutes between two polls; needed for the missed-poll alarm when it cannot be read from the schedule. */
-    schedulePeriodMinutes: z.coerce.number().int().min(1).max(1440).optional(),
-    sources,
-    ...runtimeSettings,
-    /** Delivery Lambdas running at once; each gets sendRatePerSecond / deliveryConcurrency, so at least two. */
-    deliveryConcurrency: z.preprocess(numberFromText, z.number().int().min(2).max(100)),
-    logRetentionDays: z.coerce.number().int().refine((d) => LOG_RETENTION_DAYS.includes(d), 'not a CloudWatch Logs retention period'),
-    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
-  });
+  stage,
+  /** From address of every email; must belong to the SES identity. */
+  sender: EMAIL,
+  /** Verified SES identity: its ARN, a domain, or an email address. Defaults to the sender's domain. */
+  sesIdentity: z
+    .union([z.string().regex(/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/.+$/, 'expected an SES identity ARN'), DOMAIN, EMAIL])
+    .optional(),
+  operatorEmail: EMAIL,
+  ...scheduleShape,
+  /** Minutes between two polls; needed for the missed-poll alarm when it cannot be read from the schedule. */
+  schedulePeriodMinutes: z.coerce.number().int().min(1).max(1440).optional(),
+  sources,
+  ...runtimeSettings,
+  /** Delivery Lambdas running at once; each gets sendRatePerSecond / deliveryConcurrency, so at least two. */
+  deliveryConcurrency: z.preprocess(numberFromText, z.number().int().min(2).max(100)),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), 'not a CloudWatch Logs retention period'),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+});
 
 export const deploymentConfigSchema = deploymentConfigShape
   .transform((config) => ({ ...config, sesIdentity: config.sesIdentity ?? config.sender.split('@')[1] }))
   .superRefine((config, issue) => {
     if (config.schedulePeriodMinutes === undefined && schedulePeriodFromExpression(config.schedule) === undefined) {
-      issue.addIssue({ code: 'custom', path: ['schedulePeriodMinutes'], message: `required: cannot tell the period of ${config.schedule}` });
+      issue.addIssue({
+        code: 'custom',
+        path: ['schedulePeriodMinutes'],
+        message: `required: cannot tell the period of ${config.schedule}`,
+      });
     }
     if (config.stage === 'prod' && [config.sender, config.operatorEmail].some((address) => address.endsWith('@example.com'))) {
-      issue.addIssue({ code: 'custom', path: [config.sender.endsWith('@example.com') ? 'sender' : 'operatorEmail'], message: 'still the example.com placeholder' });
+      issue.addIssue({
+        code: 'custom',
+        path: [config.sender.endsWith('@example.com') ? 'sender' : 'operatorEmail'],
+        message: 'still the example.com placeholder',
+      });
     }
   });
 
@@ -96,7 +113,9 @@ export function parseDeploymentConfig(input: Record<string, unknown>): Deploymen
   const [first] = result.error.issues;
   const key = first.path.map(String).join('.') || '(config)';
   const missing = first.code === 'invalid_type' && first.input === undefined;
-  throw new DeploymentConfigError(`config key "${key}": ${missing ? 'missing' : first.message} (set it with -c ${String(first.path[0] ?? "key")}=... or in config/<stage>.json)`);
+  throw new DeploymentConfigError(
+    `config key "${key}": ${missing ? 'missing' : first.message} (set it with -c ${String(first.path[0] ?? 'key')}=... or in config/<stage>.json)`,
+  );
 }
 
 /** Minutes between two runs of a schedule, when the expression says it plainly. */

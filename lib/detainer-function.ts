@@ -1,4 +1,12 @@
-import { AssetHashType, DockerImage, Duration, RemovalPolicy, Size, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  type BundlingOptions,
+  DockerImage,
+  type Duration,
+  type ILocalBundling,
+  type RemovalPolicy,
+  type Size,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -76,7 +84,11 @@ export class DetainerFunction extends lambda.Function {
     // and xray:PutTelemetryRecords, and notify's stream event source adds dynamodb:ListStreams; none
     // has resource-level permissions. (Metrics need no cloudwatch:PutMetricData at all: Powertools
     // writes them to the log in embedded metric format.)
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'Only actions without resource-level permissions use "*": xray:PutTraceSegments/PutTelemetryRecords (active tracing) and, for notify, dynamodb:ListStreams (stream event source).');
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only actions without resource-level permissions use "*": xray:PutTraceSegments/PutTelemetryRecords (active tracing) and, for notify, dynamodb:ListStreams (stream event source).',
+    );
     logGroup.grantWrite(role);
   }
 }

@@ -1,4 +1,4 @@
-import { Validations, type App } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadDeploymentConfig } from './config';
 import { DetainerWatchStack } from './detainer-watch-stack';

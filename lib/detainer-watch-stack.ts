@@ -1,14 +1,14 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENVIRONMENT } from '../functions/commons/environment';
 import type { DeploymentConfig } from './config';
 import { schedulePeriodFromExpression } from './config';
 import type { DetainerFunctionProps } from './detainer-function';
 import { Feedback } from './feedback';
-import { Ingest, INGEST_TIMEOUT } from './ingest';
+import { INGEST_TIMEOUT, Ingest } from './ingest';
 import { Mail } from './mail';
 import { Notify } from './notify';
 import { OperatorAlerts } from './operator-alerts';
@@ -66,7 +66,9 @@ export class DetainerWatchStack extends Stack {
     this.store = new RankingStore(this, 'Store', { protect: production });
     this.archive = new ReleaseArchive(this, 'Archive', { ingestTimeout: INGEST_TIMEOUT });
 
-    const functionDefaults = (environment: Record<string, string>): Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'> => ({
+    const functionDefaults = (
+      environment: Record<string, string>,
+    ): Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'> => ({
       environment,
       metricsNamespace: `DetainerWatch/${config.stage}`,
       logLevel: config.logLevel,
@@ -105,8 +107,23 @@ export class DetainerWatchStack extends Stack {
     });
 
     const periodMinutes = config.schedulePeriodMinutes ?? schedulePeriodFromExpression(config.schedule)!;
-    this.poll = new Poll(this, 'Poll', { schedule: config.schedule, timeZone: config.timeZone, periodMinutes, store: this.store, archive: this.archive, mail: this.mail, alerts: this.alerts, functionDefaults: defaults });
-    this.ingest = new Ingest(this, 'Ingest', { store: this.store, archive: this.archive, mail: this.mail, alerts: this.alerts, functionDefaults: defaults });
+    this.poll = new Poll(this, 'Poll', {
+      schedule: config.schedule,
+      timeZone: config.timeZone,
+      periodMinutes,
+      store: this.store,
+      archive: this.archive,
+      mail: this.mail,
+      alerts: this.alerts,
+      functionDefaults: defaults,
+    });
+    this.ingest = new Ingest(this, 'Ingest', {
+      store: this.store,
+      archive: this.archive,
+      mail: this.mail,
+      alerts: this.alerts,
+      functionDefaults: defaults,
+    });
     this.notify = new Notify(this, 'Notify', {
       store: this.store,
       mail: this.mail,

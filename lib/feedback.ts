@@ -42,11 +42,21 @@ export class Feedback extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new lambdaDestinations.SqsDestination(this.deadLetters),
     });
-    acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Asynchronous failures go to an on-failure destination (this same queue, with the error and the request); a DeadLetterConfig too would park each failure twice.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaDLQ',
+      'Asynchronous failures go to an on-failure destination (this same queue, with the error and the request); a DeadLetterConfig too would park each failure twice.',
+    );
     props.mail.feedbackTopic.addSubscription(new subscriptions.LambdaSubscription(this.fn, { deadLetterQueue: this.deadLetters }));
     props.store.bindTo(this.fn, 'readWrite');
 
     props.alerts.whenFunctionFails(this, this.fn, 'feedback');
-    props.alerts.whenDeadLettersArrive(this, this.deadLetters, 'DeadLettersAlarm', 'feedback-dead-letters', 'Suppressing a bounced or complaining address');
+    props.alerts.whenDeadLettersArrive(
+      this,
+      this.deadLetters,
+      'DeadLettersAlarm',
+      'feedback-dead-letters',
+      'Suppressing a bounced or complaining address',
+    );
   }
 }

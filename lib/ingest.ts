@@ -38,21 +38,39 @@ export class Ingest extends Construct {
       ephemeralStorage: Size.mebibytes(1024),
       // Its bundle ships the resolver's data and pdf.js beside the code (lib/lambda-bundle.ts).
     });
-    const releases = new lambdaEventSources.SqsEventSource(props.archive.releaseQueue, { batchSize: RELEASE_QUEUE.batchSize, reportBatchItemFailures: true });
+    const releases = new lambdaEventSources.SqsEventSource(props.archive.releaseQueue, {
+      batchSize: RELEASE_QUEUE.batchSize,
+      reportBatchItemFailures: true,
+    });
     this.fn.addEventSource(releases);
-    acknowledge(this.fn, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources take no on-failure destination; the release queue\'s redrive policy (3 receives) parks failures in its dead-letter queue.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "SQS event sources take no on-failure destination; the release queue's redrive policy (3 receives) parks failures in its dead-letter queue.",
+    );
     props.archive.bindTo(this.fn, 'read');
     props.store.bindTo(this.fn, 'readWrite');
     // Quarantines and held releases are reported to the operator by email (mail/operator-report.ts).
     props.mail.grantSendTo(this.fn);
-    acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed messages go to the release queue\'s own dead-letter queue, not to a function DLQ.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaDLQ',
+      "Invoked by an SQS event source: failed messages go to the release queue's own dead-letter queue, not to a function DLQ.",
+    );
 
     props.alerts.whenFunctionFails(this, this.fn, 'ingest');
-    props.alerts.whenDeadLettersArrive(this, props.archive.releaseDeadLetters, 'DeadLettersAlarm', 'ingest-dead-letters', 'Ingesting an archived release');
+    props.alerts.whenDeadLettersArrive(
+      this,
+      props.archive.releaseDeadLetters,
+      'DeadLettersAlarm',
+      'ingest-dead-letters',
+      'Ingesting an archived release',
+    );
     props.alerts.alarm(this, 'QuarantineAlarm', 'release-quarantined', {
       metric: props.alerts.metrics.quarantined(),
       threshold: 1,
-      alarmDescription: 'A release was quarantined (unreadable, failed its sanity checks or drifted from the previous one): nothing was written and no subscriber was mailed. The operator email says why; the raw bytes stay in the archive.',
+      alarmDescription:
+        'A release was quarantined (unreadable, failed its sanity checks or drifted from the previous one): nothing was written and no subscriber was mailed. The operator email says why; the raw bytes stay in the archive.',
     });
   }
 }

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -11,7 +11,8 @@ export type Step = 'poll' | 'ingest' | 'notify' | 'deliver' | 'subscription' | '
 export const STEPS: readonly Step[] = ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'];
 
 /** CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks: every output file gets one. */
-export const ESM_REQUIRE_BANNER = "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";
 
 /** What a step's bundle leaves out and ships beside it instead. */
 interface StepExtras {
@@ -114,7 +115,8 @@ export function staticallyLoaded(metafile: Metafile): string[] {
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const imported of metafile.outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    for (const imported of metafile.outputs[file]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
   visit(entry);
   return [...seen];

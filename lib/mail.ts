@@ -42,7 +42,12 @@ export class Mail extends Construct {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     this.configurationSetArn = Arn.format(
-      { service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+      {
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: this.configurationSet.configurationSetName,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      },
       stack,
     );
   }

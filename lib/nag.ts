@@ -1,4 +1,4 @@
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 
@@ -14,7 +14,11 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 export function acknowledgeDeadLetterQueue(queue: sqs.IQueue, fedBy: 'queue redrive' | 'failure destination'): void {
   acknowledge(queue, 'Serverless-SQSRedrivePolicy', 'This queue is itself a dead-letter queue; there is nowhere further to redrive to.');
   if (fedBy === 'failure destination') {
-    acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is a dead-letter queue fed by failure destinations (Scheduler, Lambda, event source, SNS), which cdk-nag does not trace; an alarm fires on its first message.');
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      'This queue is a dead-letter queue fed by failure destinations (Scheduler, Lambda, event source, SNS), which cdk-nag does not trace; an alarm fires on its first message.',
+    );
   }
 }
 

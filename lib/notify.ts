@@ -14,7 +14,6 @@ import type { RankingStore } from './ranking-store';
 import { SECURE_QUEUE } from './secure-defaults';
 import type { Subscription } from './subscription';
 
-
 export interface NotifyProps {
   store: RankingStore;
   mail: Mail;
@@ -97,7 +96,11 @@ export class Notify extends Construct {
     // Reads the change and the subscribers; writes only to mark a change with nobody to tell as notified.
     props.store.bindTo(this.planner, 'readWrite');
     this.planner.addEventSource(changeStream(props.store, this.streamDeadLetters));
-    acknowledge(this.planner, 'Serverless-LambdaDLQ', 'Invoked by the DynamoDB stream: records that keep failing go to the event source\'s on-failure queue, not a function DLQ.');
+    acknowledge(
+      this.planner,
+      'Serverless-LambdaDLQ',
+      "Invoked by the DynamoDB stream: records that keep failing go to the event source's on-failure queue, not a function DLQ.",
+    );
 
     const concurrency = props.deliveryConcurrency;
     this.deliverer = new DetainerFunction(this, 'DeliverFunction', {
@@ -107,22 +110,46 @@ export class Notify extends Construct {
         [ENVIRONMENT.sendRatePerSecond]: String(Math.max(1, Math.floor(props.sendRatePerSecond / concurrency))),
       },
       step: 'deliver',
-      description: 'Sends one batch of a change\'s alert, each subscriber exactly once',
+      description: "Sends one batch of a change's alert, each subscriber exactly once",
       memorySize: 512,
       timeout: Duration.seconds(delivery.functionTimeoutSeconds),
     });
     this.deliverer.addEventSource(
-      new lambdaEventSources.SqsEventSource(this.deliveryQueue, { batchSize: delivery.batchSize, reportBatchItemFailures: true, maxConcurrency: concurrency }),
+      new lambdaEventSources.SqsEventSource(this.deliveryQueue, {
+        batchSize: delivery.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: concurrency,
+      }),
     );
-    acknowledge(this.deliverer, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources take no on-failure destination; the delivery queue\'s redrive policy (5 receives) parks failures in its dead-letter queue.');
+    acknowledge(
+      this.deliverer,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "SQS event sources take no on-failure destination; the delivery queue's redrive policy (5 receives) parks failures in its dead-letter queue.",
+    );
     props.store.bindTo(this.deliverer, 'readWrite');
     props.mail.grantSendTo(this.deliverer);
     props.subscription.grantTokenSecret(this.deliverer);
-    acknowledge(this.deliverer, 'Serverless-LambdaDLQ', 'Invoked by an SQS event source: failed batches go to the delivery queue\'s own dead-letter queue.');
+    acknowledge(
+      this.deliverer,
+      'Serverless-LambdaDLQ',
+      "Invoked by an SQS event source: failed batches go to the delivery queue's own dead-letter queue.",
+    );
 
     props.alerts.whenFunctionFails(this, this.planner, 'notify');
     props.alerts.whenFunctionFails(new Construct(this, 'Deliver'), this.deliverer, 'deliver');
-    props.alerts.whenDeadLettersArrive(this, this.streamDeadLetters, 'StreamDeadLettersAlarm', 'notify-dead-letters', 'Planning the alert of a change record');
-    props.alerts.whenDeadLettersArrive(this, this.deliveryDeadLetters, 'DeliveryDeadLettersAlarm', 'deliver-dead-letters', 'Delivering a batch of alerts');
+    props.alerts.whenDeadLettersArrive(
+      this,
+      this.streamDeadLetters,
+      'StreamDeadLettersAlarm',
+      'notify-dead-letters',
+      'Planning the alert of a change record',
+    );
+    props.alerts.whenDeadLettersArrive(
+      this,
+      this.deliveryDeadLetters,
+      'DeliveryDeadLettersAlarm',
+      'deliver-dead-letters',
+      'Delivering a batch of alerts',
+    );
   }
 }

@@ -37,7 +37,11 @@ export class OperatorAlerts extends Construct {
       enforceSSL: true,
     });
     this.topic.addSubscription(new subscriptions.EmailSubscription(props.operatorEmail));
-    acknowledge(this.topic, 'Serverless-SNSRedrivePolicy', 'The only subscription is the operator\'s email; an undeliverable alert email has no one else to go to, and every alarm state stays visible in CloudWatch.');
+    acknowledge(
+      this.topic,
+      'Serverless-SNSRedrivePolicy',
+      "The only subscription is the operator's email; an undeliverable alert email has no one else to go to, and every alarm state stays visible in CloudWatch.",
+    );
   }
 
   /** Any error of the function within five minutes. */
@@ -58,7 +62,13 @@ export class OperatorAlerts extends Construct {
     });
   }
 
-  alarm(scope: Construct, id: string, name: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'> & Partial<Pick<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'>>): cloudwatch.Alarm {
+  alarm(
+    scope: Construct,
+    id: string,
+    name: string,
+    props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'> &
+      Partial<Pick<cloudwatch.AlarmProps, 'evaluationPeriods' | 'comparisonOperator'>>,
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(scope, id, {
       alarmName: `${this.alarmPrefix}-${name}`,
       evaluationPeriods: 1,

@@ -56,14 +56,22 @@ export class Poll extends Construct {
       maxEventAge: Duration.hours(1),
       onFailure: new lambdaDestinations.SqsDestination(this.deadLetters),
     });
-    acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Asynchronous failures go to an on-failure destination (this same queue, with the error and the request); a DeadLetterConfig too would park each failure twice.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaDLQ',
+      'Asynchronous failures go to an on-failure destination (this same queue, with the error and the request); a DeadLetterConfig too would park each failure twice.',
+    );
     props.store.bindTo(this.fn, 'readWrite');
     props.archive.bindTo(this.fn, 'write');
     // Failing sources are reported to the operator by email (mail/operator-report.ts).
     props.mail.grantSendTo(this.fn);
 
     const scheduleRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
-    acknowledge(scheduleRole, `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.fn)}.Arn>:*]`, 'The Scheduler target grant also covers versions of this one function (`:*`); it can invoke nothing else.');
+    acknowledge(
+      scheduleRole,
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.fn)}.Arn>:*]`,
+      'The Scheduler target grant also covers versions of this one function (`:*`); it can invoke nothing else.',
+    );
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Poll the declined-detainer sources',
       schedule: scheduler.ScheduleExpression.expression(props.schedule, TimeZone.of(props.timeZone)),
@@ -86,7 +94,8 @@ export class Poll extends Construct {
       datapointsToAlarm: 2,
       // No data at all means poll did not run or never finished: that is the failure this alarm is for.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription: 'No poll succeeded for two schedule periods: the schedule, the function or a source is broken. New releases are not being seen.',
+      alarmDescription:
+        'No poll succeeded for two schedule periods: the schedule, the function or a source is broken. New releases are not being seen.',
     });
   }
 }

@@ -75,11 +75,21 @@ export class ReleaseArchive extends Construct {
     fn.addEnvironment(ENVIRONMENT.archiveBucket, this.bucket.bucketName);
     const objects = this.bucket.arnForObjects(`${RAW_PREFIX}*`);
     // GetObject also backs HeadObject; ListBucket makes a missing key a 404 rather than a 403.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [objects] }));
     fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${RAW_PREFIX}*`] } } }),
+      new iam.PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [objects] }),
     );
-    acknowledge(fn.role!, `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.bucket)}.Arn>/raw/*]`, 'Objects are content-addressed by SHA-256, so the keys are not known in advance; the grant is limited to the raw/ prefix of this one bucket.');
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${RAW_PREFIX}*`] } },
+      }),
+    );
+    acknowledge(
+      fn.role!,
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.bucket)}.Arn>/raw/*]`,
+      'Objects are content-addressed by SHA-256, so the keys are not known in advance; the grant is limited to the raw/ prefix of this one bucket.',
+    );
   }
 
   /**

@@ -88,10 +88,20 @@ export class Site extends Construct {
         ],
       }),
     );
-    acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked by the DynamoDB stream: records that keep failing go to the event source\'s on-failure queue, not a function DLQ.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaDLQ',
+      "Invoked by the DynamoDB stream: records that keep failing go to the event source's on-failure queue, not a function DLQ.",
+    );
 
     props.alerts.whenFunctionFails(this, this.fn, 'site');
-    props.alerts.whenDeadLettersArrive(this, this.streamDeadLetters, 'StreamDeadLettersAlarm', 'site-dead-letters', 'Publishing the site after a change record');
+    props.alerts.whenDeadLettersArrive(
+      this,
+      this.streamDeadLetters,
+      'StreamDeadLettersAlarm',
+      'site-dead-letters',
+      'Publishing the site after a change record',
+    );
     // A failed rebuild is returned as a batch item failure (retried), which Lambda does not count as an error.
     props.alerts.alarm(this, 'PublishFailedAlarm', 'site-publish-failed', {
       metric: new cloudwatch.Metric({
@@ -102,7 +112,8 @@ export class Site extends Construct {
         period: Duration.minutes(5),
       }),
       threshold: 1,
-      alarmDescription: 'Rebuilding the site failed; the stream retries it, and the pages show the previous data until it succeeds. See the site function\'s log.',
+      alarmDescription:
+        "Rebuilding the site failed; the stream retries it, and the pages show the previous data until it succeeds. See the site function's log.",
     });
 
     new CfnOutput(Stack.of(this), 'SiteUrl', { value: siteUrl, description: 'The public site: rankings, county pages, feeds' });
@@ -154,19 +165,45 @@ export class Site extends Construct {
         },
       },
       // Without s3:ListBucket, S3 answers 403 for a missing key: both become the site's 404 page.
-      errorResponses: [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 404, responsePagePath: sitePaths.notFound, ttl: Duration.minutes(1) })),
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 404,
+        responsePagePath: sitePaths.notFound,
+        ttl: Duration.minutes(1),
+      })),
     });
     acknowledge(distribution, 'AwsSolutions-CFR1', 'Public data for readers anywhere: no geographic restriction.');
-    acknowledge(distribution, 'AwsSolutions-CFR2', 'Static public pages and a rate-limited subscription endpoint; a WAF web ACL (from $5 a month plus requests) is left to operators who want one.');
-    acknowledge(distribution, 'AwsSolutions-CFR3', 'CloudFront standard logs need an ACL-enabled bucket; requests and error rates are in CloudFront\'s metrics, and the bucket itself is access-logged.');
-    acknowledge(distribution, 'AwsSolutions-CFR4', 'The default *.cloudfront.net certificate is used (no custom domain configured), for which CloudFront fixes the TLS policy; TLS 1.2 applies as soon as a domain and certificate are added.');
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR2',
+      'Static public pages and a rate-limited subscription endpoint; a WAF web ACL (from $5 a month plus requests) is left to operators who want one.',
+    );
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR3',
+      "CloudFront standard logs need an ACL-enabled bucket; requests and error rates are in CloudFront's metrics, and the bucket itself is access-logged.",
+    );
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR4',
+      'The default *.cloudfront.net certificate is used (no custom domain configured), for which CloudFront fixes the TLS policy; TLS 1.2 applies as soon as a domain and certificate are added.',
+    );
     return distribution;
   }
 
   /** Read, write and delete site objects, and list the bucket (to skip unchanged files). */
   private grantPublish(fn: lambda.Function): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects('*')] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [this.bucket.arnForObjects('*')],
+      }),
+    );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
-    acknowledge(fn.role!, `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.bucket)}.Arn>/*]`, 'The site function owns every key of its own bucket: pages, feeds and hashed assets whose names it computes.');
+    acknowledge(
+      fn.role!,
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.bucket)}.Arn>/*]`,
+      'The site function owns every key of its own bucket: pages, feeds and hashed assets whose names it computes.',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -68,17 +68,32 @@ export class Subscription extends Construct {
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = SUBSCRIPTION_CONCURRENCY;
     this.url = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    acknowledge(this.fn, 'Serverless-LambdaDLQ', 'Invoked synchronously (Function URL, operator CLI): the caller sees the error; there is no asynchronous event to park.');
+    acknowledge(
+      this.fn,
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously (Function URL, operator CLI): the caller sees the error; there is no asynchronous event to park.',
+    );
 
     // The function cannot name its own URL in its environment (a cycle); it reads it from here once per container.
     const urlParameterName = `/detainer-watch/${props.stage}/subscription-url`;
-    this.urlParameter = new ssm.StringParameter(this, 'UrlParameter', { parameterName: urlParameterName, stringValue: this.url.url, description: 'Base URL of the detainer-watch subscription endpoint' });
+    this.urlParameter = new ssm.StringParameter(this, 'UrlParameter', {
+      parameterName: urlParameterName,
+      stringValue: this.url.url,
+      description: 'Base URL of the detainer-watch subscription endpoint',
+    });
     this.fn.addEnvironment(ENVIRONMENT.subscriptionUrlParameter, urlParameterName);
     this.fn.addEnvironment(ENVIRONMENT.subscriptionUrl, '');
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ssm:GetParameter'],
-        resources: [Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: urlParameterName.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: urlParameterName.slice(1),
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
 
@@ -100,11 +115,18 @@ export class Subscription extends Construct {
         period: Duration.minutes(5),
       }),
       threshold: REJECTED_REQUESTS_ALARM_THRESHOLD,
-      alarmDescription: 'Many subscription requests were refused (rate limits, forged tokens, honeypot, bad input): see the log lines "subscription request rejected" for the reasons.',
+      alarmDescription:
+        'Many subscription requests were refused (rate limits, forged tokens, honeypot, bad input): see the log lines "subscription request rejected" for the reasons.',
     });
 
-    new CfnOutput(Stack.of(this), 'SubscriptionUrl', { value: this.url.url, description: 'Public base URL of confirm and unsubscribe links' });
-    new CfnOutput(Stack.of(this), 'SubscriptionFunctionName', { value: this.fn.functionName, description: 'Invoke with {"subscribe":"you@example.org"} to add a subscriber' });
+    new CfnOutput(Stack.of(this), 'SubscriptionUrl', {
+      value: this.url.url,
+      description: 'Public base URL of confirm and unsubscribe links',
+    });
+    new CfnOutput(Stack.of(this), 'SubscriptionFunctionName', {
+      value: this.fn.functionName,
+      description: 'Invoke with {"subscribe":"you@example.org"} to add a subscriber',
+    });
   }
 
   /**

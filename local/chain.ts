@@ -61,7 +61,11 @@ export class LocalChain {
     let delivered = 0;
     const worker = async () => {
       for (;;) {
-        const count = await this.parts.deliveries.deliverTo(this.parts.deliver, localContext('deliver', this.parts.deliverTimeoutSeconds), 1);
+        const count = await this.parts.deliveries.deliverTo(
+          this.parts.deliver,
+          localContext('deliver', this.parts.deliverTimeoutSeconds),
+          1,
+        );
         if (!count) return;
         delivered += count;
       }

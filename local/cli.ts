@@ -4,18 +4,18 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { SourceConfig } from '../functions/commons/config';
 import { releaseKey } from '../functions/archive/release-key';
-import { FACILITY_TYPES, isFacilityType, type FacilityType } from '../functions/domain/jurisdiction';
+import type { SourceConfig } from '../functions/commons/config';
+import { FACILITY_TYPES, type FacilityType, isFacilityType } from '../functions/domain/jurisdiction';
 import { parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import type { IngestReport } from '../functions/ingest/ingest';
 import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
 import { runDemo, runTick, useSource } from './demo-run';
-import { listOutbox } from './outbox';
 import { historyJson, historyText, unresolvedJson, unresolvedText } from './history-view';
-import { rankingJson, rankingText, sortQuarters, type RankingViewOptions } from './rankings-view';
-import { DEFAULT_SUBSCRIPTION_PORT, openLocal, resolveHome, type LocalRuntime } from './runtime';
+import { listOutbox } from './outbox';
+import { type RankingViewOptions, rankingJson, rankingText, sortQuarters } from './rankings-view';
+import { DEFAULT_SUBSCRIPTION_PORT, type LocalRuntime, openLocal, resolveHome } from './runtime';
 import { serve } from './serve';
 import { chainReport, describeIngest } from './summary';
 import { addWebhookCommand } from './webhook-command';
@@ -25,7 +25,8 @@ export class CliError extends Error {}
 
 /** A source name, spelled as configured sources are (functions/commons/source-schema.ts). */
 const sourceName = (value: string) => {
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(value)) throw new InvalidArgumentError('a source name is lower-case letters, digits, dot, dash or underscore');
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(value))
+    throw new InvalidArgumentError('a source name is lower-case letters, digits, dot, dash or underscore');
   return value;
 };
 
@@ -34,11 +35,16 @@ const positiveInt = (name: string) => (value: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
   return n;
 };
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const facilityTypes = (value: string): FacilityType[] => {
   const types = list(value.toLowerCase());
   const wrong = types.filter((t) => !isFacilityType(t));
-  if (wrong.length || !types.length) throw new InvalidArgumentError(`facility types are ${FACILITY_TYPES.join(', ')} (not ${wrong.join(', ') || 'empty'})`);
+  if (wrong.length || !types.length)
+    throw new InvalidArgumentError(`facility types are ${FACILITY_TYPES.join(', ')} (not ${wrong.join(', ') || 'empty'})`);
   return types as FacilityType[];
 };
 
@@ -60,10 +66,19 @@ async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Pro
 function sourceFor(local: LocalRuntime, nameOrUrl: string, parser?: ReleaseFormat): SourceConfig {
   if (/^https?:\/\//i.test(nameOrUrl)) {
     const url = new URL(nameOrUrl);
-    return { name: url.hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-'), url: url.href, linkPattern: '\\.(xlsx|pdf|csv)(\\?.*)?$', allowedHosts: [url.hostname], parser: parser ?? 'ddp' };
+    return {
+      name: url.hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-'),
+      url: url.href,
+      linkPattern: '\\.(xlsx|pdf|csv)(\\?.*)?$',
+      allowedHosts: [url.hostname],
+      parser: parser ?? 'ddp',
+    };
   }
   const source = local.deps.config.sources.find((s) => s.name === nameOrUrl);
-  if (!source) throw new CliError(`unknown source "${nameOrUrl}" (known: demo, ${local.deps.config.sources.map((s) => s.name).join(', ')}; or give a URL)`);
+  if (!source)
+    throw new CliError(
+      `unknown source "${nameOrUrl}" (known: demo, ${local.deps.config.sources.map((s) => s.name).join(', ')}; or give a URL)`,
+    );
   return source;
 }
 
@@ -73,13 +88,14 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-
 type Out = (text: string) => void;
 
 function runCommand(program: Command, out: Out): void {
   program
     .command('run')
-    .description('one tick of the local chain: poll → S3 → ingest → stream → notify → queue → deliver; `--source demo` replays the bundled demo releases')
+    .description(
+      'one tick of the local chain: poll → S3 → ingest → stream → notify → queue → deliver; `--source demo` replays the bundled demo releases',
+    )
     .option('--source <name|url>', 'source name from the config, or an index page URL', 'demo')
     .option('--home <dir>', 'state folder')
     .action(async (options: { source: string; home?: string }) => {
@@ -100,7 +116,10 @@ function ingestCommand(program: Command, out: Out): void {
   program
     .command('ingest')
     .description('process a local file as a newly found release')
-    .argument('<file>', 'Parquet, XLSX or CSV (also .csv.gz or zipped) of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)')
+    .argument(
+      '<file>',
+      'Parquet, XLSX or CSV (also .csv.gz or zipped) of detainer records (ddp), PDF (ddor), or CSV/XLSX of counts per jurisdiction (table)',
+    )
     .addOption(new Option('--source <format>', 'how to read it (default: told from the content)').choices(['ddp', 'ddor', 'table']))
     .option('--as <name>', 'the source its rankings are kept under (default: the format); give each publisher its own', sourceName)
     .action(async (file: string, options: { source?: ReleaseFormat; as?: string }) => {
@@ -116,7 +135,9 @@ function ingestCommand(program: Command, out: Out): void {
       const format =
         options.source ??
         (await parsers.guessFormat(path, file).catch((error: unknown) => {
-          throw new CliError(error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error));
+          throw new CliError(
+            error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error),
+          );
         }));
       await withLocal(program, async (local) => {
         const sha256 = await sha256File(path);
@@ -148,7 +169,9 @@ function ingestCommand(program: Command, out: Out): void {
         if (report.outcome === 'quarantined' || report.outcome === 'held') {
           // Drift is measured against the previous file of the same source: another publisher's file needs its own.
           const hint = /^schema drift/.test(report.reason ?? '') ? `; if it is another publisher's file, ingest it with --as NAME` : '';
-          throw new CliError(`${file}: ${report.reason ?? report.outcome} (${report.outcome} under source "${source}"; raw file kept in the archive${hint})`);
+          throw new CliError(
+            `${file}: ${report.reason ?? report.outcome} (${report.outcome} under source "${source}"; raw file kept in the archive${hint})`,
+          );
         }
         out(describeIngest(basename(path), report, local.outboxDir, events.deliveries));
       });
@@ -162,7 +185,11 @@ function rankingsCommand(program: Command, out: Out): void {
     .option('--source <name>', 'only this source')
     .option('--quarter <FY2017Q1>', 'only this fiscal quarter')
     .option('--top <n>', 'only the top N ranks', positiveInt('--top'))
-    .addOption(new Option('--by <measure>', 'rank by declined count or by decline rate (declined ÷ received)').choices(['declined', 'rate']).default('declined'))
+    .addOption(
+      new Option('--by <measure>', 'rank by declined count or by decline rate (declined ÷ received)')
+        .choices(['declined', 'rate'])
+        .default('declined'),
+    )
     .option('--min-received <n>', 'only jurisdictions that received at least N detainers', positiveInt('--min-received'))
     .option('--facility-types <list>', `count only these facility types (${FACILITY_TYPES.join(',')})`, facilityTypes)
     .option('--unresolved', 'list the facilities not placed in a county, with their counts')
@@ -174,19 +201,30 @@ function rankingsCommand(program: Command, out: Out): void {
       } catch (error) {
         throw new CliError(`--quarter: ${(error as Error).message}`);
       }
-      await withLocal(program, async (local) => {
-        const all = await local.deps.rankings.listQuarters();
-        const chosen = sortQuarters(all).filter((q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter));
-        if (options.unresolved) {
-          const views = chosen.map(unresolvedJson);
+      await withLocal(
+        program,
+        async (local) => {
+          const all = await local.deps.rankings.listQuarters();
+          const chosen = sortQuarters(all).filter(
+            (q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter),
+          );
+          if (options.unresolved) {
+            const views = chosen.map(unresolvedJson);
+            if (options.json) views.forEach((view) => out(JSON.stringify(view)));
+            else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
+            return;
+          }
+          const views = chosen.map((q) => rankingJson(q, all, options));
           if (options.json) views.forEach((view) => out(JSON.stringify(view)));
-          else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
-          return;
-        }
-        const views = chosen.map((q) => rankingJson(q, all, options));
-        if (options.json) views.forEach((view) => out(JSON.stringify(view)));
-        else out(views.length ? views.map(rankingText).join('\n\n') : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.');
-      }, true);
+          else
+            out(
+              views.length
+                ? views.map(rankingText).join('\n\n')
+                : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.',
+            );
+        },
+        true,
+      );
     });
 }
 
@@ -195,14 +233,18 @@ function historyCommand(program: Command, out: Out): void {
     .command('history')
     .description('one jurisdiction across quarters')
     .argument('<jurisdiction>', 'FIPS code or name, e.g. 08031, "Denver County", "Miami-Dade"')
-    .option('--facilities', 'each facility\'s received and declined detainers per quarter')
+    .option('--facilities', "each facility's received and declined detainers per quarter")
     .option('--json', 'JSON output')
     .action(async (query: string, options: { json?: boolean; facilities?: boolean }) => {
-      await withLocal(program, async (local) => {
-        const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
-        if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
-        out(options.json ? JSON.stringify(history) : historyText(history));
-      }, true);
+      await withLocal(
+        program,
+        async (local) => {
+          const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
+          if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
+          out(options.json ? JSON.stringify(history) : historyText(history));
+        },
+        true,
+      );
     });
 }
 
@@ -216,25 +258,30 @@ function subscribeCommand(program: Command, out: Out): void {
     .option('--top <n>', 'top N to watch (default 10)', positiveInt('--top'))
     .option('--min-move <k>', 'smallest rank move worth an email', positiveInt('--min-move'))
     .option('--min-delta <d>', 'smallest count change worth an email', positiveInt('--min-delta'))
-    .action(async (email: string, options: { states?: string[]; jurisdictions?: string[]; top?: number; minMove?: number; minDelta?: number }) => {
-      await withLocal(program, async (local) => {
-        const filters = {
-          ...(options.states ? { states: options.states.map((s) => s.toUpperCase()) } : {}),
-          ...(options.jurisdictions ? { jurisdictions: options.jurisdictions } : {}),
-          ...(options.top !== undefined ? { topN: options.top } : {}),
-          ...(options.minMove !== undefined ? { minMove: options.minMove } : {}),
-          ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
-        };
-        const result = await subscribe(local.deps, email, filters).catch((error: Error) => {
-          throw new CliError(error.message);
+    .action(
+      async (
+        email: string,
+        options: { states?: string[]; jurisdictions?: string[]; top?: number; minMove?: number; minDelta?: number },
+      ) => {
+        await withLocal(program, async (local) => {
+          const filters = {
+            ...(options.states ? { states: options.states.map((s) => s.toUpperCase()) } : {}),
+            ...(options.jurisdictions ? { jurisdictions: options.jurisdictions } : {}),
+            ...(options.top !== undefined ? { topN: options.top } : {}),
+            ...(options.minMove !== undefined ? { minMove: options.minMove } : {}),
+            ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
+          };
+          const result = await subscribe(local.deps, email, filters).catch((error: Error) => {
+            throw new CliError(error.message);
+          });
+          out(
+            result.confirmationSent
+              ? `${result.subscriber.email}: pending; confirmation email sent (outbox: ${local.outboxDir}). Open its link while \`detainer-watch serve\` runs.`
+              : `${result.subscriber.email}: already confirmed; filters updated.`,
+          );
         });
-        out(
-          result.confirmationSent
-            ? `${result.subscriber.email}: pending; confirmation email sent (outbox: ${local.outboxDir}). Open its link while \`detainer-watch serve\` runs.`
-            : `${result.subscriber.email}: already confirmed; filters updated.`,
-        );
-      });
-    });
+      },
+    );
 }
 
 function unsubscribeCommand(program: Command, out: Out): void {
@@ -262,23 +309,39 @@ function outboxCommand(program: Command, out: Out): void {
       const dir = join(resolveHome(home), 'outbox');
       const entries = await listOutbox(dir);
       if (options.json) out(JSON.stringify(entries));
-      else out(entries.length ? entries.map((e) => `${e.sentAt}  ${e.to}  ${e.subject}\n    ${e.html ?? e.file}`).join('\n') : `No messages in ${dir}.`);
+      else
+        out(
+          entries.length
+            ? entries.map((e) => `${e.sentAt}  ${e.to}  ${e.subject}\n    ${e.html ?? e.file}`).join('\n')
+            : `No messages in ${dir}.`,
+        );
     });
 }
 
 function webhookCommand(program: Command, out: Out): void {
-  addWebhookCommand(program, (work) => withLocal(program, work), (message) => new CliError(message), out);
+  addWebhookCommand(
+    program,
+    (work) => withLocal(program, work),
+    (message) => new CliError(message),
+    out,
+  );
 }
 
 function serveCommand(program: Command, out: Out): void {
   program
     .command('serve')
-    .description('the local deployment until stopped: poll on the schedule, the event chain, the subscription endpoint (/api/) and the site (/)')
+    .description(
+      'the local deployment until stopped: poll on the schedule, the event chain, the subscription endpoint (/api/) and the site (/)',
+    )
     .option('--port <port>', 'port on 127.0.0.1', positiveInt('--port'), DEFAULT_SUBSCRIPTION_PORT)
     .action(async (options: { port: number }) => {
       const { home, debug } = program.opts<Global>();
       // Links in mail point at this serve's own subscription endpoint.
-      const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), config: { subscriptionUrl: `http://127.0.0.1:${options.port}/api` } });
+      const local = await openLocal({
+        ...(home ? { home } : {}),
+        debug: Boolean(debug),
+        config: { subscriptionUrl: `http://127.0.0.1:${options.port}/api` },
+      });
       try {
         await serve(local, { port: options.port, out });
       } finally {
@@ -294,7 +357,18 @@ export function buildProgram(out: Out = (t) => process.stdout.write(`${t}\n`)): 
     .option('--debug', 'print logs and stack traces')
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of [runCommand, ingestCommand, rankingsCommand, historyCommand, subscribeCommand, unsubscribeCommand, outboxCommand, webhookCommand, serveCommand]) command(program, out);
+  for (const command of [
+    runCommand,
+    ingestCommand,
+    rankingsCommand,
+    historyCommand,
+    subscribeCommand,
+    unsubscribeCommand,
+    outboxCommand,
+    webhookCommand,
+    serveCommand,
+  ])
+    command(program, out);
   return program;
 }
 

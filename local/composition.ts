@@ -1,26 +1,26 @@
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { join } from 'node:path';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { s3ArchiveLoader } from '../functions/archive/s3-archive-loader';
 import type { Clients } from '../functions/commons/clients';
 import type { RuntimeConfig } from '../functions/commons/config';
 import type { Deps, Log, StepEvent } from '../functions/commons/deps';
-import { composeDeps, type CompositionOptions } from '../functions/composition/compose-deps';
+import { type CompositionOptions, composeDeps } from '../functions/composition/compose-deps';
 import { deliveryQueueSettings, isChangeInsert, RELEASE_QUEUE } from '../functions/composition/event-sources';
-import { s3ArchiveLoader } from '../functions/archive/s3-archive-loader';
 import { localDeliveryChannels } from '../functions/deliver/channels';
 import { createDeliverHandler } from '../functions/deliver/handler';
 import { createFeedbackHandler } from '../functions/feedback/handler';
 import { createIngestHandler } from '../functions/ingest/handler';
 import { createNotifyHandler } from '../functions/notify/handler';
 import { createPollHandler } from '../functions/poll/handler';
-import { createSubscriptionHandler } from '../functions/subscription/handler';
-import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
-import { wireSite, type SiteWiring } from '../functions/site/site-wiring';
 import type { Mailer } from '../functions/ports/mailer';
+import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
+import { type SiteWiring, wireSite } from '../functions/site/site-wiring';
+import { createSubscriptionHandler } from '../functions/subscription/handler';
 import { LocalChain } from './chain';
 import { localContext } from './lambda-context';
 import { LocalQueue } from './local-queue';
 import { S3Notifications } from './s3-notifications';
-import { StreamReader, type StreamConsumer } from './stream-reader';
+import { type StreamConsumer, StreamReader } from './stream-reader';
 
 export interface LocalCompositionOptions {
   clients: Clients;
@@ -77,10 +77,34 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
   const file = (name: string) => (options.stateDir ? join(options.stateDir, name) : undefined);
   const clock = options.clock;
   const delivery = deliveryQueueSettings(options.config.deliverTimeoutSeconds);
-  const releaseDeadLetters = new LocalQueue({ name: 'release-dead-letters', file: file('release-dead-letters.json'), visibilityTimeoutSeconds: 30, ...(clock ? { clock } : {}) });
-  const releases = new LocalQueue({ name: 'releases', file: file('releases.json'), visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds, maxReceiveCount: RELEASE_QUEUE.maxReceiveCount, deadLetters: releaseDeadLetters, ...(clock ? { clock } : {}) });
-  const deliveryDeadLetters = new LocalQueue({ name: 'delivery-dead-letters', file: file('delivery-dead-letters.json'), visibilityTimeoutSeconds: 30, ...(clock ? { clock } : {}) });
-  const deliveries = new LocalQueue({ name: 'deliveries', file: file('deliveries.json'), visibilityTimeoutSeconds: delivery.visibilityTimeoutSeconds, maxReceiveCount: delivery.maxReceiveCount, deadLetters: deliveryDeadLetters, ...(clock ? { clock } : {}) });
+  const releaseDeadLetters = new LocalQueue({
+    name: 'release-dead-letters',
+    file: file('release-dead-letters.json'),
+    visibilityTimeoutSeconds: 30,
+    ...(clock ? { clock } : {}),
+  });
+  const releases = new LocalQueue({
+    name: 'releases',
+    file: file('releases.json'),
+    visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds,
+    maxReceiveCount: RELEASE_QUEUE.maxReceiveCount,
+    deadLetters: releaseDeadLetters,
+    ...(clock ? { clock } : {}),
+  });
+  const deliveryDeadLetters = new LocalQueue({
+    name: 'delivery-dead-letters',
+    file: file('delivery-dead-letters.json'),
+    visibilityTimeoutSeconds: 30,
+    ...(clock ? { clock } : {}),
+  });
+  const deliveries = new LocalQueue({
+    name: 'deliveries',
+    file: file('deliveries.json'),
+    visibilityTimeoutSeconds: delivery.visibilityTimeoutSeconds,
+    maxReceiveCount: delivery.maxReceiveCount,
+    deadLetters: deliveryDeadLetters,
+    ...(clock ? { clock } : {}),
+  });
 
   const events: StepEvent[] = [];
   const deps = composeDeps({
@@ -117,10 +141,24 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     { name: 'site', handler: handlers.site, filter: isChangeInsert },
   ];
   const stream = new StreamReader(
-    { dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never, streams: options.eventSources.streams, tableName: options.tableName, ...(options.stateDir ? { dir: options.stateDir } : {}), context: () => localContext('notify', 120), log: (message, fields) => options.log.warn(message, fields) },
+    {
+      dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never,
+      streams: options.eventSources.streams,
+      tableName: options.tableName,
+      ...(options.stateDir ? { dir: options.stateDir } : {}),
+      context: () => localContext('notify', 120),
+      log: (message, fields) => options.log.warn(message, fields),
+    },
     consumers,
   );
-  const notifications = new S3Notifications({ s3: options.eventSources.s3 ?? options.clients.s3, bucket: options.bucket, prefix: RELEASE_QUEUE.prefix, queue: releases, ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}), ...(clock ? { clock } : {}) });
+  const notifications = new S3Notifications({
+    s3: options.eventSources.s3 ?? options.clients.s3,
+    bucket: options.bucket,
+    prefix: RELEASE_QUEUE.prefix,
+    queue: releases,
+    ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}),
+    ...(clock ? { clock } : {}),
+  });
   const chain = new LocalChain({
     poll: handlers.poll,
     ingest: handlers.ingest,
@@ -132,5 +170,13 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     deliveryConcurrency: options.config.deliveryConcurrency,
     deliverTimeoutSeconds: delivery.functionTimeoutSeconds,
   });
-  return { deps, handlers, site, chain, queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters }, stream, takeEvents: () => events.splice(0) };
+  return {
+    deps,
+    handlers,
+    site,
+    chain,
+    queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters },
+    stream,
+    takeEvents: () => events.splice(0),
+  };
 }

@@ -45,23 +45,35 @@ export function historyJson(all: StoredQuarter[], query: string, options: { faci
         received: row.received ?? null,
         rate,
         ...(options.facilities
-          ? { facilities: row.facilities?.map((f) => ({ name: f.name, type: f.type, received: f.received ?? null, declined: f.declined })) ?? null }
+          ? {
+              facilities:
+                row.facilities?.map((f) => ({ name: f.name, type: f.type, received: f.received ?? null, declined: f.declined })) ?? null,
+            }
           : {}),
       });
     }
   }
   if (!jurisdiction) return null;
-  return { fips: jurisdiction.kind === 'county' ? jurisdiction.fips : null, name: jurisdiction.name, state: jurisdiction.state ?? null, quarters };
+  return {
+    fips: jurisdiction.kind === 'county' ? jurisdiction.fips : null,
+    name: jurisdiction.name,
+    state: jurisdiction.state ?? null,
+    quarters,
+  };
 }
 
 export function historyText(history: HistoryJson): string {
   const label = jurisdictionLabel(
-    history.fips ? { kind: 'county', fips: history.fips, name: history.name, state: history.state ?? '' } : { kind: 'facility', name: history.name, ...(history.state ? { state: history.state } : {}) },
+    history.fips
+      ? { kind: 'county', fips: history.fips, name: history.name, state: history.state ?? '' }
+      : { kind: 'facility', name: history.name, ...(history.state ? { state: history.state } : {}) },
   );
   const lines = [label];
   for (const p of history.quarters) {
     const of = p.received === null ? '' : ` (${p.declined} declined of ${p.received} received, ${percent(p.rate)})`;
-    lines.push(`  ${p.source} ${formatQuarter(p.quarter as StoredQuarter['quarter'])}${p.complete ? '' : ' (partial)'}: #${p.rank}, ${p.declined} of ${p.total}${of}`);
+    lines.push(
+      `  ${p.source} ${formatQuarter(p.quarter as StoredQuarter['quarter'])}${p.complete ? '' : ' (partial)'}: #${p.rank}, ${p.declined} of ${p.total}${of}`,
+    );
     if (p.facilities === null) lines.push('      (this source names no facilities)');
     for (const f of p.facilities ?? []) {
       const received = f.received === null ? '' : ` of ${f.received} received`;

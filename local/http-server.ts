@@ -20,7 +20,13 @@ export interface HttpServerOptions {
 }
 
 /** A request as the Function URL hands it to Lambda (payload format 2.0). */
-export function functionUrlEvent(request: { method: string; url: URL; headers: Record<string, string>; body: Buffer; sourceIp?: string }): LambdaFunctionURLEvent {
+export function functionUrlEvent(request: {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: Buffer;
+  sourceIp?: string;
+}): LambdaFunctionURLEvent {
   const now = new Date();
   const text = request.body.length ? request.body.toString('base64') : undefined;
   return {
@@ -35,7 +41,13 @@ export function functionUrlEvent(request: { method: string; url: URL; headers: R
       apiId: 'local',
       domainName: request.headers.host ?? request.url.host,
       domainPrefix: 'local',
-      http: { method: request.method, path: request.url.pathname, protocol: 'HTTP/1.1', sourceIp: request.sourceIp ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' },
+      http: {
+        method: request.method,
+        path: request.url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp ?? '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? '',
+      },
       requestId: `local-${now.getTime()}`,
       routeKey: '$default',
       stage: '$default',
@@ -62,7 +74,13 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   if (url.pathname.startsWith('/api/') || ROOT_SUBSCRIPTION_PATHS.includes(url.pathname.replace(/\/+$/, ''))) {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    const event = functionUrlEvent({ method: req.method ?? 'GET', url, headers, body: await readBody(req), ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) });
+    const event = functionUrlEvent({
+      method: req.method ?? 'GET',
+      url,
+      headers,
+      body: await readBody(req),
+      ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}),
+    });
     const result = (await options.subscription(event, localContext('subscription', 10))) as Exclude<APIGatewayProxyResultV2, string>;
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');

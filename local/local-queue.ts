@@ -51,7 +51,8 @@ export class LocalQueue {
       try {
         this.messages = JSON.parse(readFileSync(options.file, 'utf8')) as StoredMessage[];
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${options.file}: not a queue file (${(error as Error).message})`);
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new Error(`${options.file}: not a queue file (${(error as Error).message})`);
       }
     }
   }
@@ -110,7 +111,11 @@ export class LocalQueue {
    * One poll of the event source: receive a batch, invoke the handler, delete what it did not
    * report failed. A handler that throws fails the whole batch. Returns how many records it handed over.
    */
-  async deliverTo(handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>, context: Context, batchSize: number): Promise<number> {
+  async deliverTo(
+    handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>,
+    context: Context,
+    batchSize: number,
+  ): Promise<number> {
     const records = this.receive(batchSize);
     if (!records.length) return 0;
     let failed: Set<string>;

@@ -59,7 +59,12 @@ function restrict(row: RankingRow, types: readonly FacilityType[] | undefined): 
   const chosen = row.facilities.filter((f) => types.includes(f.type));
   if (chosen.length === 0) return null;
   const received = row.received === undefined ? undefined : chosen.reduce((n, f) => n + (f.received ?? 0), 0);
-  return { row, declined: chosen.reduce((n, f) => n + f.declined, 0), received, types: FACILITY_TYPES.filter((t) => chosen.some((f) => f.type === t)) };
+  return {
+    row,
+    declined: chosen.reduce((n, f) => n + f.declined, 0),
+    received,
+    types: FACILITY_TYPES.filter((t) => chosen.some((f) => f.type === t)),
+  };
 }
 
 const rateOf = (m: MeasuredRow) => (m.received ? m.declined / m.received : null);
@@ -83,7 +88,9 @@ function ranked(rows: RankingRow[], options: RankingViewOptions): { measured: Me
 export function rankingJson(quarter: StoredQuarter, all: StoredQuarter[], top?: number | RankingViewOptions): RankingJson {
   const options: RankingViewOptions = typeof top === 'number' ? { top } : (top ?? {});
   const prior = all.find((q) => q.source === quarter.source && q.quarter === previousQuarter(quarter.quarter));
-  const priorRanks = new Map(prior ? ranked(prior.rows, options).map(({ measured, rank }) => [jurisdictionKey(measured.row.jurisdiction), rank]) : []);
+  const priorRanks = new Map(
+    prior ? ranked(prior.rows, options).map(({ measured, rank }) => [jurisdictionKey(measured.row.jurisdiction), rank]) : [],
+  );
   const list = ranked(quarter.rows, options);
   const rows = (options.top ? list.filter(({ rank }) => rank <= options.top!) : list).map(({ measured, rank }) => {
     const j = measured.row.jurisdiction;
@@ -126,9 +133,17 @@ export function rankingText(view: RankingJson): string {
   const only = view.facilityTypes.length < FACILITY_TYPES.length ? `, ${view.facilityTypes.join('/')} facilities only` : '';
   const by = view.by === 'rate' ? ', ranked by decline rate' : '';
   const header = `${view.source} ${formatQuarter(view.quarter as StoredQuarter['quarter'])}${view.complete ? '' : ' (partial)'} — ${view.total} declined detainers${only}${by}`;
-  if (view.rows.length === 0 && view.by === 'rate') return `${header}\n      (no received counts: this source gives declined detainers only)`;
+  if (view.rows.length === 0 && view.by === 'rate')
+    return `${header}\n      (no received counts: this source gives declined detainers only)`;
   const lines = view.rows.map((row) => {
-    const was = row.previousRank === null ? 'new' : row.previousRank === row.rank ? '=' : row.previousRank > row.rank ? `▲ from ${row.previousRank}` : `▼ from ${row.previousRank}`;
+    const was =
+      row.previousRank === null
+        ? 'new'
+        : row.previousRank === row.rank
+          ? '='
+          : row.previousRank > row.rank
+            ? `▲ from ${row.previousRank}`
+            : `▼ from ${row.previousRank}`;
     const place = `${row.name}${row.state ? `, ${row.state}` : ''}${row.unresolved ? ' (unresolved facility)' : ''}`;
     const of = row.received === null ? '' : ` of ${String(row.received).padStart(6)} ${percent(row.rate).padStart(6)}`;
     return `${String(row.rank).padStart(4)}  ${place.padEnd(44)} ${String(row.declined).padStart(7)}${of}  ${was}`;

@@ -1,17 +1,17 @@
-import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createClients, type Clients } from '../functions/commons/all-clients';
-import { createStreamsClient } from './streams-client';
+import { fileURLToPath } from 'node:url';
+import { type Clients, createClients } from '../functions/commons/all-clients';
 import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../functions/commons/config';
 import type { Deps, Log } from '../functions/commons/deps';
+import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { composeLocal, type LocalComposition } from './composition';
-import { ensureBucket, ensureTable, type Emulators } from './emulators';
+import { type Emulators, ensureBucket, ensureTable } from './emulators';
 import { outboxMailer } from './outbox';
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
+import { createStreamsClient } from './streams-client';
 
 export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
@@ -31,11 +31,22 @@ export interface LocalRuntime {
 }
 
 /** Keys local mode takes from the stack's own defaults (`cdk.json`), so both poll, rank and send alike. */
-const SHARED_KEYS = ['schedule', 'timeZone', 'topN', 'minResolutionRate', 'maxTotalDrop', 'sendRatePerSecond', 'deliveryBatchSize', 'deliveryConcurrency'];
+const SHARED_KEYS = [
+  'schedule',
+  'timeZone',
+  'topN',
+  'minResolutionRate',
+  'maxTotalDrop',
+  'sendRatePerSecond',
+  'deliveryBatchSize',
+  'deliveryConcurrency',
+];
 
 function stackDefaults(): Record<string, unknown> {
   try {
-    const cdk = JSON.parse(readFileSync(fileURLToPath(new URL('../cdk.json', import.meta.url)), 'utf8')) as { context?: Record<string, Record<string, unknown>> };
+    const cdk = JSON.parse(readFileSync(fileURLToPath(new URL('../cdk.json', import.meta.url)), 'utf8')) as {
+      context?: Record<string, Record<string, unknown>>;
+    };
     const defaults = cdk.context?.['detainer-watch:defaults'] ?? {};
     return Object.fromEntries(SHARED_KEYS.filter((key) => key in defaults).map((key) => [key, defaults[key]]));
   } catch {
@@ -103,11 +114,13 @@ function fileLog(home: string, debug: boolean): Log {
   const dir = join(home, 'logs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'detainer-watch.log');
-  const write = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
-    appendFileSync(file, `${line}\n`);
-    if (debug) process.stderr.write(`${line}\n`);
-  };
+  const write =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+      appendFileSync(file, `${line}\n`);
+      if (debug) process.stderr.write(`${line}\n`);
+    };
   return { info: write('INFO'), warn: write('WARN'), error: write('ERROR') };
 }
 
@@ -127,7 +140,8 @@ export async function openLocal(
     const clients = await createClients({ endpoints: emulators.endpoints });
     const streams = createStreamsClient({ endpoints: { dynamodbstreams: emulators.endpoints.dynamodb } });
     await ensureTable(clients.dynamodb, TABLE_NAME);
-    if (emulators.started.includes('s3')) await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
+    if (emulators.started.includes('s3'))
+      await Promise.all([ensureBucket(clients.s3, BUCKET_NAME), ensureBucket(clients.s3, SITE_BUCKET_NAME)]);
     const secret = await tokenSecret(home);
     const outboxDir = join(home, 'outbox');
     const composition = composeLocal({

@@ -31,7 +31,12 @@ export function objectCreatedRecord(bucket: string, object: { key: string; size:
       configurationId: 'release-queue',
       bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
       // S3 URL-encodes keys in notifications (spaces as +); the ingest handler decodes them.
-      object: { key: encodeURIComponent(object.key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: object.size, eTag: object.eTag, sequencer: Date.now().toString(16).toUpperCase() },
+      object: {
+        key: encodeURIComponent(object.key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+        size: object.size,
+        eTag: object.eTag,
+        sequencer: Date.now().toString(16).toUpperCase(),
+      },
     },
   };
 }
@@ -59,11 +64,21 @@ export class S3Notifications {
     let announced = 0;
     let token: string | undefined;
     do {
-      const page = await this.options.s3.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.options.prefix, ContinuationToken: token }));
+      const page = await this.options.s3.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.options.prefix, ContinuationToken: token }),
+      );
       for (const object of page.Contents ?? []) {
         const id = `${object.Key}#${object.ETag}`;
         if (!object.Key || this.seen.has(id)) continue;
-        const event: S3Event = { Records: [objectCreatedRecord(this.options.bucket, { key: object.Key, size: object.Size ?? 0, eTag: (object.ETag ?? '').replace(/"/g, '') }, (this.options.clock ?? (() => new Date()))())] };
+        const event: S3Event = {
+          Records: [
+            objectCreatedRecord(
+              this.options.bucket,
+              { key: object.Key, size: object.Size ?? 0, eTag: (object.ETag ?? '').replace(/"/g, '') },
+              (this.options.clock ?? (() => new Date()))(),
+            ),
+          ],
+        };
         this.options.queue.send(JSON.stringify(event));
         this.seen.add(id);
         announced++;

@@ -20,7 +20,8 @@ function field(text: string, min: number, max: number, names: string[] = [], nam
   for (const part of text.split(',')) {
     const [range, stepText] = part.split('/');
     const step = stepText ? Number(stepText) : 1;
-    const [from, to] = range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(value) : [value(range), stepText ? max : value(range)];
+    const [from, to] =
+      range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(value) : [value(range), stepText ? max : value(range)];
     for (let n = from; n <= to; n += step) values.add(n);
   }
   return values;
@@ -36,9 +37,25 @@ interface Parts {
 }
 
 function partsIn(date: Date, timeZone: string): Parts {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    weekday: 'short',
+  });
   const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return { minute: Number(parts.minute), hour: Number(parts.hour), day: Number(parts.day), month: Number(parts.month), weekday: DAY_NAMES.indexOf(parts.weekday.toUpperCase()) + 1, year: Number(parts.year) };
+  return {
+    minute: Number(parts.minute),
+    hour: Number(parts.hour),
+    day: Number(parts.day),
+    month: Number(parts.month),
+    weekday: DAY_NAMES.indexOf(parts.weekday.toUpperCase()) + 1,
+    year: Number(parts.year),
+  };
 }
 
 /** The first time strictly after `after` that the expression fires. */
@@ -59,7 +76,12 @@ export function nextRun(expression: string, timeZone: string, after: Date): Date
     field(cron[6], 1970, 2199),
   ];
   const matches = (p: Parts) =>
-    (!minutes || minutes.has(p.minute)) && (!hours || hours.has(p.hour)) && (!days || days.has(p.day)) && (!months || months.has(p.month)) && (!weekdays || weekdays.has(p.weekday)) && (!years || years.has(p.year));
+    (!minutes || minutes.has(p.minute)) &&
+    (!hours || hours.has(p.hour)) &&
+    (!days || days.has(p.day)) &&
+    (!months || months.has(p.month)) &&
+    (!weekdays || weekdays.has(p.weekday)) &&
+    (!years || years.has(p.year));
   // Minute by minute for up to a year and a day: simple, and cheap next to a poll.
   const start = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
   for (let t = start; t < start + 366 * 86_400_000; t += 60_000) {

@@ -45,16 +45,19 @@ export async function serve(local: LocalRuntime, options: ServeOptions): Promise
     const arm = () => {
       if (!schedule) return;
       const at = nextRun(schedule, timeZone, new Date());
-      timer = setTimeout(() => {
-        // The poll handler alone; the running chain picks up what it archives.
-        composition.handlers
-          .poll({} satisfies PollEvent, localContext('poll', 600))
-          .catch((error: unknown) => deps.log.error('scheduled poll failed', { error: String(error) }))
-          .finally(() => {
-            composition.chain.nudge();
-            arm();
-          });
-      }, Math.min(at.getTime() - Date.now(), 2 ** 31 - 1));
+      timer = setTimeout(
+        () => {
+          // The poll handler alone; the running chain picks up what it archives.
+          composition.handlers
+            .poll({} satisfies PollEvent, localContext('poll', 600))
+            .catch((error: unknown) => deps.log.error('scheduled poll failed', { error: String(error) }))
+            .finally(() => {
+              composition.chain.nudge();
+              arm();
+            });
+        },
+        Math.min(at.getTime() - Date.now(), 2 ** 31 - 1),
+      );
       options.out(`Next poll ${at.toISOString()} (${schedule}, ${timeZone})`);
     };
     options.out(`detainer-watch serving at ${server.url} (site at /, subscription endpoint at /api/; Ctrl-C to stop)`);

@@ -1,7 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type _Record, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { CHANGE_STREAM } from '../functions/composition/event-sources';
 
@@ -42,7 +48,9 @@ export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBReco
     eventSourceARN: streamArn,
     dynamodb: {
       ...(rest as DynamoDBRecord['dynamodb']),
-      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(new Date(ApproximateCreationDateTime).getTime() / 1000) } : {}),
+      ...(ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(new Date(ApproximateCreationDateTime).getTime() / 1000) }
+        : {}),
     },
   } as DynamoDBRecord;
 }
@@ -80,7 +88,11 @@ export class StreamReader {
     const after = checkpoints.shards[shardId];
     let iterator = (
       await this.options.streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }) }),
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
       )
     ).ShardIterator;
     let delivered = 0;
@@ -126,8 +138,16 @@ export class StreamReader {
       pending = pending.slice(failedAt);
       if (++retries > CHANGE_STREAM.retryAttempts) {
         const [dead, ...rest] = pending;
-        checkpoints.deadLetters.push({ sequenceNumber: dead.dynamodb?.SequenceNumber ?? '', eventID: dead.eventID, consumer: consumer.name, at: new Date().toISOString() });
-        this.options.log?.('stream record parked after its retries', { consumer: consumer.name, sequenceNumber: dead.dynamodb?.SequenceNumber });
+        checkpoints.deadLetters.push({
+          sequenceNumber: dead.dynamodb?.SequenceNumber ?? '',
+          eventID: dead.eventID,
+          consumer: consumer.name,
+          at: new Date().toISOString(),
+        });
+        this.options.log?.('stream record parked after its retries', {
+          consumer: consumer.name,
+          sequenceNumber: dead.dynamodb?.SequenceNumber,
+        });
         [pending, size, retries] = [rest, rest.length, 0];
       } else if (CHANGE_STREAM.bisectBatchOnError) {
         size = Math.max(1, Math.ceil(Math.min(size, pending.length) / 2));

@@ -1,8 +1,8 @@
+import type { StepEvent } from '../functions/commons/deps';
+import type { BatchReport } from '../functions/deliver/deliver-batch';
 import type { RankingChange } from '../functions/domain/change';
 import { jurisdictionLabel } from '../functions/domain/jurisdiction';
 import { formatQuarter } from '../functions/domain/quarter';
-import type { StepEvent } from '../functions/commons/deps';
-import type { BatchReport } from '../functions/deliver/deliver-batch';
 import type { IngestReport } from '../functions/ingest/ingest';
 import type { PollReport } from '../functions/poll/poll';
 
@@ -18,22 +18,35 @@ export function chainReport(events: StepEvent[]): ChainReport {
   return { polls: of<PollReport>('poll'), ingests: of<IngestReport>('ingest'), deliveries: of<BatchReport>('deliver') };
 }
 
-const KIND: Record<RankingChange['kind'], string> = { 'new-quarter': 'new quarter', revision: 'revised', 'partial-update': 'partial-quarter update' };
+const KIND: Record<RankingChange['kind'], string> = {
+  'new-quarter': 'new quarter',
+  revision: 'revised',
+  'partial-update': 'partial-quarter update',
+};
 
 export function describeQuarterChange(change: RankingChange): string {
   const parts: string[] = [];
   const leaders = change.after.rows.filter((row) => row.rank === 1);
   if (leaders.length === 1) parts.push(`#1 ${jurisdictionLabel(leaders[0].jurisdiction)} (${leaders[0].declined})`);
-  else if (leaders.length > 1) parts.push(`#1 tied at ${leaders[0].declined}: ${leaders.slice(0, 5).map((row) => jurisdictionLabel(row.jurisdiction)).join(', ')}${leaders.length > 5 ? ` and ${leaders.length - 5} more` : ''}`);
-  if (change.entered.length) parts.push(`entered top ${change.topN}: ${change.entered.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
+  else if (leaders.length > 1)
+    parts.push(
+      `#1 tied at ${leaders[0].declined}: ${leaders
+        .slice(0, 5)
+        .map((row) => jurisdictionLabel(row.jurisdiction))
+        .join(', ')}${leaders.length > 5 ? ` and ${leaders.length - 5} more` : ''}`,
+    );
+  if (change.entered.length)
+    parts.push(`entered top ${change.topN}: ${change.entered.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
   if (change.left.length) parts.push(`left top ${change.topN}: ${change.left.map((m) => jurisdictionLabel(m.jurisdiction)).join(', ')}`);
   const bigMoves = change.moved.filter((m) => m.from !== null && m.to !== null && m.to <= change.topN).slice(0, 3);
   if (bigMoves.length) parts.push(`moved: ${bigMoves.map((m) => `${jurisdictionLabel(m.jurisdiction)} #${m.from} → #${m.to}`).join(', ')}`);
   if (change.kind === 'revision') {
     const revised = change.deltas.filter((d) => d.before > 0 && d.after > 0).slice(0, 3);
-    if (revised.length) parts.push(`revised: ${revised.map((d) => `${jurisdictionLabel(d.jurisdiction)} ${d.before} → ${d.after}`).join(', ')}`);
+    if (revised.length)
+      parts.push(`revised: ${revised.map((d) => `${jurisdictionLabel(d.jurisdiction)} ${d.before} → ${d.after}`).join(', ')}`);
   }
-  if (change.retracted.length) parts.push(`retracted: ${change.retracted.map((d) => `${jurisdictionLabel(d.jurisdiction)} (was ${d.before})`).join(', ')}`);
+  if (change.retracted.length)
+    parts.push(`retracted: ${change.retracted.map((d) => `${jurisdictionLabel(d.jurisdiction)} (was ${d.before})`).join(', ')}`);
   if (change.revertsTo) parts.push(`back to the numbers of ${change.revertsTo}`);
   const label = `${formatQuarter(change.quarter)} ${KIND[change.kind]}${change.complete ? '' : ' (partial)'}, total ${change.totalBefore === null ? '' : `${change.totalBefore} → `}${change.totalAfter}`;
   return `    ${label}\n${parts.map((p) => `      ${p}`).join('\n')}`;
@@ -48,16 +61,24 @@ function describeDeliveries(reports: BatchReport[], outboxDir: string, waiting =
   const parts = [`${sent} email${sent === 1 ? '' : 's'} sent${sent ? ` (outbox: ${outboxDir})` : ''}`];
   if (skipped) parts.push(`${skipped} subscriber${skipped === 1 ? '' : 's'} not matched by their filters`);
   if (sum('lostAcknowledgements')) parts.push(`${sum('lostAcknowledgements')} possibly delivered twice (lost acknowledgement)`);
-  if (pending || waiting) parts.push(`${waiting || pending} delivery message${(waiting || pending) === 1 ? '' : 's'} to retry after the visibility timeout`);
+  if (pending || waiting)
+    parts.push(`${waiting || pending} delivery message${(waiting || pending) === 1 ? '' : 's'} to retry after the visibility timeout`);
   return `  emails: ${parts.join('; ')}`;
 }
 
 /** An ingest's report; with `deliveries`, the emails it caused too (a tick sums those once for all its releases). */
 export function describeIngest(name: string, report: IngestReport, outboxDir: string, deliveries?: BatchReport[]): string {
   const lines = [`${name} (sha256 ${report.release.slice(0, 12)}…): ${report.outcome}`];
-  lines.push(`  rows: ${report.rowsRead} read, ${report.rowsKept} declined detainers; ${(report.resolutionRate * 100).toFixed(1)}% resolved to counties`);
+  lines.push(
+    `  rows: ${report.rowsRead} read, ${report.rowsKept} declined detainers; ${(report.resolutionRate * 100).toFixed(1)}% resolved to counties`,
+  );
   if (report.unresolved.length) {
-    lines.push(`  unresolved facilities: ${report.unresolved.slice(0, 10).map((u) => `${u.name}${u.state ? `, ${u.state}` : ''} (${u.declined})`).join('; ')}${report.unresolved.length > 10 ? `; … ${report.unresolved.length - 10} more` : ''}`);
+    lines.push(
+      `  unresolved facilities: ${report.unresolved
+        .slice(0, 10)
+        .map((u) => `${u.name}${u.state ? `, ${u.state}` : ''} (${u.declined})`)
+        .join('; ')}${report.unresolved.length > 10 ? `; … ${report.unresolved.length - 10} more` : ''}`,
+    );
   }
   if (report.change) {
     lines.push('  quarters:');
@@ -73,11 +94,18 @@ export function describeIngest(name: string, report: IngestReport, outboxDir: st
 export function describeChain(report: ChainReport, outboxDir: string, waiting = 0): string {
   const lines: string[] = [];
   for (const p of report.polls) {
-    lines.push(`${p.source}: index ${p.index}; ${p.archived.length} new release${p.archived.length === 1 ? '' : 's'}, ${p.skipped} already known; ${p.bytesDownloaded} bytes downloaded in ${p.requests} request${p.requests === 1 ? '' : 's'}`);
+    lines.push(
+      `${p.source}: index ${p.index}; ${p.archived.length} new release${p.archived.length === 1 ? '' : 's'}, ${p.skipped} already known; ${p.bytesDownloaded} bytes downloaded in ${p.requests} request${p.requests === 1 ? '' : 's'}`,
+    );
   }
   // An object announced again (a new home on an old bucket) finds its release ingested: nothing to tell.
   for (const ingest of report.ingests.filter((i) => i.outcome !== 'already-ingested')) {
-    const name = report.polls.flatMap((p) => p.archived).find((r) => r.sha256 === ingest.release)?.url.split('/').pop() ?? ingest.release.slice(0, 12);
+    const name =
+      report.polls
+        .flatMap((p) => p.archived)
+        .find((r) => r.sha256 === ingest.release)
+        ?.url.split('/')
+        .pop() ?? ingest.release.slice(0, 12);
     lines.push(describeIngest(name, ingest, outboxDir));
   }
   lines.push(describeDeliveries(report.deliveries, outboxDir, waiting));

@@ -6,9 +6,10 @@
  *
  *   npx tsx scripts/generate-ddp-xlsx.ts --rows 316000 --seed 1 --variant 2023 --out /tmp/ddp.xlsx
  */
-import ExcelJS from 'exceljs';
-import { Command } from 'commander';
+
 import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import ExcelJS from 'exceljs';
 import { seededRandom } from './seeded-random';
 
 /**
@@ -56,22 +57,82 @@ const FACILITIES: ReadonlyArray<{ name: string; city: string; state: string; aor
   { name: 'TRAVIS COUNTY JAIL', city: 'AUSTIN', state: 'TEXAS', aor: 'San Antonio Area of Responsibility', declineWeight: 7 },
   { name: 'HARRIS COUNTY JAIL', city: 'HOUSTON', state: 'TEXAS', aor: 'Houston Area of Responsibility', declineWeight: 0.5 },
   { name: 'COOK COUNTY JAIL', city: 'CHICAGO', state: 'ILLINOIS', aor: 'Chicago Area of Responsibility', declineWeight: 9 },
-  { name: 'ESSEX COUNTY CORRECTIONAL FACILITY', city: 'NEWARK', state: 'NEW JERSEY', aor: 'Newark Area of Responsibility', declineWeight: 2 },
-  { name: 'HUDSON COUNTY CORRECTIONAL CENTER', city: 'KEARNY', state: 'NEW JERSEY', aor: 'Newark Area of Responsibility', declineWeight: 3 },
+  {
+    name: 'ESSEX COUNTY CORRECTIONAL FACILITY',
+    city: 'NEWARK',
+    state: 'NEW JERSEY',
+    aor: 'Newark Area of Responsibility',
+    declineWeight: 2,
+  },
+  {
+    name: 'HUDSON COUNTY CORRECTIONAL CENTER',
+    city: 'KEARNY',
+    state: 'NEW JERSEY',
+    aor: 'Newark Area of Responsibility',
+    declineWeight: 3,
+  },
   { name: 'RIKERS ISLAND', city: 'EAST ELMHURST', state: 'NEW YORK', aor: 'New York City Area of Responsibility', declineWeight: 8 },
-  { name: 'NASSAU COUNTY CORRECTIONAL CENTER', city: 'EAST MEADOW', state: 'NEW YORK', aor: 'New York City Area of Responsibility', declineWeight: 1 },
-  { name: 'LOS ANGELES COUNTY JAIL', city: 'LOS ANGELES', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', declineWeight: 6 },
+  {
+    name: 'NASSAU COUNTY CORRECTIONAL CENTER',
+    city: 'EAST MEADOW',
+    state: 'NEW YORK',
+    aor: 'New York City Area of Responsibility',
+    declineWeight: 1,
+  },
+  {
+    name: 'LOS ANGELES COUNTY JAIL',
+    city: 'LOS ANGELES',
+    state: 'CALIFORNIA',
+    aor: 'Los Angeles Area of Responsibility',
+    declineWeight: 6,
+  },
   { name: 'VENTURA COUNTY JAIL', city: 'VENTURA', state: 'CALIFORNIA', aor: 'Los Angeles Area of Responsibility', declineWeight: 5 },
-  { name: 'CLARK COUNTY DETENTION CENTER', city: 'LAS VEGAS', state: 'NEVADA', aor: 'Salt Lake City Area of Responsibility', declineWeight: 2 },
-  { name: 'KING COUNTY CORRECTIONAL FACILITY', city: 'SEATTLE', state: 'WASHINGTON', aor: 'Seattle Area of Responsibility', declineWeight: 4 },
+  {
+    name: 'CLARK COUNTY DETENTION CENTER',
+    city: 'LAS VEGAS',
+    state: 'NEVADA',
+    aor: 'Salt Lake City Area of Responsibility',
+    declineWeight: 2,
+  },
+  {
+    name: 'KING COUNTY CORRECTIONAL FACILITY',
+    city: 'SEATTLE',
+    state: 'WASHINGTON',
+    aor: 'Seattle Area of Responsibility',
+    declineWeight: 4,
+  },
   { name: 'MULTNOMAH COUNTY DETENTION CENTER', city: 'PORTLAND', state: 'OREGON', aor: 'Seattle Area of Responsibility', declineWeight: 4 },
   { name: 'MARICOPA COUNTY JAIL', city: 'PHOENIX', state: 'ARIZONA', aor: 'Phoenix Area of Responsibility', declineWeight: 0.3 },
   { name: 'GWINNETT COUNTY JAIL', city: 'LAWRENCEVILLE', state: 'GEORGIA', aor: 'Atlanta Area of Responsibility', declineWeight: 0.1 },
   { name: 'FRANKLIN COUNTY JAIL', city: 'COLUMBUS', state: 'OHIO', aor: 'Detroit Area of Responsibility', declineWeight: 0.5 },
-  { name: 'FRANKLIN COUNTY JAIL', city: 'CHAMBERSBURG', state: 'PENNSYLVANIA', aor: 'Philadelphia Area of Responsibility', declineWeight: 0.5 },
-  { name: 'PHILADELPHIA INDUSTRIAL CORRECTIONAL CTR', city: 'PHILADELPHIA', state: 'PENNSYLVANIA', aor: 'Philadelphia Area of Responsibility', declineWeight: 6 },
-  { name: 'BALTIMORE CITY DETENTION CENTER', city: 'BALTIMORE', state: 'MARYLAND', aor: 'Baltimore Area of Responsibility', declineWeight: 2 },
-  { name: 'SAN FRANCISCO COUNTY JAIL', city: 'SAN FRANCISCO', state: 'CALIFORNIA', aor: 'San Francisco Area of Responsibility', declineWeight: 5 },
+  {
+    name: 'FRANKLIN COUNTY JAIL',
+    city: 'CHAMBERSBURG',
+    state: 'PENNSYLVANIA',
+    aor: 'Philadelphia Area of Responsibility',
+    declineWeight: 0.5,
+  },
+  {
+    name: 'PHILADELPHIA INDUSTRIAL CORRECTIONAL CTR',
+    city: 'PHILADELPHIA',
+    state: 'PENNSYLVANIA',
+    aor: 'Philadelphia Area of Responsibility',
+    declineWeight: 6,
+  },
+  {
+    name: 'BALTIMORE CITY DETENTION CENTER',
+    city: 'BALTIMORE',
+    state: 'MARYLAND',
+    aor: 'Baltimore Area of Responsibility',
+    declineWeight: 2,
+  },
+  {
+    name: 'SAN FRANCISCO COUNTY JAIL',
+    city: 'SAN FRANCISCO',
+    state: 'CALIFORNIA',
+    aor: 'San Francisco Area of Responsibility',
+    declineWeight: 5,
+  },
 ];
 
 const LIFT_REASONS = [
@@ -85,41 +146,130 @@ const LIFT_REASONS = [
 ] as const;
 
 const CRIMINALITY = ['1 Convicted Criminal', '2 Pending Criminal Charges', '3 Other Immigration Violator'];
-const COUNTRIES = ['MEXICO', 'GUATEMALA', 'HONDURAS', 'EL SALVADOR', 'VENEZUELA', 'COLOMBIA', 'ECUADOR', 'CUBA', 'HAITI', 'DOMINICAN REPUBLIC', 'INDIA', 'CHINA'];
-const DETAINER_TYPES = ['Immigration Detainer - Notice of Action', 'Request for Voluntary Notification of Release', 'Immigration Detainer - Request for Voluntary Action'];
+const COUNTRIES = [
+  'MEXICO',
+  'GUATEMALA',
+  'HONDURAS',
+  'EL SALVADOR',
+  'VENEZUELA',
+  'COLOMBIA',
+  'ECUADOR',
+  'CUBA',
+  'HAITI',
+  'DOMINICAN REPUBLIC',
+  'INDIA',
+  'CHINA',
+];
+const DETAINER_TYPES = [
+  'Immigration Detainer - Notice of Action',
+  'Request for Voluntary Notification of Release',
+  'Immigration Detainer - Request for Voluntary Action',
+];
 const THREAT = ['1', '2', '3', ''];
 
 /** Columns of the Sep 2023 – Jun 2025 release; `Detention Facility` is renamed later. */
 const COLUMNS_2023 = [
-  'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Detainer Type', 'Case Status',
-  'Detainer Prepared Criminality', 'Detention Facility', 'Detention Facility Code', 'Facility City',
-  'Gender', 'Birth Year', 'Citizenship Country', 'Detainer Threat Level', 'Resume Custody Yes No',
-  'Detainer Lift Reason', 'Detainer Lift Date', 'Unique Identifier',
+  'Detainer Prepare Date',
+  'Facility State',
+  'Facility AOR',
+  'Detainer Type',
+  'Case Status',
+  'Detainer Prepared Criminality',
+  'Detention Facility',
+  'Detention Facility Code',
+  'Facility City',
+  'Gender',
+  'Birth Year',
+  'Citizenship Country',
+  'Detainer Threat Level',
+  'Resume Custody Yes No',
+  'Detainer Lift Reason',
+  'Detainer Lift Date',
+  'Unique Identifier',
 ] as const;
 
 type Field = (typeof COLUMNS_2023)[number] | 'Detainer Lift Reason Code' | 'Notify Release Request Yes No';
 
 /** The Sep 2023 – Jun 2025 release's 65 columns in order; the ones not generated above get filler values. */
 const COLUMNS_2023_FULL = [
-  'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Port of Departure', 'Departure Country', 'Departed Date', 'Case Status',
-  'Detainer Prepared Criminality', 'Detention Facility', 'Detention Facility Code', 'Facility City', 'Detainer Prep Threat Level',
-  'Gender', 'Citizenship Country', 'Birth Country', 'Birth Date', 'Birth Year', 'Entry Status', 'Most Serious Conviction (MSC) Charge',
-  'MSC Sentence Days', 'MSC Sentence Months', 'MSC Sentence Years', 'MSC Charge Code', 'MSC Charge Date', 'MSC Conviction Date',
-  'Felon', 'Processing Disposition', 'Case Category', 'Final Program', 'Time of Apprehension Case Category',
-  'Time of Apprehension Current Program', 'Apprehension Method', 'Case Final Order Yes No', 'Final Order Date', 'Apprehension Date',
-  'Entry Date', 'Prior Felony Yes No', 'Multiple Prior MISD Yes No', 'Violent Misdemeanor Yes No', 'Illegal Entry Yes No',
-  'Illegal Reentry Yes No', 'Immigration Fraud Yes No', 'Significant Risk Yes No', 'Other Removal Reason Yes No',
-  'Other Removal Reason', 'Criminal Street Gang Yes No', 'Aggravated Felony Yes No', 'Deportation Ordered Yes No',
-  'Order to Show Cause Served Yes No', 'Order to Show Cause Served Date', 'Biometric Match Yes No', 'Statements Made Yes No',
-  'Unlawful Attempt Yes No', 'Unlawful Entry Yes No', 'Visa Yes No', 'Final Order Yes No', 'Federal Interest Yes No',
-  'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Type', 'Alien File Number', 'EID Case ID', 'EID Subject ID',
-  'EID DTA ID', 'Unique Identifier',
+  'Detainer Prepare Date',
+  'Facility State',
+  'Facility AOR',
+  'Port of Departure',
+  'Departure Country',
+  'Departed Date',
+  'Case Status',
+  'Detainer Prepared Criminality',
+  'Detention Facility',
+  'Detention Facility Code',
+  'Facility City',
+  'Detainer Prep Threat Level',
+  'Gender',
+  'Citizenship Country',
+  'Birth Country',
+  'Birth Date',
+  'Birth Year',
+  'Entry Status',
+  'Most Serious Conviction (MSC) Charge',
+  'MSC Sentence Days',
+  'MSC Sentence Months',
+  'MSC Sentence Years',
+  'MSC Charge Code',
+  'MSC Charge Date',
+  'MSC Conviction Date',
+  'Felon',
+  'Processing Disposition',
+  'Case Category',
+  'Final Program',
+  'Time of Apprehension Case Category',
+  'Time of Apprehension Current Program',
+  'Apprehension Method',
+  'Case Final Order Yes No',
+  'Final Order Date',
+  'Apprehension Date',
+  'Entry Date',
+  'Prior Felony Yes No',
+  'Multiple Prior MISD Yes No',
+  'Violent Misdemeanor Yes No',
+  'Illegal Entry Yes No',
+  'Illegal Reentry Yes No',
+  'Immigration Fraud Yes No',
+  'Significant Risk Yes No',
+  'Other Removal Reason Yes No',
+  'Other Removal Reason',
+  'Criminal Street Gang Yes No',
+  'Aggravated Felony Yes No',
+  'Deportation Ordered Yes No',
+  'Order to Show Cause Served Yes No',
+  'Order to Show Cause Served Date',
+  'Biometric Match Yes No',
+  'Statements Made Yes No',
+  'Unlawful Attempt Yes No',
+  'Unlawful Entry Yes No',
+  'Visa Yes No',
+  'Final Order Yes No',
+  'Federal Interest Yes No',
+  'Resume Custody Yes No',
+  'Detainer Lift Reason',
+  'Detainer Type',
+  'Alien File Number',
+  'EID Case ID',
+  'EID Subject ID',
+  'EID DTA ID',
+  'Unique Identifier',
 ] as const;
 
 /** Generated fields under the full release's names. */
 const FULL_NAME_OF: Partial<Record<string, Field>> = { 'Detainer Prep Threat Level': 'Detainer Threat Level' };
 
-const CHARGES = [['DRIVING UNDER INFLUENCE LIQUOR', '5404'], ['ASSAULT', '1399'], ['DANGEROUS DRUGS', '3599'], ['TRAFFIC OFFENSE', '5499'], ['ILLEGAL ENTRY', '0399'], ['LARCENY', '2399']] as const;
+const CHARGES = [
+  ['DRIVING UNDER INFLUENCE LIQUOR', '5404'],
+  ['ASSAULT', '1399'],
+  ['DANGEROUS DRUGS', '3599'],
+  ['TRAFFIC OFFENSE', '5499'],
+  ['ILLEGAL ENTRY', '0399'],
+  ['LARCENY', '2399'],
+] as const;
 const REDACTED = '(b)(6), (b)(7)(C)';
 
 /** A plausible value for a column detainer-watch does not read: yes/no flags, dates, codes, redactions. */
@@ -156,10 +306,24 @@ function headerFor(variant: DdpVariant): Array<{ field?: Field; header: string }
     'Detainer Prepared Criminality': 'Detainer Criminality',
   };
   const fields: Field[] = [
-    'Detainer Prepare Date', 'Facility AOR', 'Facility State', 'Facility City', 'Detention Facility',
-    'Detention Facility Code', 'Detainer Type', 'Detainer Prepared Criminality', 'Case Status', 'Gender',
-    'Birth Year', 'Citizenship Country', 'Detainer Threat Level', 'Notify Release Request Yes No',
-    'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Lift Reason Code', 'Detainer Lift Date',
+    'Detainer Prepare Date',
+    'Facility AOR',
+    'Facility State',
+    'Facility City',
+    'Detention Facility',
+    'Detention Facility Code',
+    'Detainer Type',
+    'Detainer Prepared Criminality',
+    'Case Status',
+    'Gender',
+    'Birth Year',
+    'Citizenship Country',
+    'Detainer Threat Level',
+    'Notify Release Request Yes No',
+    'Resume Custody Yes No',
+    'Detainer Lift Reason',
+    'Detainer Lift Reason Code',
+    'Detainer Lift Date',
     'Unique Identifier',
   ];
   return fields.map((field) => ({ field, header: renamed[field] ?? field }));
@@ -251,7 +415,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .option('--variant <v>', 'header layout: 2023, 2026, or 2023-full (all 65 columns of the release)', '2023')
     .parse();
   const opts = cli.opts<{ out: string; rows: string; seed: string; variant: string }>();
-  if (opts.variant !== '2023' && opts.variant !== '2026' && opts.variant !== '2023-full') throw new Error(`--variant must be 2023, 2026 or 2023-full, not ${opts.variant}`);
+  if (opts.variant !== '2023' && opts.variant !== '2026' && opts.variant !== '2023-full')
+    throw new Error(`--variant must be 2023, 2026 or 2023-full, not ${opts.variant}`);
   const result = await generateDdpXlsx({ out: opts.out, rows: Number(opts.rows), seed: Number(opts.seed), variant: opts.variant });
   console.log(JSON.stringify(result));
 }

@@ -297,7 +297,10 @@ export async function makeDdorPdf(out: string, report: DdorReport = sampleDdorRe
     }
     y += height;
   }
-  doc.font('Helvetica-Bold').fontSize(8).text(`Total declined detainers recorded: ${report.printedTotal ?? report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(8)
+    .text(`Total declined detainers recorded: ${report.printedTotal ?? report.declined.length}`, MARGIN, y + 4, { lineBreak: false });
 
   // Section III: policies; section IV: scope.
   y = newPage();

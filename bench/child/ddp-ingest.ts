@@ -7,10 +7,11 @@
  *
  * Prints one JSON line: work time, phases (archive download, commit) and what was read.
  */
-import { createClients } from '../../functions/commons/all-clients';
-import type { Deps } from '../../functions/commons/deps';
-import { RUNTIME_DEFAULTS } from '../../functions/commons/config';
+
 import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
+import { createClients } from '../../functions/commons/all-clients';
+import { RUNTIME_DEFAULTS } from '../../functions/commons/config';
+import type { Deps } from '../../functions/commons/deps';
 import { composeDeps } from '../../functions/composition/compose-deps';
 import { ingestRelease } from '../../functions/ingest/ingest';
 
@@ -31,7 +32,19 @@ const deps: Deps = composeDeps({
   archive: s3ArchiveLoader,
   tableName: env('BENCH_TABLE'),
   bucket: env('BENCH_BUCKET'),
-  config: { sources: [], sender: 'bench@detainer-watch.local', operatorEmail: 'operator@detainer-watch.local', subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0, maxTotalDrop: 1, sendRatePerSecond: 1000, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: RUNTIME_DEFAULTS.deliverTimeoutSeconds },
+  config: {
+    sources: [],
+    sender: 'bench@detainer-watch.local',
+    operatorEmail: 'operator@detainer-watch.local',
+    subscriptionUrl: 'http://127.0.0.1:8787',
+    topN: 10,
+    minResolutionRate: 0,
+    maxTotalDrop: 1,
+    sendRatePerSecond: 1000,
+    deliveryBatchSize: 50,
+    deliveryConcurrency: 2,
+    deliverTimeoutSeconds: RUNTIME_DEFAULTS.deliverTimeoutSeconds,
+  },
   tokenSecret: async () => 'bench',
   workDir: env('BENCH_WORKDIR'),
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },

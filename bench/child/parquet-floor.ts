@@ -18,7 +18,23 @@ let values = 0;
 let rowStart = 0;
 for (const group of metadata.row_groups) {
   const rowEnd = rowStart + Number(group.num_rows);
-  await parquetRead({ file, metadata, columns: wanted, rowStart, rowEnd, compressors, onChunk: ({ columnData }) => void (values += columnData.length) });
+  await parquetRead({
+    file,
+    metadata,
+    columns: wanted,
+    rowStart,
+    rowEnd,
+    compressors,
+    onChunk: ({ columnData }) => void (values += columnData.length),
+  });
   rowStart = rowEnd;
 }
-console.log(JSON.stringify({ workMs: performance.now() - started, rowsRead: rowStart, values, columns: wanted.length, maxRssKb: process.resourceUsage().maxRSS }));
+console.log(
+  JSON.stringify({
+    workMs: performance.now() - started,
+    rowsRead: rowStart,
+    values,
+    columns: wanted.length,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

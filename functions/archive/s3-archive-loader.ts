@@ -1,6 +1,6 @@
-import { createS3Client } from './s3-client';
 import type { ArchiveOptions } from '../composition/compose-deps';
 import type { Archive } from '../ports/archive';
+import { createS3Client } from './s3-client';
 
 /** The S3 archive, its SDK loaded on the first upload or download rather than at cold start. */
 export function s3ArchiveLoader(options: ArchiveOptions): () => Promise<Archive> {

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -9,8 +9,8 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { Archive } from '../ports/archive';
 import { archiveLocation } from './archive-location';
@@ -52,7 +52,11 @@ export class S3Archive implements Archive {
     }
   }
 
-  async putFile(key: string, file: string, meta: { sha256: string; contentType?: string; sourceUrl?: string }): Promise<{ existed: boolean }> {
+  async putFile(
+    key: string,
+    file: string,
+    meta: { sha256: string; contentType?: string; sourceUrl?: string },
+  ): Promise<{ existed: boolean }> {
     if (await this.exists(key)) return { existed: true };
     const object = {
       Bucket: this.bucket,

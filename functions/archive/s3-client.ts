@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { clientSettings, hasCustomEndpoint, type ClientOptions } from '../commons/client-settings';
+import { type ClientOptions, clientSettings, hasCustomEndpoint } from '../commons/client-settings';
 
 export async function createS3Client(options: ClientOptions = {}): Promise<S3Client> {
   const { S3Client } = await import('@aws-sdk/client-s3');

@@ -1,6 +1,6 @@
 import { createS3Client } from '../archive/s3-client';
 import type { ClientOptions } from './client-settings';
-import { createDynamoDbClient, createSesClient, type Clients } from './clients';
+import { type Clients, createDynamoDbClient, createSesClient } from './clients';
 
 export * from './clients';
 

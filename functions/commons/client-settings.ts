@@ -77,7 +77,6 @@ function isLoopback(url: string | undefined): boolean {
   }
 }
 
-
 /**
  * Settings every client of one service gets: region, bounded retries, timeouts that throw, and
  * the emulator credentials when the endpoint is on this machine (s3rver refuses any other key).

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SESClient } from '@aws-sdk/client-ses';
-import { clientSettings, type ClientOptions } from './client-settings';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ClientOptions, clientSettings } from './client-settings';
 
-export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUTS, LOCAL_CREDENTIALS, RETRY_MODE } from './client-settings';
 export type { ClientOptions, ClientTimeouts } from './client-settings';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUTS, LOCAL_CREDENTIALS, RETRY_MODE } from './client-settings';
 
 /**
  * The clients every Lambda may use, from `clientSettings` (timeouts, bounded retries, endpoints):

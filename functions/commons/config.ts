@@ -1,6 +1,27 @@
 // zod/mini with named imports: the classic `z` namespace keeps all of zod (444 KB minified, every locale) in each bundle.
-import { _default, array, boolean, config as configureZod, enum as oneOf, extend, int, maximum, minimum, minLength, number, object, optional, positive, refine, regex, string, url, type output } from 'zod/mini';
+
 import { en } from 'zod/locales';
+import {
+  _default,
+  array,
+  boolean,
+  config as configureZod,
+  extend,
+  int,
+  maximum,
+  minimum,
+  minLength,
+  number,
+  object,
+  enum as oneOf,
+  optional,
+  type output,
+  positive,
+  refine,
+  regex,
+  string,
+  url,
+} from 'zod/mini';
 
 // zod/mini loads no messages: English only, so a wrong value still says what is wrong.
 configureZod(en());
@@ -37,7 +58,9 @@ export const sourceConfigSchema = object({
   /** Also links inside collapsed `<details>` ("Show past datasets"); by default only the current releases. */
   includeCollapsed: optional(boolean()),
   /** Hosts the index and every download (and redirect) may go to; `*.example.com` allows any subdomain. */
-  allowedHosts: array(string().check(regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'a host name, or *.domain for its subdomains'))).check(minLength(1)),
+  allowedHosts: array(string().check(regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'a host name, or *.domain for its subdomains'))).check(
+    minLength(1),
+  ),
   /** How to read the files found. */
   parser: oneOf(['ddp', 'ddor', 'table']),
   /** Download cap in bytes (default 300 MB). */
@@ -88,7 +111,9 @@ export const runtimeConfigShape = {
 };
 
 /** EventBridge Scheduler's expressions: `cron(...)` (six fields) or `rate(N unit)`. */
-export const scheduleExpressionSchema = string().check(regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)'));
+export const scheduleExpressionSchema = string().check(
+  regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)'),
+);
 
 export const timeZoneSchema = string().check(
   refine((zone) => {
@@ -109,9 +134,17 @@ export const scheduleShape = {
 };
 
 export const runtimeConfigSchema = object({ sources: array(sourceConfigSchema), ...runtimeConfigShape });
-export const localRuntimeConfigSchema = object({ sources: _default(array(localSourceConfigSchema), []), ...runtimeConfigShape, ...scheduleShape });
+export const localRuntimeConfigSchema = object({
+  sources: _default(array(localSourceConfigSchema), []),
+  ...runtimeConfigShape,
+  ...scheduleShape,
+});
 
-export type RuntimeConfig = Omit<output<typeof runtimeConfigSchema>, 'sources'> & { sources: SourceConfig[]; schedule?: string; timeZone?: string };
+export type RuntimeConfig = Omit<output<typeof runtimeConfigSchema>, 'sources'> & {
+  sources: SourceConfig[];
+  schedule?: string;
+  timeZone?: string;
+};
 
 /** Validates a runtime config; a wrong value fails with one line naming where it came from and the key. */
 export function parseRuntimeConfig(input: unknown, where: string, options: { local?: boolean } = {}): RuntimeConfig {
@@ -137,7 +170,11 @@ export interface DeliveryTimings {
 
 export function deliveryTimings(deliverTimeoutSeconds: number): DeliveryTimings {
   // Six times the function timeout is AWS's advice for an SQS event source's visibility timeout.
-  const timings = { functionTimeoutSeconds: deliverTimeoutSeconds, leaseSeconds: deliverTimeoutSeconds * 2, visibilityTimeoutSeconds: deliverTimeoutSeconds * 6 };
+  const timings = {
+    functionTimeoutSeconds: deliverTimeoutSeconds,
+    leaseSeconds: deliverTimeoutSeconds * 2,
+    visibilityTimeoutSeconds: deliverTimeoutSeconds * 6,
+  };
   checkDeliveryTimings(timings);
   return timings;
 }
@@ -145,6 +182,10 @@ export function deliveryTimings(deliverTimeoutSeconds: number): DeliveryTimings 
 /** The synth-time check (the stack calls it too): function timeout < lease < visibility timeout. */
 export function checkDeliveryTimings(timings: DeliveryTimings): void {
   const { functionTimeoutSeconds: run, leaseSeconds: lease, visibilityTimeoutSeconds: visibility } = timings;
-  if (lease >= visibility) throw new Error(`send lease ${lease} s must be shorter than the delivery queue's visibility timeout ${visibility} s: a redelivered message would find its claims still in flight`);
-  if (lease <= run) throw new Error(`send lease ${lease} s must be longer than the deliver timeout ${run} s: a live attempt's claim would be taken over`);
+  if (lease >= visibility)
+    throw new Error(
+      `send lease ${lease} s must be shorter than the delivery queue's visibility timeout ${visibility} s: a redelivered message would find its claims still in flight`,
+    );
+  if (lease <= run)
+    throw new Error(`send lease ${lease} s must be longer than the deliver timeout ${run} s: a live attempt's claim would be taken over`);
 }

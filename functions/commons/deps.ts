@@ -1,10 +1,10 @@
+import type { Resolver } from '../domain/jurisdiction';
 import type { Archive } from '../ports/archive';
 import type { Channel } from '../ports/channel';
 import type { DeliveryQueue } from '../ports/delivery-queue';
 import type { Fetcher } from '../ports/fetcher';
 import type { Mailer } from '../ports/mailer';
 import type { RankingStore, ReleaseStore, SendLog, SubscriberStore } from '../ports/store';
-import type { Resolver } from '../domain/jurisdiction';
 import type { RuntimeConfig } from './config';
 
 /** Structured log lines carry ids (release, change), never email addresses. */

@@ -1,8 +1,8 @@
+import { archiveLocation } from '../archive/archive-location';
 import type { ClientOptions } from '../commons/client-settings';
-import { createDynamoDbClient, createSesClient, type Clients } from '../commons/clients';
+import { type Clients, createDynamoDbClient, createSesClient } from '../commons/clients';
 import type { RuntimeConfig } from '../commons/config';
 import type { Deps, Log, StepEvent } from '../commons/deps';
-import { archiveLocation } from '../archive/archive-location';
 import type { Resolver } from '../domain/jurisdiction';
 import { HttpFetcher } from '../poll/fetcher';
 import type { Archive } from '../ports/archive';
@@ -99,7 +99,12 @@ class LazyMailer implements Mailer {
 export function composeDeps(options: CompositionOptions): Deps {
   const { tableName, clients, clientOptions } = options;
   const dynamodb = clients?.dynamodb ?? createDynamoDbClient(clientOptions);
-  const loadArchive = options.archive?.({ ...(clients ? { clients } : {}), ...(clientOptions ? { clientOptions } : {}), bucket: options.bucket, ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}) });
+  const loadArchive = options.archive?.({
+    ...(clients ? { clients } : {}),
+    ...(clientOptions ? { clientOptions } : {}),
+    bucket: options.bucket,
+    ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}),
+  });
   const archive = new LazyArchive(
     once(async () => {
       if (!loadArchive) throw new Error('this step is not composed with the archive');

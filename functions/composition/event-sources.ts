@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { deliveryTimings, type DeliveryTimings } from '../commons/config';
+import { type DeliveryTimings, deliveryTimings } from '../commons/config';
 import { CHANGE_ITEM } from '../store/table-schema';
 
 /**

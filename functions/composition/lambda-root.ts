@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { deliveryTimings, parseRuntimeConfig, type RuntimeConfig } from '../commons/config';
 import type { Deps, Log } from '../commons/deps';
-import type { DeliveryQueue } from '../ports/delivery-queue';
 import { ENVIRONMENT } from '../commons/environment';
 import { count, instrumented, logger } from '../commons/powertools';
-import { composeDeps, once, type CompositionOptions } from './compose-deps';
+import type { DeliveryQueue } from '../ports/delivery-queue';
+import { type CompositionOptions, composeDeps } from './compose-deps';
 
 function required(name: string): string {
   const value = process.env[name];

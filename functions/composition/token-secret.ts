@@ -10,7 +10,10 @@ const PARAMETER_MAX_AGE_SECONDS = 300;
  */
 export function tokenSecretReader(secretId: () => string = () => process.env[ENVIRONMENT.tokenSecretArn] ?? ''): () => Promise<string> {
   const provider = once(async () => {
-    const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([import('@aws-lambda-powertools/parameters/secrets'), import('@aws-sdk/client-secrets-manager')]);
+    const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([
+      import('@aws-lambda-powertools/parameters/secrets'),
+      import('@aws-sdk/client-secrets-manager'),
+    ]);
     return new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientSettings('secretsmanager')) });
   });
   return async () => {

@@ -45,7 +45,8 @@ export function lazyEmailChannel(deps: ChannelDeps): Channel {
  */
 export function lazyWebhookChannel(deps: ChannelDeps, options: { allowLoopback?: boolean } = {}): Channel {
   const channel = once(async () => (await import('../webhook/webhook-wiring')).webhookChannel(deps, options));
-  const active = (subscriber: Subscriber) => subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;
+  const active = (subscriber: Subscriber) =>
+    subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;
   return { kind: 'webhook', reaches: active, send: async (delivery) => (await channel()).send(delivery) };
 }
 

@@ -40,7 +40,9 @@ export function batchComplete(report: BatchReport): boolean {
 export class DeliveryIncompleteError extends Error {
   override readonly name = 'DeliveryIncompleteError';
   constructor(readonly report: BatchReport) {
-    super(`change ${report.changeId}: ${report.failed} failed, ${report.ambiguous} ambiguous, ${report.inFlight} in flight; the message returns to the queue`);
+    super(
+      `change ${report.changeId}: ${report.failed} failed, ${report.ambiguous} ambiguous, ${report.inFlight} in flight; the message returns to the queue`,
+    );
   }
 }
 
@@ -55,7 +57,17 @@ const CONCURRENCY = 8;
 export async function deliverBatch(deps: Deps, message: DeliveryMessage): Promise<BatchReport> {
   const change = await deps.rankings.getChange(message.changeId);
   if (!change) throw new Error(`change ${message.changeId} not found`);
-  const report: BatchReport = { changeId: change.id, sent: 0, alreadySent: 0, skippedByFilters: 0, suppressed: 0, lostAcknowledgements: 0, failed: 0, ambiguous: 0, inFlight: 0 };
+  const report: BatchReport = {
+    changeId: change.id,
+    sent: 0,
+    alreadySent: 0,
+    skippedByFilters: 0,
+    suppressed: 0,
+    lostAcknowledgements: 0,
+    failed: 0,
+    ambiguous: 0,
+    inFlight: 0,
+  };
   const queue = [...message.emails];
   const worker = async () => {
     for (let email = queue.shift(); email; email = queue.shift()) await deliverTo(deps, change, email, report);
@@ -93,7 +105,10 @@ async function sendOnce(deps: Deps, channel: Channel, digest: ReleaseChange, sub
     report.inFlight++;
     return;
   }
-  const idempotencyKey = createHash('sha256').update(`${digest.id}\n${subscriber.email.toLowerCase()}\n${channel.kind}`).digest('hex').slice(0, 32);
+  const idempotencyKey = createHash('sha256')
+    .update(`${digest.id}\n${subscriber.email.toLowerCase()}\n${channel.kind}`)
+    .digest('hex')
+    .slice(0, 32);
   try {
     const sent = await channel.send({ digest, subscriber, idempotencyKey });
     const { messageId } = sent;

@@ -20,7 +20,10 @@ export function createDeliverHandler(deps: Deps) {
     if (!batchComplete(report)) throw new DeliveryIncompleteError(report);
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, logged(deps, 'deliver failed', deliverRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+    processPartialResponse(event, logged(deps, 'deliver failed', deliverRecord), new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 export const handler = lambdaEntry(createDeliverHandler, { channels: deliveryChannels, tokenSecret: tokenSecretReader() });

@@ -6,7 +6,10 @@ export class SendRate {
   private next = 0;
   private readonly interval: number;
 
-  constructor(perSecond: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    perSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.interval = perSecond > 0 ? 1000 / perSecond : 0;
   }
 

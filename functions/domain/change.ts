@@ -1,5 +1,5 @@
-import type { QuarterId } from './quarter';
 import type { FacilityType, Jurisdiction } from './jurisdiction';
+import type { QuarterId } from './quarter';
 import type { Ranking, RankingRow } from './ranking';
 
 /**

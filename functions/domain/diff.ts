@@ -43,7 +43,8 @@ export interface DiffInput {
 export function diffRanking(input: DiffInput): RankingChange | null {
   const { after, afterHash, topN } = input;
   const stored = input.baseline === 'stored-version';
-  if (stored && !input.before) throw new Error(`diffRanking: ${after.source} ${after.quarter}: a stored-version baseline needs the stored ranking`);
+  if (stored && !input.before)
+    throw new Error(`diffRanking: ${after.source} ${after.quarter}: a stored-version baseline needs the stored ranking`);
   const before = input.baseline === 'none' ? undefined : input.before;
   const baseline: RankingChange['baseline'] = before ? input.baseline : 'none';
 
@@ -65,7 +66,8 @@ export function diffRanking(input: DiffInput): RankingChange | null {
   const afterByKey = byKey(afterRows);
 
   const previousRanks: Record<string, number | null> = {};
-  for (const row of afterRows) previousRanks[jurisdictionKey(row.jurisdiction)] = beforeByKey.get(jurisdictionKey(row.jurisdiction))?.rank ?? null;
+  for (const row of afterRows)
+    previousRanks[jurisdictionKey(row.jurisdiction)] = beforeByKey.get(jurisdictionKey(row.jurisdiction))?.rank ?? null;
   for (const [key, row] of beforeByKey) previousRanks[key] = row.rank;
 
   const entered: RankMove[] = [];
@@ -79,17 +81,20 @@ export function diffRanking(input: DiffInput): RankingChange | null {
       const changes = driverFacilities(old, row);
       if (changes) facilityChanges[jurisdictionKey(row.jurisdiction)] = changes;
     }
-    if (row.rank <= topN && (!old || old.rank > topN)) entered.push({ jurisdiction: row.jurisdiction, from: old?.rank ?? null, to: row.rank });
+    if (row.rank <= topN && (!old || old.rank > topN))
+      entered.push({ jurisdiction: row.jurisdiction, from: old?.rank ?? null, to: row.rank });
     if (old && old.rank !== row.rank) moved.push({ jurisdiction: row.jurisdiction, from: old.rank, to: row.rank });
     const was = old?.declined ?? 0;
-    if (row.declined > was || (row.declined < was && !partial)) deltas.push({ jurisdiction: row.jurisdiction, before: was, after: row.declined });
+    if (row.declined > was || (row.declined < was && !partial))
+      deltas.push({ jurisdiction: row.jurisdiction, before: was, after: row.declined });
   }
 
   const left: RankMove[] = [];
   const retracted: CountDelta[] = [];
   for (const old of beforeRows) {
     const now = afterByKey.get(jurisdictionKey(old.jurisdiction));
-    if (old.rank <= topN && (now ? now.rank > topN : !partial)) left.push({ jurisdiction: old.jurisdiction, from: old.rank, to: now?.rank ?? null });
+    if (old.rank <= topN && (now ? now.rank > topN : !partial))
+      left.push({ jurisdiction: old.jurisdiction, from: old.rank, to: now?.rank ?? null });
     if (now || partial) continue;
     const gone = { jurisdiction: old.jurisdiction, before: old.declined, after: 0 };
     if (stored) retracted.push(gone);
@@ -103,7 +108,11 @@ export function diffRanking(input: DiffInput): RankingChange | null {
   const revertsTo = stored ? findRevert(afterHash, beforeHash!, before!.version, input.history) : undefined;
   const rows: RowWithPrevious[] = afterRows.map((row) => {
     const key = jurisdictionKey(row.jurisdiction);
-    return { ...row, previousRank: previousRanks[key] ?? null, ...(before ? { previousDeclined: beforeByKey.get(key)?.declined ?? 0 } : {}) };
+    return {
+      ...row,
+      previousRank: previousRanks[key] ?? null,
+      ...(before ? { previousDeclined: beforeByKey.get(key)?.declined ?? 0 } : {}),
+    };
   });
 
   return {
@@ -163,7 +172,12 @@ function byKey(rows: RankingRow[]): Map<string, RankingRow> {
 }
 
 /** The latest earlier version whose numbers this one repeats (A → B → A reports "v1"). */
-function findRevert(afterHash: string, currentHash: string, currentVersion: number | undefined, history: DiffInput['history']): string | undefined {
+function findRevert(
+  afterHash: string,
+  currentHash: string,
+  currentVersion: number | undefined,
+  history: DiffInput['history'],
+): string | undefined {
   const match = (history ?? [])
     .filter((v) => v.hash === afterHash && v.hash !== currentHash && v.version !== currentVersion)
     .sort((a, b) => b.version - a.version)[0];

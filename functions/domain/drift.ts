@@ -12,7 +12,11 @@ export interface DriftLimits {
 
 export const DEFAULT_DRIFT_LIMITS: DriftLimits = { minRowRatio: 0.5, maxResolutionFall: 0.25, maxColumnsGone: 0.5 };
 
-const normalise = (column: string) => column.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const normalise = (column: string) =>
+  column
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 function overlaps(a: ReleaseStats, b: ReleaseStats): boolean {
   if (!a.coverage || !b.coverage) return true;
@@ -30,7 +34,11 @@ function overlaps(a: ReleaseStats, b: ReleaseStats): boolean {
  * 2026 release) is not a drop because its FY2026 file is shorter than its FY2025 file, while a
  * file cut short still meets the fuller file of the same period.
  */
-export function detectDrift(earlier: readonly ReleaseStats[], current: ReleaseStats, limits: DriftLimits = DEFAULT_DRIFT_LIMITS): string | null {
+export function detectDrift(
+  earlier: readonly ReleaseStats[],
+  current: ReleaseStats,
+  limits: DriftLimits = DEFAULT_DRIFT_LIMITS,
+): string | null {
   const previous = earlier.at(-1);
   if (!previous) return null;
   const sameDates = [...earlier].reverse().find((release) => overlaps(release, current));

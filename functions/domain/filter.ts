@@ -46,7 +46,10 @@ function filterQuarter(q: RankingChange, filters: SubscriberFilters, watched: (j
   const hasBaseline = q.baseline !== 'none';
 
   const known = knownJurisdictions(q);
-  const rows = (q.after.rows as RowWithPrevious[]).map((row) => ({ ...row, previousRank: row.previousRank ?? q.previousRanks[jurisdictionKey(row.jurisdiction)] ?? null }));
+  const rows = (q.after.rows as RowWithPrevious[]).map((row) => ({
+    ...row,
+    previousRank: row.previousRank ?? q.previousRanks[jurisdictionKey(row.jurisdiction)] ?? null,
+  }));
   const rankNow = new Map(rows.map((row) => [jurisdictionKey(row.jurisdiction), row.rank]));
   const watchedNow = rows.filter((row) => watched(row.jurisdiction));
   const view = named ? watchedNow : topWithTies(watchedNow, topN);
@@ -60,7 +63,9 @@ function filterQuarter(q: RankingChange, filters: SubscriberFilters, watched: (j
   const shown = (j: Jurisdiction) => inView.has(jurisdictionKey(j));
 
   const entered = hasBaseline
-    ? watchedNow.filter((row) => row.rank <= topN && (row.previousRank === null || row.previousRank > topN)).map((row) => ({ jurisdiction: row.jurisdiction, from: row.previousRank, to: row.rank }))
+    ? watchedNow
+        .filter((row) => row.rank <= topN && (row.previousRank === null || row.previousRank > topN))
+        .map((row) => ({ jurisdiction: row.jurisdiction, from: row.previousRank, to: row.rank }))
     : [];
   const allLeft = hasBaseline
     ? watchedBefore
@@ -77,9 +82,8 @@ function filterQuarter(q: RankingChange, filters: SubscriberFilters, watched: (j
 
   const firstSeen = q.baseline !== 'stored-version';
   const becameComplete = q.complete && q.previousComplete === false;
-  const news = firstSeen || becameComplete
-    ? view.length > 0
-    : entered.length + left.length + moved.length + deltas.length + retracted.length > 0;
+  const news =
+    firstSeen || becameComplete ? view.length > 0 : entered.length + left.length + moved.length + deltas.length + retracted.length > 0;
   if (!news) return null;
 
   return { ...q, topN, entered, left, moved, deltas, retracted, after: { ...q.after, rows: view } };

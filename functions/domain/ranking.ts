@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DateRange, QuarterId } from './quarter';
 import type { FacilityType, Jurisdiction } from './jurisdiction';
 import { jurisdictionKey, jurisdictionLabel } from './jurisdiction';
+import type { DateRange, QuarterId } from './quarter';
 
 /** One facility's detainers within a county row: the drill-down behind the county's count. */
 export interface FacilityTally {

@@ -1,5 +1,5 @@
-import type { DateRange, QuarterId } from './quarter';
 import type { Place } from './jurisdiction';
+import type { DateRange, QuarterId } from './quarter';
 
 /** The formats declined-detainer data has been published in. */
 export type ReleaseFormat = 'ddp' | 'ddor' | 'table';

@@ -1,10 +1,10 @@
-import type { DateRange, QuarterId } from './quarter';
-import { isQuarterComplete, quarterOf, quartersIn } from './quarter';
 import type { FacilityType, Jurisdiction, Place, Resolver } from './jurisdiction';
 import { jurisdictionKey } from './jurisdiction';
-import type { Observation } from './release';
+import type { DateRange, QuarterId } from './quarter';
+import { isQuarterComplete, quarterOf, quartersIn } from './quarter';
 import type { FacilityTally, Ranking, Tally } from './ranking';
 import { rankTallies } from './ranking';
+import type { Observation } from './release';
 
 /** A facility no rule placed in a county, with what it counted. */
 export interface UnplacedFacility {
@@ -97,8 +97,11 @@ export class QuarterTallies {
     if (!byCity) this.slots.set(place.facility, (byCity = new Map()));
     let byState = byCity.get(place.city);
     if (!byState) byCity.set(place.city, (byState = new Map()));
-    const rare = place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined;
-    const stateKey = rare ? `${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}` : place.state;
+    const rare =
+      place.county !== undefined || place.jurisdiction !== undefined || place.fips !== undefined || place.facilityType !== undefined;
+    const stateKey = rare
+      ? `${place.state}\u0001${place.county}\u0001${place.jurisdiction}\u0001${place.fips}\u0001${place.facilityType}`
+      : place.state;
     let slot = byState.get(stateKey);
     if (!slot) byState.set(stateKey, (slot = this.resolveSlot(place)));
     return slot;
@@ -110,7 +113,9 @@ export class QuarterTallies {
       key: jurisdictionKey(resolution.jurisdiction),
       jurisdiction: resolution.jurisdiction,
       // Facility names differ in case between records of one place: one facility per county and upper-case name.
-      ...(resolution.facility !== undefined ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' } : {}),
+      ...(resolution.facility !== undefined
+        ? { facility: resolution.facility.toUpperCase(), facilityType: resolution.facilityType ?? 'other' }
+        : {}),
     };
   }
 
@@ -140,7 +145,12 @@ export class QuarterTallies {
     this.unresolvedTotal += count;
     let entry = this.unresolved.get(slot.key);
     if (!entry) {
-      entry = { name: jurisdiction.name, ...(jurisdiction.city ? { city: jurisdiction.city } : {}), ...(jurisdiction.state ? { state: jurisdiction.state } : {}), declined: 0 };
+      entry = {
+        name: jurisdiction.name,
+        ...(jurisdiction.city ? { city: jurisdiction.city } : {}),
+        ...(jurisdiction.state ? { state: jurisdiction.state } : {}),
+        declined: 0,
+      };
       this.unresolved.set(slot.key, entry);
     }
     entry.declined += count;
@@ -193,7 +203,9 @@ export class QuarterTallies {
 /** Facilities listed most declined first, then most received, then by name: the same order on every run. */
 function toTally(county: CountyTally): Tally {
   const facilities = county.facilities
-    ? [...county.facilities.values()].sort((a, b) => b.declined - a.declined || (b.received ?? 0) - (a.received ?? 0) || a.name.localeCompare(b.name))
+    ? [...county.facilities.values()].sort(
+        (a, b) => b.declined - a.declined || (b.received ?? 0) - (a.received ?? 0) || a.name.localeCompare(b.name),
+      )
     : undefined;
   return {
     jurisdiction: county.jurisdiction,

@@ -26,12 +26,21 @@ export async function handleSesEvent(deps: Deps, message: unknown): Promise<{ su
   }
   const suppressed: string[] = [];
   for (const address of recipients) {
-    const email = address.replace(/^.*<([^>]+)>.*$/, '$1').trim().toLowerCase();
+    const email = address
+      .replace(/^.*<([^>]+)>.*$/, '$1')
+      .trim()
+      .toLowerCase();
     if (!email) continue;
     const subscriber = await deps.subscribers.getSubscriber(email);
     if (!subscriber) {
       // Remember an address we do not know yet too, so a later subscribe cannot mail it.
-      await deps.subscribers.putSubscriber({ email, status: 'suppressed', filters: DEFAULT_FILTERS, createdAt: deps.clock().toISOString(), reason });
+      await deps.subscribers.putSubscriber({
+        email,
+        status: 'suppressed',
+        filters: DEFAULT_FILTERS,
+        createdAt: deps.clock().toISOString(),
+        reason,
+      });
     } else if (subscriber.status !== 'suppressed') {
       await deps.subscribers.setSubscriberStatus(email, 'suppressed', reason);
     }

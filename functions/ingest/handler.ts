@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, S3Event, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import type { Deps } from '../commons/deps';
 import { logged } from '../commons/record-failures';
-import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import { lambdaEntry } from '../composition/lambda-root';
 import { ingestRelease } from './ingest';
 
@@ -35,7 +35,14 @@ interface Matrix2D {
   }
   multiplySelf(other: Matrix2D): this {
     const { a, b, c, d, e, f } = this;
-    [this.a, this.b, this.c, this.d, this.e, this.f] = [a * other.a + c * other.b, b * other.a + d * other.b, a * other.c + c * other.d, b * other.c + d * other.d, a * other.e + c * other.f + e, b * other.e + d * other.f + f];
+    [this.a, this.b, this.c, this.d, this.e, this.f] = [
+      a * other.a + c * other.b,
+      b * other.a + d * other.b,
+      a * other.c + c * other.d,
+      b * other.c + d * other.d,
+      a * other.e + c * other.f + e,
+      b * other.e + d * other.f + f,
+    ];
     return this;
   }
 };
@@ -50,11 +57,23 @@ export function createIngestHandler(deps: Deps) {
     for (const key of archiveKeys(record.body)) {
       const report = await ingestRelease(deps, key);
       deps.report?.({ step: 'ingest', report });
-      deps.log.info('release ingested', { archiveKey: key, source: report.source, release: report.release, outcome: report.outcome, reason: report.reason, change: report.change?.id, rowsRead: report.rowsRead, quarterItemsWritten: report.quarterItemsWritten });
+      deps.log.info('release ingested', {
+        archiveKey: key,
+        source: report.source,
+        release: report.release,
+        outcome: report.outcome,
+        reason: report.reason,
+        change: report.change?.id,
+        rowsRead: report.rowsRead,
+        quarterItemsWritten: report.quarterItemsWritten,
+      });
     }
   };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, logged(deps, 'ingest failed', ingestRecord), new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+    processPartialResponse(event, logged(deps, 'ingest failed', ingestRecord), new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 export const handler = lambdaEntry(createIngestHandler, { archive: s3ArchiveLoader });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Deps } from '../commons/deps';
 import { parseReleaseKey } from '../archive/release-key';
+import type { Deps } from '../commons/deps';
 import type { RankingChange, ReleaseChange } from '../domain/change';
 import { diffRanking, orderQuarterChanges } from '../domain/diff';
 import { detectDrift } from '../domain/drift';
@@ -11,8 +11,8 @@ import type { Ranking } from '../domain/ranking';
 import { hashRanking } from '../domain/ranking';
 import { InvalidReleaseError, type ParseSummary, type Release, type ReleaseStats } from '../domain/release';
 import { QuarterTallies } from '../domain/tally';
-import type { QuarterWrite } from '../ports/store';
 import { reportToOperator } from '../mail/operator-report';
+import type { QuarterWrite } from '../ports/store';
 
 export interface IngestReport {
   source: string;
@@ -40,9 +40,19 @@ export interface IngestReport {
 export async function ingestRelease(deps: Deps, archiveKey: string): Promise<IngestReport> {
   const { source, sha256 } = parseReleaseKey(archiveKey);
   const release = (await deps.releases.getRelease(source, sha256)) ?? (await recordUnknownRelease(deps, archiveKey));
-  const empty = { source, release: sha256, rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0, warnings: [] as string[] };
+  const empty = {
+    source,
+    release: sha256,
+    rowsRead: 0,
+    rowsKept: 0,
+    resolutionRate: 0,
+    unresolved: [],
+    quarterItemsWritten: 0,
+    warnings: [] as string[],
+  };
   if (release.status === 'ingested') return { ...empty, outcome: 'already-ingested' };
-  if (release.status === 'quarantined' || release.status === 'held') return { ...empty, outcome: release.status, ...(release.reason ? { reason: release.reason } : {}) };
+  if (release.status === 'quarantined' || release.status === 'held')
+    return { ...empty, outcome: release.status, ...(release.reason ? { reason: release.reason } : {}) };
 
   const file = join(deps.workDir, `${sha256}-${randomUUID()}`);
   try {
@@ -176,7 +186,12 @@ async function recordUnknownRelease(deps: Deps, archiveKey: string): Promise<Rel
   return (await deps.releases.getRelease(source, sha256)) ?? release;
 }
 
-async function quarantine<T extends object>(deps: Deps, release: Release, reason: string, report: T): Promise<T & { outcome: 'quarantined'; reason: string }> {
+async function quarantine<T extends object>(
+  deps: Deps,
+  release: Release,
+  reason: string,
+  report: T,
+): Promise<T & { outcome: 'quarantined'; reason: string }> {
   await deps.releases.setReleaseStatus(release.source, release.sha256, 'quarantined', reason);
   deps.count?.('Quarantined');
   await reportToOperator(deps, 'quarantine', { source: release.source, file: release.url, reason });
@@ -220,11 +235,11 @@ async function planQuarterWrites(deps: Deps, rankings: Ranking[]): Promise<{ wri
       const prior = previousQuarter(ranking.quarter);
       const before = byQuarter.get(prior) ?? (await deps.rankings.getQuarter(ranking.source, prior));
       change = diffRanking({
-        ...(before && before.rows.length ? { before } : {}),
+        ...(before?.rows.length ? { before } : {}),
         after: ranking,
         afterHash: hash,
-        baseline: before && before.rows.length ? 'previous-quarter' : 'none',
-        ...(before && before.rows.length ? { baselineQuarter: prior } : {}),
+        baseline: before?.rows.length ? 'previous-quarter' : 'none',
+        ...(before?.rows.length ? { baselineQuarter: prior } : {}),
         topN: deps.config.topN,
       });
     }

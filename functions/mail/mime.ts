@@ -6,8 +6,14 @@ import { headerText } from '../domain/email';
  * the List-Unsubscribe headers intact. Header values are passed `prepared` so nodemailer neither
  * re-encodes nor folds the angle-bracketed URL; they are made one line here instead.
  */
-export async function buildMime(email: ComposedEmail, envelope: { from: string; to: string; messageId?: string; date?: Date }): Promise<Buffer> {
-  const headers = Object.entries(email.headers).map(([key, value]) => ({ key: headerText(key, 100).replace(/[^!-9;-~]/g, ''), value: { prepared: true, value: headerText(value, 2000) } }));
+export async function buildMime(
+  email: ComposedEmail,
+  envelope: { from: string; to: string; messageId?: string; date?: Date },
+): Promise<Buffer> {
+  const headers = Object.entries(email.headers).map(([key, value]) => ({
+    key: headerText(key, 100).replace(/[^!-9;-~]/g, ''),
+    value: { prepared: true, value: headerText(value, 2000) },
+  }));
   // Loaded on first use: poll and ingest build a message only for the rare operator report.
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({

@@ -1,4 +1,4 @@
-import { SendRawEmailCommand, type SESClient, type SendRawEmailCommandInput, type SendRawEmailCommandOutput } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand, type SendRawEmailCommandInput, type SendRawEmailCommandOutput } from '@aws-sdk/client-ses';
 import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
 import type { Mailer } from '../ports/mailer';
 import { isAmbiguousSendError } from './ambiguous-send';
@@ -21,7 +21,13 @@ export class SesMailer implements Mailer {
     private readonly options: SesMailerOptions = {},
   ) {}
 
-  async sendRaw(message: { from: string; to: string; raw: Buffer; html?: string; subject?: string }): Promise<{ messageId: string; retriedAfterAmbiguous?: boolean }> {
+  async sendRaw(message: {
+    from: string;
+    to: string;
+    raw: Buffer;
+    html?: string;
+    subject?: string;
+  }): Promise<{ messageId: string; retriedAfterAmbiguous?: boolean }> {
     const command = new SendRawEmailCommand({
       Source: message.from,
       Destinations: [message.to],
@@ -31,14 +37,15 @@ export class SesMailer implements Mailer {
     let ambiguousAttempt = false;
     // Runs once per SDK attempt, inside the retry loop: remembers an attempt whose outcome is unknown.
     command.middlewareStack.addRelativeTo(
-      (next: FinalizeHandler<SendRawEmailCommandInput, SendRawEmailCommandOutput>) => async (args: FinalizeHandlerArguments<SendRawEmailCommandInput>) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (isAmbiguousSendError(error)) ambiguousAttempt = true;
-          throw error;
-        }
-      },
+      (next: FinalizeHandler<SendRawEmailCommandInput, SendRawEmailCommandOutput>) =>
+        async (args: FinalizeHandlerArguments<SendRawEmailCommandInput>) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            if (isAmbiguousSendError(error)) ambiguousAttempt = true;
+            throw error;
+          }
+        },
       { relation: 'after', toMiddleware: 'retryMiddleware', name: 'ambiguousAttemptMiddleware' },
     );
     let messageId: string;

@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Deps } from '../commons/deps';
-import { logged } from '../commons/record-failures';
 import { ENVIRONMENT } from '../commons/environment';
+import { logged } from '../commons/record-failures';
 import { once } from '../composition/compose-deps';
 import { lambdaEntry } from '../composition/lambda-root';
 import type { DeliveryQueue } from '../ports/delivery-queue';
@@ -26,7 +26,10 @@ export function createNotifyHandler(deps: Deps) {
     await deps.rankings.markChangeNotified(changeId);
   };
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, logged(deps, 'planning deliveries failed', planRecord), new BatchProcessor(EventType.DynamoDBStreams), { context, throwOnFullBatchFailure: false });
+    processPartialResponse(event, logged(deps, 'planning deliveries failed', planRecord), new BatchProcessor(EventType.DynamoDBStreams), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
 }
 
 export function changeIdOf(pk: string | undefined): string | undefined {

@@ -16,9 +16,12 @@ export class SqsDeliveryQueue implements DeliveryQueue {
 
   async enqueue(messages: DeliveryMessage[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {
-      const entries = messages.slice(start, start + 10).map((message, index) => ({ Id: String(start + index), MessageBody: JSON.stringify(message) }));
+      const entries = messages
+        .slice(start, start + 10)
+        .map((message, index) => ({ Id: String(start + index), MessageBody: JSON.stringify(message) }));
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-      if (result.Failed?.length) throw new Error(`delivery queue refused ${result.Failed.length} of ${entries.length} batches: ${result.Failed[0].Code}`);
+      if (result.Failed?.length)
+        throw new Error(`delivery queue refused ${result.Failed.length} of ${entries.length} batches: ${result.Failed[0].Code}`);
     }
   }
 }

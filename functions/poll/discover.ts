@@ -17,7 +17,8 @@ type Document = ReturnType<typeof parseDocument>;
 type Element = ReturnType<typeof DomUtils.findAll>[number];
 type Node = Document['children'][number];
 
-const GENERIC_LABEL = /^(download|click here|here|link|file|data|xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*((xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*)?$/i;
+const GENERIC_LABEL =
+  /^(download|click here|here|link|file|data|xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*((xlsx|xls|csv|tsv|txt|pdf|zip)\b[^a-z]*)?$/i;
 const MONTH = '(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
 const DATE_FORMS: ReadonlyArray<{ pattern: string; toIso: (m: string[]) => string | undefined }> = [
   { pattern: `${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, toIso: (m) => iso(m[3], monthNumber(m[1]), m[2]) },
@@ -26,7 +27,10 @@ const DATE_FORMS: ReadonlyArray<{ pattern: string; toIso: (m: string[]) => strin
   { pattern: '(\\d{1,2})/(\\d{1,2})/(\\d{4})', toIso: (m) => iso(m[3], Number(m[1]), m[2]) },
 ];
 /** A date only counts when the page says it is the publication date; coverage dates sit nearby too. */
-const LABELLED_DATE = new RegExp(`\\b(?:published|released|posted|uploaded)\\s*:?\\s*(?:on\\s+)?(?:${DATE_FORMS.map((f) => `(${f.pattern})`).join('|')})`, 'gi');
+const LABELLED_DATE = new RegExp(
+  `\\b(?:published|released|posted|uploaded)\\s*:?\\s*(?:on\\s+)?(?:${DATE_FORMS.map((f) => `(${f.pattern})`).join('|')})`,
+  'gi',
+);
 
 function iso(year: string, month: number, day: string): string | undefined {
   return validDate(Number(year), month, Number(day));
@@ -74,7 +78,21 @@ interface Link {
  * Formats of one release in order of preference: Parquet is the smallest and fastest to read,
  * CSV streams, XLSX is the largest; Stata, SPSS and Feather are not read at all.
  */
-const FORMAT_RANK: Record<string, number> = { parquet: 0, csv: 1, tsv: 1, txt: 1, gz: 1, xlsx: 2, zip: 3, xls: 4, pdf: 4, dta: 9, sav: 9, feather: 9, arrow: 9 };
+const FORMAT_RANK: Record<string, number> = {
+  parquet: 0,
+  csv: 1,
+  tsv: 1,
+  txt: 1,
+  gz: 1,
+  xlsx: 2,
+  zip: 3,
+  xls: 4,
+  pdf: 4,
+  dta: 9,
+  sav: 9,
+  feather: 9,
+  arrow: 9,
+};
 
 function formatOf(anchor: Element | undefined, label: string, href: string): string | undefined {
   const word = (value: string | undefined) => {
@@ -118,7 +136,14 @@ function widgetLinks(script: Element): Link[] {
   const anchorsIn = (html: string, row?: string, group?: unknown) => {
     for (const a of DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, parseDocument(html).children)) {
       const format = formatOf(a, text(a), a.attribs.href);
-      links.push({ href: a.attribs.href, text: text(a), node: script, ...(row ? { row } : {}), ...(group !== undefined ? { group } : {}), ...(format ? { format } : {}) });
+      links.push({
+        href: a.attribs.href,
+        text: text(a),
+        node: script,
+        ...(row ? { row } : {}),
+        ...(group !== undefined ? { group } : {}),
+        ...(format ? { format } : {}),
+      });
     }
   };
   const isLinkCell = (value: unknown): value is string => typeof value === 'string' && /<a\s[^>]*href/i.test(value);
@@ -134,7 +159,10 @@ function widgetLinks(script: Element): Link[] {
       for (let i = 0; i < rows; i++) {
         const cells = columns.map(([, v]) => (v as unknown[])[i]);
         const row = cells
-          .filter((cell): cell is string | number => (typeof cell === 'string' && cell.trim() !== '' && !cell.includes('<')) || typeof cell === 'number')
+          .filter(
+            (cell): cell is string | number =>
+              (typeof cell === 'string' && cell.trim() !== '' && !cell.includes('<')) || typeof cell === 'number',
+          )
           .map((cell) => String(cell).trim())
           .join(' · ');
         const group = {};
@@ -154,7 +182,10 @@ function sectionScope(document: Document, headings: Element[], section: string, 
   const byId = DomUtils.findOne((el) => el.attribs.id?.toLowerCase() === wanted, document.children);
   if (byId) return (node) => isInside(node, byId);
   const heading = headings.find((h) => text(h).toLowerCase() === wanted);
-  if (!heading) throw new Error(`${pageUrl}: the page has no section "${section}" (no element with that id, no heading with that text): its layout changed`);
+  if (!heading)
+    throw new Error(
+      `${pageUrl}: the page has no section "${section}" (no element with that id, no heading with that text): its layout changed`,
+    );
   const level = Number(heading.name.slice(1));
   const next = headings.find((h) => Number(h.name.slice(1)) <= level && precedes(heading, h));
   return (node) => precedes(heading, node) && (!next || precedes(node, next));
@@ -196,7 +227,14 @@ export function discoverReleases(
   const candidates: Link[] = [
     ...DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children).map((anchor): Link => {
       const format = formatOf(anchor, text(anchor), anchor.attribs.href);
-      return { href: anchor.attribs.href, text: text(anchor), node: anchor, anchor, ...(anchor.parent ? { group: anchor.parent } : {}), ...(format ? { format } : {}) };
+      return {
+        href: anchor.attribs.href,
+        text: text(anchor),
+        node: anchor,
+        anchor,
+        ...(anchor.parent ? { group: anchor.parent } : {}),
+        ...(format ? { format } : {}),
+      };
     }),
     ...DomUtils.findAll((el) => el.name === 'script' && /json/i.test(el.attribs.type ?? ''), document.children).flatMap(widgetLinks),
   ];
@@ -228,7 +266,9 @@ export function discoverReleases(
   };
 
   const datesIn = (node: Node): string[] => {
-    const fromTimes = DomUtils.findAll((el) => el.name === 'time', [node]).map((t) => parseDate(t.attribs.datetime ?? '') ?? parseDate(text(t)));
+    const fromTimes = DomUtils.findAll((el) => el.name === 'time', [node]).map(
+      (t) => parseDate(t.attribs.datetime ?? '') ?? parseDate(text(t)),
+    );
     const fromText = [...text(node).matchAll(LABELLED_DATE)].map((m) => parseDate(m.slice(1).find((g) => g && parseDate(g)) ?? ''));
     return [...fromTimes, ...fromText].filter((d): d is string => !!d);
   };
@@ -236,7 +276,11 @@ export function discoverReleases(
   // other release link, and accept one unambiguous date.
   const dateNear = (anchor: Element): string | undefined => {
     let inner: Node = anchor;
-    for (let container = anchor.parent as Node | null; container && container.type !== 'root'; inner = container, container = container.parent as Node | null) {
+    for (
+      let container = anchor.parent as Node | null;
+      container && container.type !== 'root';
+      inner = container, container = container.parent as Node | null
+    ) {
       const beside = ('children' in container ? (container.children as Node[]) : []).filter(
         (child) => child !== inner && !links.some((link) => isInside(link.node, child)),
       );

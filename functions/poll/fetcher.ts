@@ -5,12 +5,12 @@ import { rm } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { Transform, Writable, type Readable } from 'node:stream';
+import { type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { FetchFailedError, FetchRefusedError, type FetchRequest, type FetchResult, type Fetcher } from '../ports/fetcher';
-import { addressRefusal } from './address-policy';
 import { hostAllowed } from '../commons/hosts';
+import { type Fetcher, FetchFailedError, FetchRefusedError, type FetchRequest, type FetchResult } from '../ports/fetcher';
+import { addressRefusal } from './address-policy';
 
 export interface HttpFetcherOptions {
   /** Name resolution; every answer is checked before a socket connects. Default: the system resolver. */
@@ -74,7 +74,8 @@ export class HttpFetcher implements Fetcher {
           response.destroy();
           if (hop >= this.maxRedirects) throw new FetchRefusedError(request.url, `more than ${this.maxRedirects} redirects`);
           const next = this.parse(response.headers.location, request, url);
-          if (url.protocol === 'https:' && next.protocol === 'http:') throw new FetchRefusedError(request.url, `redirect from https to plain http (${next.href})`);
+          if (url.protocol === 'https:' && next.protocol === 'http:')
+            throw new FetchRefusedError(request.url, `redirect from https to plain http (${next.href})`);
           url = next;
           continue;
         }
@@ -102,7 +103,8 @@ export class HttpFetcher implements Fetcher {
     } catch {
       throw new FetchRefusedError(request.url, `not a valid URL: ${location}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchRefusedError(request.url, `unsupported scheme ${url.protocol} (${url.href})`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new FetchRefusedError(request.url, `unsupported scheme ${url.protocol} (${url.href})`);
     return url;
   }
 
@@ -111,7 +113,8 @@ export class HttpFetcher implements Fetcher {
     const host = url.hostname.toLowerCase();
     const allowed = hostAllowed(url, request.allowedHosts);
     const where = hop === 0 ? '' : `redirect to ${url.href}: `;
-    if (!allowed) throw new FetchRefusedError(request.url, `${where}host ${host} is not in the allow-list (${request.allowedHosts.join(', ')})`);
+    if (!allowed)
+      throw new FetchRefusedError(request.url, `${where}host ${host} is not in the allow-list (${request.allowedHosts.join(', ')})`);
     const literal = host.replace(/^\[|\]$/g, '');
     if (isIP(literal)) {
       const refusal = addressRefusal(literal, request.allowLoopback);
@@ -159,7 +162,10 @@ export class HttpFetcher implements Fetcher {
           const usable = answers.filter((a) => !family || a.family === family);
           const refusal = usable.map((a) => addressRefusal(a.address, exchange.request.allowLoopback)).find(Boolean);
           if (refusal || usable.length === 0) {
-            exchange.refusal = new FetchRefusedError(exchange.request.url, refusal ? `${hostname} resolves to ${refusal}, refused` : `${hostname} has no address`);
+            exchange.refusal = new FetchRefusedError(
+              exchange.request.url,
+              refusal ? `${hostname} resolves to ${refusal}, refused` : `${hostname} has no address`,
+            );
             callback(exchange.refusal, '', 0);
           } else if (options.all) callback(null, usable);
           else callback(null, usable[0].address, usable[0].family);
@@ -202,13 +208,19 @@ export class HttpFetcher implements Fetcher {
     const chunks: Buffer[] = [];
     const sink = request.toFile
       ? createWriteStream(request.toFile)
-      : new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk); done(); } });
+      : new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk);
+            done();
+          },
+        });
     const stages: Array<Readable | Transform | Writable> = [response, ...(decoder ? [decoder()] : []), meter, sink];
     try {
       await pipeline(stages);
     } catch (error) {
       if (request.toFile) await rm(request.toFile, { force: true });
-      const cutShort = !decoder && Number.isFinite(declared) && bytes < declared && !exchange.timedOut && !(error instanceof FetchRefusedError);
+      const cutShort =
+        !decoder && Number.isFinite(declared) && bytes < declared && !exchange.timedOut && !(error instanceof FetchRefusedError);
       throw cutShort ? new FetchFailedError(request.url, `connection closed after ${bytes} of ${declared} bytes`) : error;
     }
     const header = (name: string) => {

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
+import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import type { Deps } from '../commons/deps';
 import { METRIC } from '../commons/powertools';
-import { s3ArchiveLoader } from '../archive/s3-archive-loader';
 import { lambdaEntry } from '../composition/lambda-root';
-import { pollSource, type PollReport } from './poll';
+import { type PollReport, pollSource } from './poll';
 
 /** What EventBridge Scheduler delivers (the target's input); `sources` narrows the poll to some (local `run --source`). */
 export interface PollEvent {

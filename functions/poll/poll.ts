@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { Deps } from '../commons/deps';
-import { DEFAULT_MAX_BYTES, type SourceConfig } from '../commons/config';
 import { releaseKey } from '../archive/release-key';
+import { DEFAULT_MAX_BYTES, type SourceConfig } from '../commons/config';
+import type { Deps } from '../commons/deps';
 import type { Release, ReleaseFormat } from '../domain/release';
-import type { SourceState } from '../ports/store';
 import { reportToOperator } from '../mail/operator-report';
+import type { SourceState } from '../ports/store';
 
 export interface PollReport {
   source: string;
@@ -26,9 +26,23 @@ const TIMEOUT_MS = 60_000;
 const FAILURES_BEFORE_REPORT = 3;
 
 const CONTENT_TYPES: Record<ReleaseFormat, string[]> = {
-  ddp: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'application/zip', 'binary/octet-stream'],
+  ddp: [
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/octet-stream',
+    'application/zip',
+    'binary/octet-stream',
+  ],
   ddor: ['application/pdf', 'application/octet-stream', 'binary/octet-stream'],
-  table: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/csv', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'binary/octet-stream'],
+  table: [
+    'text/csv',
+    'text/plain',
+    'text/tab-separated-values',
+    'application/csv',
+    'application/vnd.ms-excel',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/octet-stream',
+    'binary/octet-stream',
+  ],
 };
 
 const EXTENSIONS: Record<ReleaseFormat, string> = { ddp: 'xlsx', ddor: 'pdf', table: 'csv' };
@@ -40,7 +54,11 @@ const DATA_EXTENSIONS = new Set(['xlsx', 'pdf', 'csv', 'tsv', 'txt']);
  * recorded. Bytes already known are never archived or processed twice.
  */
 export async function pollSource(deps: Deps, source: SourceConfig): Promise<PollReport> {
-  const state: SourceState = (await deps.releases.getSourceState(source.name)) ?? { source: source.name, files: {}, consecutiveFailures: 0 };
+  const state: SourceState = (await deps.releases.getSourceState(source.name)) ?? {
+    source: source.name,
+    files: {},
+    consecutiveFailures: 0,
+  };
   const report: PollReport = { source: source.name, index: 'unchanged', archived: [], skipped: 0, bytesDownloaded: 0, requests: 0 };
   const now = () => deps.clock().toISOString();
   try {
@@ -50,7 +68,11 @@ export async function pollSource(deps: Deps, source: SourceConfig): Promise<Poll
     state.lastPolledAt = now();
     await deps.releases.saveSourceState(state);
     if (state.consecutiveFailures === FAILURES_BEFORE_REPORT) {
-      await reportToOperator(deps, 'source-failing', { source: source.name, file: source.url, reason: `${state.consecutiveFailures} polls in a row failed; last error: ${String(error instanceof Error ? error.message : error)}` });
+      await reportToOperator(deps, 'source-failing', {
+        source: source.name,
+        file: source.url,
+        reason: `${state.consecutiveFailures} polls in a row failed; last error: ${String(error instanceof Error ? error.message : error)}`,
+      });
     }
     throw error;
   }
@@ -58,7 +80,13 @@ export async function pollSource(deps: Deps, source: SourceConfig): Promise<Poll
   state.lastPolledAt = state.lastSuccessAt = now();
   await deps.releases.saveSourceState(state);
   deps.count?.('ReleasesFound', report.archived.length);
-  deps.log.info('source polled', { source: source.name, index: report.index, archived: report.archived.map((r) => r.sha256), skipped: report.skipped, bytes: report.bytesDownloaded });
+  deps.log.info('source polled', {
+    source: source.name,
+    index: report.index,
+    archived: report.archived.map((r) => r.sha256),
+    skipped: report.skipped,
+    bytes: report.bytesDownloaded,
+  });
   return report;
 }
 
@@ -98,7 +126,11 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
         continue;
       }
       report.bytesDownloaded += result.bytes;
-      state.files[link.url] = { ...(result.etag ? { etag: result.etag } : {}), ...(result.lastModified ? { lastModified: result.lastModified } : {}), sha256: result.sha256 };
+      state.files[link.url] = {
+        ...(result.etag ? { etag: result.etag } : {}),
+        ...(result.lastModified ? { lastModified: result.lastModified } : {}),
+        sha256: result.sha256,
+      };
       if (await deps.releases.getRelease(source.name, result.sha256)) {
         report.skipped++;
         continue;
@@ -109,7 +141,11 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
       const archiveKey = releaseKey(source.name, result.sha256, extension);
       // Archive first, record second: a crash in between leaves bytes the ingest step can
       // still rebuild a record for, never a record without bytes.
-      await deps.archive.putFile(archiveKey, file, { sha256: result.sha256, ...(result.contentType ? { contentType: result.contentType } : {}), sourceUrl: result.url });
+      await deps.archive.putFile(archiveKey, file, {
+        sha256: result.sha256,
+        ...(result.contentType ? { contentType: result.contentType } : {}),
+        sourceUrl: result.url,
+      });
       const release: Release = {
         source: source.name,
         sha256: result.sha256,
@@ -118,7 +154,7 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
         bytes: result.bytes,
         format: source.parser,
         firstSeen: deps.clock().toISOString(),
-        ...(link.publishedAt ?? result.lastModified ? { publishedAt: normaliseDate(link.publishedAt ?? result.lastModified) } : {}),
+        ...((link.publishedAt ?? result.lastModified) ? { publishedAt: normaliseDate(link.publishedAt ?? result.lastModified) } : {}),
         status: 'archived',
       };
       if ((await deps.releases.recordRelease(release)) === 'created') report.archived.push(release);

@@ -44,7 +44,10 @@ export interface Fetcher {
 /** A fetch refused on purpose (host not allowed, private address, too large, wrong type). */
 export class FetchRefusedError extends Error {
   override readonly name = 'FetchRefusedError';
-  constructor(readonly url: string, readonly reason: string) {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
     super(`${url}: ${reason}`);
   }
 }
@@ -55,7 +58,11 @@ export class FetchRefusedError extends Error {
  */
 export class FetchFailedError extends Error {
   override readonly name = 'FetchFailedError';
-  constructor(readonly url: string, readonly reason: string, readonly status?: number) {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    readonly status?: number,
+  ) {
     super(`${url}: ${reason}`);
   }
 }

@@ -1,10 +1,10 @@
-import type { ChannelKind } from './channel';
+import type { ReleaseChange } from '../domain/change';
 import type { QuarterId } from '../domain/quarter';
 import type { Ranking } from '../domain/ranking';
 import type { Release } from '../domain/release';
-import type { ReleaseChange } from '../domain/change';
 import type { Subscriber, SubscriberStatus } from '../domain/subscriber';
 import type { WebhookHealth } from '../webhook/webhook-health';
+import type { ChannelKind } from './channel';
 
 /** What poll remembers about a source between runs. */
 export interface SourceState {
@@ -57,7 +57,12 @@ export interface RankingStore {
    * `ingested`. `token` marks this attempt so that a retried commit whose first attempt took
    * effect is recognised as 'already-committed', not as a conflict.
    */
-  commitRelease(input: { release: Release; quarters: QuarterWrite[]; change: ReleaseChange | null; token: string }): Promise<'committed' | 'already-committed'>;
+  commitRelease(input: {
+    release: Release;
+    quarters: QuarterWrite[];
+    change: ReleaseChange | null;
+    token: string;
+  }): Promise<'committed' | 'already-committed'>;
   getChange(id: string): Promise<ReleaseChange | undefined>;
   /** Changes whose notification has not finished, oldest first. */
   listPendingChanges(): Promise<ReleaseChange[]>;
@@ -95,5 +100,14 @@ export interface SendLog {
   release(changeId: string, email: string, token: string, error: string): Promise<void>;
   /** The SES call's outcome is unknown (lost acknowledgement): recorded for the operator. */
   markAmbiguous(changeId: string, email: string, token: string, error: string): Promise<void>;
-  listSends(changeId?: string): Promise<{ changeId: string; email: string; status: 'in-flight' | 'sent' | 'ambiguous' | 'released'; attempts: number; messageId?: string; retriedAfterAmbiguous?: boolean }[]>;
+  listSends(changeId?: string): Promise<
+    {
+      changeId: string;
+      email: string;
+      status: 'in-flight' | 'sent' | 'ambiguous' | 'released';
+      attempts: number;
+      messageId?: string;
+      retriedAfterAmbiguous?: boolean;
+    }[]
+  >;
 }

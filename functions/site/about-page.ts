@@ -5,7 +5,10 @@ import { sitePaths } from './site-paths';
 /** What the numbers are and are not: sources, declined detainers, fiscal quarters, partial quarters, revisions, caveats. */
 export function aboutPage(sources: string[], states: string[]): PageInput {
   const stateFeeds = states
-    .map((s) => `<li>${escapeHtml(s)}: <a href="${sitePaths.stateFeedAtom(s)}">Atom</a>, <a href="${sitePaths.stateFeedJson(s)}">JSON Feed</a></li>`)
+    .map(
+      (s) =>
+        `<li>${escapeHtml(s)}: <a href="${sitePaths.stateFeedAtom(s)}">Atom</a>, <a href="${sitePaths.stateFeedJson(s)}">JSON Feed</a></li>`,
+    )
     .join('');
   return {
     title: 'About the data',

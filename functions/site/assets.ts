@@ -13,7 +13,8 @@ export interface SiteAssets {
 }
 
 /** Three bars, falling: named in every page so browsers do not ask for a /favicon.ico that does not exist. */
-const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="4" height="13" fill="#0b5394"/><rect x="6" y="6" width="4" height="9" fill="#2f6fa7"/><rect x="11" y="10" width="4" height="5" fill="#6d9eca"/></svg>';
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="4" height="13" fill="#0b5394"/><rect x="6" y="6" width="4" height="9" fill="#2f6fa7"/><rect x="11" y="10" width="4" height="5" fill="#6d9eca"/></svg>';
 
 function hashed(name: string, extension: string, body: string, contentType: string): SiteObject {
   const digest = createHash('sha256').update(body).digest('hex').slice(0, 12);

@@ -5,7 +5,7 @@ import { countiesIn, countyPage } from './county-page';
 import { notFoundPage, subscribePage } from './extra-pages';
 import { allFeeds } from './feeds';
 import { indexPage } from './index-page';
-import { renderPage, type PageContext, type PageInput } from './page-layout';
+import { type PageContext, type PageInput, renderPage } from './page-layout';
 import { quarterPage } from './quarter-page';
 import { CACHE_CONTROL } from './security-headers';
 import { CountyHistories, type SiteData } from './site-data';

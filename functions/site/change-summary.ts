@@ -1,6 +1,6 @@
 import type { RankingChange, ReleaseChange } from '../domain/change';
-import { escapeHtml } from '../domain/email/html';
 import { alertSubject, headlineStatements, quarterHeading, tableRows } from '../domain/email/headline';
+import { escapeHtml } from '../domain/email/html';
 import { jurisdictionKey, jurisdictionLabel } from '../domain/jurisdiction';
 import { formatDay } from './page-layout';
 import { formatCount } from './ranking-table';
@@ -16,7 +16,9 @@ function movesList(q: RankingChange): string {
   const retracted = new Set(q.retracted.map((d) => jurisdictionKey(d.jurisdiction)));
   const items = [
     ...q.entered.map((m) => `${jurisdictionLabel(m.jurisdiction)} entered the top ${q.topN} at #${m.to}`),
-    ...q.left.filter((m) => !retracted.has(jurisdictionKey(m.jurisdiction))).map((m) => `${jurisdictionLabel(m.jurisdiction)} left the top ${q.topN}${m.to ? ` (now #${m.to})` : ''}`),
+    ...q.left
+      .filter((m) => !retracted.has(jurisdictionKey(m.jurisdiction)))
+      .map((m) => `${jurisdictionLabel(m.jurisdiction)} left the top ${q.topN}${m.to ? ` (now #${m.to})` : ''}`),
     ...q.retracted.map((d) => `${jurisdictionLabel(d.jurisdiction)} removed (was ${formatCount(d.before)})`),
   ];
   if (q.baseline === 'none' || items.length === 0) return '';

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../domain/email/html';
 import { formatQuarter } from '../domain/quarter';
-import type { CountyPoint } from './site-data';
 import { formatCount } from './ranking-table';
+import type { CountyPoint } from './site-data';
 
 const HEIGHT = 240;
 const MARGIN = { top: 24, right: 12, bottom: 48, left: 44 };
@@ -29,20 +29,27 @@ export function countyChart(id: string, label: string, points: CountyPoint[]): s
   const slot = plotWidth / Math.max(1, points.length);
   const barWidth = Math.min(56, slot * 0.7);
   const y = (value: number) => MARGIN.top + plotHeight - (value / max) * plotHeight;
-  const description = points.map((p) => `${formatQuarter(p.quarter)}${p.complete ? '' : ' (partial)'}: ${formatCount(p.declined)}`).join('; ');
+  const description = points
+    .map((p) => `${formatQuarter(p.quarter)}${p.complete ? '' : ' (partial)'}: ${formatCount(p.declined)}`)
+    .join('; ');
   const ticks = [0, max / 2, max]
-    .map((t) => `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"></line><text x="${MARGIN.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${formatCount(t)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"></line><text x="${MARGIN.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${formatCount(t)}</text>`,
+    )
     .join('');
   const bars = points
     .map((p, i) => {
       const x = MARGIN.left + slot * i + (slot - barWidth) / 2;
       const top = y(p.declined);
       const centre = (x + barWidth / 2).toFixed(1);
-      return `<g data-quarter="${p.quarter}" data-declined="${p.declined}"><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(MARGIN.top + plotHeight - top).toFixed(1)}"></rect>` +
+      return (
+        `<g data-quarter="${p.quarter}" data-declined="${p.declined}"><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(MARGIN.top + plotHeight - top).toFixed(1)}"></rect>` +
         `<text x="${centre}" y="${(top - 5).toFixed(1)}" text-anchor="middle">${formatCount(p.declined)}</text>` +
         `<text x="${centre}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(formatQuarter(p.quarter))}</text>` +
         (p.complete ? '' : `<text x="${centre}" y="${HEIGHT - MARGIN.bottom + 30}" text-anchor="middle">partial</text>`) +
-        '</g>';
+        '</g>'
+      );
     })
     .join('');
   return `<figure class="chart">

@@ -20,7 +20,8 @@ export function countiesIn(quarters: StoredQuarter[]): County[] {
 function historyTable(label: string, points: CountyPoint[], source: string): string {
   const rows = points
     .map(
-      (p) => `<tr><th scope="row"><a href="${sitePaths.quarter(source, p.quarter)}">${escapeHtml(formatQuarter(p.quarter))}</a>${p.complete ? '' : ' (partial)'}</th>` +
+      (p) =>
+        `<tr><th scope="row"><a href="${sitePaths.quarter(source, p.quarter)}">${escapeHtml(formatQuarter(p.quarter))}</a>${p.complete ? '' : ' (partial)'}</th>` +
         `<td class="num" data-value="${p.declined}">${formatCount(p.declined)}</td>` +
         `<td class="num">${p.rank ?? NOT_KNOWN}</td>` +
         `<td class="num hide-narrow">${p.received === undefined ? NOT_KNOWN : formatCount(p.received)}</td>` +
@@ -55,7 +56,9 @@ ${historyTable(label, points, source)}
   return {
     title,
     description: `Declined ICE detainers in ${title}, quarter by quarter.`,
-    feeds: [{ title: `Changes in ${county.state}`, atom: sitePaths.stateFeedAtom(county.state), json: sitePaths.stateFeedJson(county.state) }],
+    feeds: [
+      { title: `Changes in ${county.state}`, atom: sitePaths.stateFeedAtom(county.state), json: sitePaths.stateFeedJson(county.state) },
+    ],
     main: `<h1>${escapeHtml(title)}</h1>
 <p class="meta">County FIPS ${escapeHtml(county.fips)}. A quarter in which no declined detainer was counted here shows 0. Changes in ${escapeHtml(county.state)}: <a href="${sitePaths.stateFeedAtom(county.state)}">Atom feed</a>, <a href="${sitePaths.stateFeedJson(county.state)}">JSON Feed</a>.</p>
 ${sections}`,

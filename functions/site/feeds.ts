@@ -83,7 +83,12 @@ function feedObjects(changes: ReleaseChange[], scope: FeedScope, siteUrl: string
   });
   return [
     { key: keyOfPath(scope.atomPath), body: atom, contentType: 'application/atom+xml; charset=utf-8', cacheControl: CACHE_CONTROL.page },
-    { key: keyOfPath(scope.jsonPath), body: `${JSON.stringify(json, null, 2)}\n`, contentType: 'application/feed+json; charset=utf-8', cacheControl: CACHE_CONTROL.page },
+    {
+      key: keyOfPath(scope.jsonPath),
+      body: `${JSON.stringify(json, null, 2)}\n`,
+      contentType: 'application/feed+json; charset=utf-8',
+      cacheControl: CACHE_CONTROL.page,
+    },
   ];
 }
 
@@ -91,7 +96,12 @@ function feedObjects(changes: ReleaseChange[], scope: FeedScope, siteUrl: string
 export function allFeeds(changes: ReleaseChange[], states: string[], siteUrl: string, topN: number): SiteObject[] {
   const scopes: FeedScope[] = [
     { title: 'All changes', atomPath: sitePaths.feedAtom, jsonPath: sitePaths.feedJson },
-    ...states.map((state) => ({ title: `Changes in ${state}`, state, atomPath: sitePaths.stateFeedAtom(state), jsonPath: sitePaths.stateFeedJson(state) })),
+    ...states.map((state) => ({
+      title: `Changes in ${state}`,
+      state,
+      atomPath: sitePaths.stateFeedAtom(state),
+      jsonPath: sitePaths.stateFeedJson(state),
+    })),
   ];
   return scopes.flatMap((scope) => feedObjects(changes, scope, siteUrl, topN));
 }

@@ -8,7 +8,9 @@ import { wireSite } from './site-wiring';
 
 /** The site step of the Lambda root: the site bucket behind CloudFront, its S3 client built on the first rebuild. */
 export function createSiteStreamHandler(deps: Deps) {
-  const site = once(async () => wireSite(deps, await createS3Client(), process.env[SITE_ENVIRONMENT.siteBucket] ?? '', process.env[SITE_ENVIRONMENT.siteUrl] ?? ''));
+  const site = once(async () =>
+    wireSite(deps, await createS3Client(), process.env[SITE_ENVIRONMENT.siteBucket] ?? '', process.env[SITE_ENVIRONMENT.siteUrl] ?? ''),
+  );
   return async (event: DynamoDBStreamEvent, _context: Context): Promise<DynamoDBBatchResponse> => (await site()).handler(event);
 }
 

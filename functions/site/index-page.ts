@@ -46,7 +46,10 @@ export function indexPage(data: SiteData, topN: number): PageInput {
     ? latest.map((q) => sourceSection(q, topN)).join('\n')
     : '<p>No rankings stored yet. They appear here after the first release is ingested.</p>';
   const quarterLinks = data.quarters
-    .map((q) => `<li><a href="${sitePaths.quarter(q.source, q.quarter)}">${escapeHtml(`${q.source} ${formatQuarter(q.quarter)}`)}</a>${q.complete ? '' : ' (partial)'}</li>`)
+    .map(
+      (q) =>
+        `<li><a href="${sitePaths.quarter(q.source, q.quarter)}">${escapeHtml(`${q.source} ${formatQuarter(q.quarter)}`)}</a>${q.complete ? '' : ' (partial)'}</li>`,
+    )
     .join('');
   return {
     title: 'Declined ICE detainers by county',

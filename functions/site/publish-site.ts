@@ -53,7 +53,11 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   const objects = buildSite(data, deps.settings, deps.clock()).sort((a, b) => publishOrder(a) - publishOrder(b));
   const existing = await deps.publisher.list();
   const changed = objects.filter((o) => existing.get(o.key) !== md5(o.body));
-  for (const order of [0, 1, 2]) await inBatches(changed.filter((o) => publishOrder(o) === order), (o) => deps.publisher.put(o));
+  for (const order of [0, 1, 2])
+    await inBatches(
+      changed.filter((o) => publishOrder(o) === order),
+      (o) => deps.publisher.put(o),
+    );
   const wanted = new Set(objects.map((o) => o.key));
   const stale = [...existing.keys()].filter((key) => !wanted.has(key) && !key.startsWith(ASSET_PREFIX));
   if (stale.length) await deps.publisher.delete(stale);

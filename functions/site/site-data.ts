@@ -79,7 +79,9 @@ export class CountyHistories {
     for (const q of [...quarters].sort((a, b) => compareQuarters(a.quarter, b.quarter))) {
       const entry = this.bySource.get(q.source) ?? { quarters: [], rows: [] };
       entry.quarters.push(q);
-      entry.rows.push(new Map(q.rows.flatMap((r) => (r.jurisdiction.kind === 'county' ? [[r.jurisdiction.fips, r as SiteRow] as const] : []))));
+      entry.rows.push(
+        new Map(q.rows.flatMap((r) => (r.jurisdiction.kind === 'county' ? [[r.jurisdiction.fips, r as SiteRow] as const] : []))),
+      );
       this.bySource.set(q.source, entry);
     }
   }

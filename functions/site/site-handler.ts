@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { CHANGE_ITEM } from '../store/table-schema';
-import { publishSite, SITE_METRIC, type PublishDeps } from './publish-site';
+import { type PublishDeps, publishSite, SITE_METRIC } from './publish-site';
 
 export type SiteDeps = PublishDeps;
 

@@ -1,15 +1,15 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   BatchGetCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { RankingChange, ReleaseChange } from '../domain/change';
 import { compareQuarters, type QuarterId } from '../domain/quarter';
 import type { FacilityTally, Ranking, RankingRow } from '../domain/ranking';
-import type { RankingChange, ReleaseChange } from '../domain/change';
 import type { Release } from '../domain/release';
 import type { QuarterWrite, RankingStore, StoredQuarter } from '../ports/store';
 import { pack, unpack } from './compressed-json';
@@ -52,7 +52,15 @@ export function packRows(rows: RankingRow[]): Uint8Array {
 export function unpackRows(bytes: Uint8Array): RankingRow[] {
   return unpack<StoredRow[]>(bytes).map(({ facilities, ...row }) =>
     facilities
-      ? { ...row, facilities: facilities.map(([name, type, received, declined]) => ({ name, type, ...(received === null ? {} : { received }), declined })) }
+      ? {
+          ...row,
+          facilities: facilities.map(([name, type, received, declined]) => ({
+            name,
+            type,
+            ...(received === null ? {} : { received }),
+            declined,
+          })),
+        }
       : row,
   );
 }
@@ -111,9 +119,7 @@ export class DynamoRankingStore implements RankingStore {
         request = page.UnprocessedKeys as typeof request;
       }
     }
-    return items
-      .map(toStoredQuarter)
-      .sort((a, b) => a.source.localeCompare(b.source) || compareQuarters(a.quarter, b.quarter));
+    return items.map(toStoredQuarter).sort((a, b) => a.source.localeCompare(b.source) || compareQuarters(a.quarter, b.quarter));
   }
 
   async quarterHistory(source: string, quarter: QuarterId): Promise<StoredQuarter[]> {
@@ -126,7 +132,12 @@ export class DynamoRankingStore implements RankingStore {
     return items.map(toStoredQuarter);
   }
 
-  async commitRelease(input: { release: Release; quarters: QuarterWrite[]; change: ReleaseChange | null; token: string }): Promise<'committed' | 'already-committed'> {
+  async commitRelease(input: {
+    release: Release;
+    quarters: QuarterWrite[];
+    change: ReleaseChange | null;
+    token: string;
+  }): Promise<'committed' | 'already-committed'> {
     const { release, quarters, change, token } = input;
     const storedAt = new Date().toISOString();
     const transactItems: TransactItem[] = [];
@@ -166,7 +177,11 @@ export class DynamoRankingStore implements RankingStore {
           },
           ...(write.expectedVersion === null
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': write.expectedVersion } }),
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': write.expectedVersion },
+              }),
         },
       });
     }
@@ -182,7 +197,9 @@ export class DynamoRankingStore implements RankingStore {
       },
     });
     if (transactItems.length > MAX_TRANSACTION_ITEMS) {
-      throw new Error(`release ${release.sha256} changes ${quarters.length} quarters: more than one transaction can hold (${MAX_TRANSACTION_ITEMS} items)`);
+      throw new Error(
+        `release ${release.sha256} changes ${quarters.length} quarters: more than one transaction can hold (${MAX_TRANSACTION_ITEMS} items)`,
+      );
     }
 
     try {
@@ -190,7 +207,11 @@ export class DynamoRankingStore implements RankingStore {
       return 'committed';
     } catch (error) {
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) throw error;
+      if (
+        (error as { name?: string }).name !== 'TransactionCanceledException' ||
+        !reasons?.some((r) => r.Code === 'ConditionalCheckFailed')
+      )
+        throw error;
       // A lost acknowledgement: the SDK retried a transaction that had taken effect, and the retry
       // failed against our own items. Our token in them tells it apart from another writer.
       if (await this.committedBy(token, release, quarters, change)) return 'already-committed';
@@ -201,7 +222,9 @@ export class DynamoRankingStore implements RankingStore {
   private changeItems(change: ReleaseChange, quarters: QuarterWrite[], token: string): TransactItem[] {
     const stored: StoredRankingChange[] = change.quarters.map((quarterChange) => {
       const write = quarters.find((w) => sameRows(w.ranking, quarterChange.after));
-      return write ? { ...quarterChange, after: { ...quarterChange.after, rows: [] }, afterRowsFromVersion: versionOf(write) } : quarterChange;
+      return write
+        ? { ...quarterChange, after: { ...quarterChange.after, rows: [] }, afterRowsFromVersion: versionOf(write) }
+        : quarterChange;
     });
     const body = Buffer.from(pack({ ...change, quarters: stored }));
     const parts: Buffer[] = [];
@@ -255,11 +278,15 @@ export class DynamoRankingStore implements RankingStore {
       const head = await this.getItem(keys.quarterHead(write.ranking.source, write.ranking.quarter));
       const found = (head?.version as number | undefined) ?? null;
       if (found !== write.expectedVersion) {
-        problems.push(`${write.ranking.source} ${write.ranking.quarter} is at version ${found ?? 'none'}, expected ${write.expectedVersion ?? 'none'}`);
+        problems.push(
+          `${write.ranking.source} ${write.ranking.quarter} is at version ${found ?? 'none'}, expected ${write.expectedVersion ?? 'none'}`,
+        );
       }
     }
-    if (change && (await this.getItem(keys.change(change.id)))) problems.push(`change ${change.id} was already recorded by another attempt`);
-    if ((await this.getItem(keys.release(release.source, release.sha256)))?.commitToken !== undefined) problems.push(`release ${release.sha256} was already committed by another attempt`);
+    if (change && (await this.getItem(keys.change(change.id))))
+      problems.push(`change ${change.id} was already recorded by another attempt`);
+    if ((await this.getItem(keys.release(release.source, release.sha256)))?.commitToken !== undefined)
+      problems.push(`release ${release.sha256} was already committed by another attempt`);
     return `commit refused, another writer got there first: ${problems.join('; ') || 'a condition failed'}`;
   }
 

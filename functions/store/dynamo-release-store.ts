@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release } from '../domain/release';
 import type { ReleaseStore, SourceState } from '../ports/store';
 import { isConditionalCheckFailed } from './conflict-error';
@@ -31,16 +31,22 @@ export class DynamoReleaseStore implements ReleaseStore {
   ) {}
 
   async getSourceState(source: string): Promise<SourceState | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source), ConsistentRead: true }),
+    );
     return Item ? withoutTableAttributes<SourceState>(Item) : undefined;
   }
 
   async saveSourceState(state: SourceState): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sourceState(state.source), type: 'source-state', ...state } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.sourceState(state.source), type: 'source-state', ...state } }),
+    );
   }
 
   async getRelease(source: string, sha256: string): Promise<Release | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.release(source, sha256), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.release(source, sha256), ConsistentRead: true }),
+    );
     return Item ? withoutTableAttributes<Release>(Item) : undefined;
   }
 
@@ -66,19 +72,21 @@ export class DynamoReleaseStore implements ReleaseStore {
   }
 
   async setReleaseStatus(source: string, sha256: string, status: Release['status'], reason?: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.release(source, sha256),
-        ConditionExpression: 'attribute_exists(pk)',
-        UpdateExpression: reason === undefined ? 'SET #status = :status REMOVE #reason' : 'SET #status = :status, #reason = :reason',
-        ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-        ExpressionAttributeValues: { ':status': status, ...(reason === undefined ? {} : { ':reason': reason }) },
-      }),
-    ).catch((error: unknown) => {
-      if (isConditionalCheckFailed(error)) throw new Error(`no release ${source}/${sha256} to mark ${status}`);
-      throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.release(source, sha256),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: reason === undefined ? 'SET #status = :status REMOVE #reason' : 'SET #status = :status, #reason = :reason',
+          ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+          ExpressionAttributeValues: { ':status': status, ...(reason === undefined ? {} : { ':reason': reason }) },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isConditionalCheckFailed(error)) throw new Error(`no release ${source}/${sha256} to mark ${status}`);
+        throw error;
+      });
   }
 
   /** Oldest first (by `firstSeen`). */

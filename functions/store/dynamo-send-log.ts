@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelKind } from '../ports/channel';
 import type { SendClaim, SendLog } from '../ports/store';
 import { ConflictError, isConditionalCheckFailed } from './conflict-error';
@@ -58,7 +58,8 @@ export class DynamoSendLog implements SendLog {
   }
 
   private async read(changeId: string, email: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(changeId, email), ConsistentRead: true }))).Item;
+    return (await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(changeId, email), ConsistentRead: true })))
+      .Item;
   }
 
   /**
@@ -111,7 +112,13 @@ export class DynamoSendLog implements SendLog {
     }
   }
 
-  async markSent(changeId: string, email: string, token: string, messageId: string, details: { retriedAfterAmbiguous?: boolean } = {}): Promise<void> {
+  async markSent(
+    changeId: string,
+    email: string,
+    token: string,
+    messageId: string,
+    details: { retriedAfterAmbiguous?: boolean } = {},
+  ): Promise<void> {
     await this.transition(changeId, email, token, 'sent', {
       messageId,
       sentAt: this.now().toISOString(),
@@ -127,7 +134,14 @@ export class DynamoSendLog implements SendLog {
     await this.transition(changeId, email, token, 'ambiguous', { lastError: error, ambiguousAt: this.now().toISOString() }, 'in-flight');
   }
 
-  private async transition(changeId: string, email: string, token: string, status: SendStatus, fields: Record<string, unknown>, from?: SendStatus): Promise<void> {
+  private async transition(
+    changeId: string,
+    email: string,
+    token: string,
+    status: SendStatus,
+    fields: Record<string, unknown>,
+    from?: SendStatus,
+  ): Promise<void> {
     const names: Record<string, string> = { '#status': 'status', '#token': 'token' };
     const values: Record<string, unknown> = { ':status': status, ':token': token, ':gsi1pk': `SENDS#${status}` };
     const sets = ['#status = :status', 'gsi1pk = :gsi1pk'];

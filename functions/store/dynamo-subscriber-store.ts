@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberStatus } from '../domain/subscriber';
 import type { SubscriberStore } from '../ports/store';
 import { isConditionalCheckFailed } from './conflict-error';
@@ -23,22 +23,35 @@ export class DynamoSubscriberStore implements SubscriberStore {
   ) {}
 
   async getSubscriber(email: string): Promise<Subscriber | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.subscriber(email), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.subscriber(email), ConsistentRead: true }),
+    );
     return Item ? withoutTableAttributes<Subscriber>(Item) : undefined;
   }
 
   async putSubscriber(subscriber: Subscriber): Promise<void> {
-    const item = { ...keys.subscriber(subscriber.email), type: 'subscriber', ...statusIndex(subscriber.status, subscriber.email), ...subscriber };
+    const item = {
+      ...keys.subscriber(subscriber.email),
+      type: 'subscriber',
+      ...statusIndex(subscriber.status, subscriber.email),
+      ...subscriber,
+    };
     if (!subscriber.id) {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
       return;
     }
     const pointer = { ...keys.subscriberId(subscriber.id), type: 'subscriber-id', email: subscriber.email.toLowerCase() };
-    await this.client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tableName, Item: item } }, { Put: { TableName: this.tableName, Item: pointer } }] }));
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: this.tableName, Item: item } }, { Put: { TableName: this.tableName, Item: pointer } }],
+      }),
+    );
   }
 
   async getSubscriberById(id: string): Promise<Subscriber | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.subscriberId(id), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.subscriberId(id), ConsistentRead: true }),
+    );
     return typeof Item?.email === 'string' ? this.getSubscriber(Item.email) : undefined;
   }
 

@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Every page of a query: a list of 10,000 subscribers spans several 1 MB pages. */
 export async function queryAll<T = Record<string, unknown>>(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {

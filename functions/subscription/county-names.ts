@@ -5,7 +5,9 @@ let list: Promise<CountyList> | undefined;
 
 /** The official county list (Census FIPS), loaded on first use as its own chunk. */
 export function countyList(): Promise<CountyList> {
-  list ??= import('../ingest/resolve/data/counties.json').then((m) => new CountyList((m.default ?? m) as unknown as ConstructorParameters<typeof CountyList>[0]));
+  list ??= import('../ingest/resolve/data/counties.json').then(
+    (m) => new CountyList((m.default ?? m) as unknown as ConstructorParameters<typeof CountyList>[0]),
+  );
   return list;
 }
 

@@ -20,7 +20,13 @@ const LIMITS = { states: 60, counties: 100, topN: [1, 100], minMove: [0, 1000], 
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 export function fieldsOf(form: URLSearchParams): FilterFields {
-  return { states: form.get('states') ?? '', counties: form.get('counties') ?? '', topN: form.get('topN') ?? '', minMove: form.get('minMove') ?? '', minDelta: form.get('minDelta') ?? '' };
+  return {
+    states: form.get('states') ?? '',
+    counties: form.get('counties') ?? '',
+    topN: form.get('topN') ?? '',
+    minMove: form.get('minMove') ?? '',
+    minDelta: form.get('minDelta') ?? '',
+  };
 }
 
 /** The filters as the form shows them: states as "CA, TX", counties one per line by name. */
@@ -50,12 +56,19 @@ export function parseEmail(text: string): { email?: string; error?: string } {
 export async function parseFilters(fields: FilterFields, defaultTopN: number): Promise<ParsedFilters> {
   const counties = await countyList();
   const errors: Record<string, string> = {};
-  const states = fields.states.split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const states = fields.states
+    .split(/[\s,;]+/)
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const unknownStates = states.filter((s) => !counties.states.has(s));
   if (states.length > LIMITS.states) errors.states = `Choose at most ${LIMITS.states} states.`;
-  else if (unknownStates.length) errors.states = `Not a US state or territory code: ${unknownStates.slice(0, 5).join(', ')}. Use two-letter codes like CA, TX.`;
+  else if (unknownStates.length)
+    errors.states = `Not a US state or territory code: ${unknownStates.slice(0, 5).join(', ')}. Use two-letter codes like CA, TX.`;
 
-  const entries = fields.counties.split(/[\n;]+/).map((c) => c.trim()).filter(Boolean);
+  const entries = fields.counties
+    .split(/[\n;]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
   const jurisdictions: string[] = [];
   if (entries.length > LIMITS.counties) errors.counties = `Choose at most ${LIMITS.counties} counties.`;
   for (const entry of errors.counties ? [] : entries) {
@@ -65,7 +78,10 @@ export async function parseFilters(fields: FilterFields, defaultTopN: number): P
       break;
     }
     if ('ambiguous' in found) {
-      errors.counties = `"${entry.slice(0, 80)}" is in several states (${found.ambiguous.slice(0, 4).map((c) => c.state).join(', ')}): add the state, like "${found.ambiguous[0].name}, ${found.ambiguous[0].state}".`;
+      errors.counties = `"${entry.slice(0, 80)}" is in several states (${found.ambiguous
+        .slice(0, 4)
+        .map((c) => c.state)
+        .join(', ')}): add the state, like "${found.ambiguous[0].name}, ${found.ambiguous[0].state}".`;
       break;
     }
     if (!jurisdictions.includes(found.fips)) jurisdictions.push(found.fips);
@@ -78,7 +94,14 @@ export async function parseFilters(fields: FilterFields, defaultTopN: number): P
   return { errors, filters: { states: [...new Set(states)], jurisdictions, topN, minMove, minDelta } };
 }
 
-function wholeNumber(text: string, fallback: number, [min, max]: readonly [number, number], label: string, name: string, errors: Record<string, string>): number {
+function wholeNumber(
+  text: string,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  label: string,
+  name: string,
+  errors: Record<string, string>,
+): number {
   if (text.trim() === '') return fallback;
   const value = Number(text.trim());
   if (!Number.isInteger(value) || value < min || value > max) errors[name] = `${label} must be a whole number from ${min} to ${max}.`;

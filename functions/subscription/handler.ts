@@ -1,13 +1,13 @@
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { clientSettings } from '../commons/client-settings';
 import type { Deps } from '../commons/deps';
 import { ENVIRONMENT } from '../commons/environment';
-import { clientSettings } from '../commons/client-settings';
 import { once } from '../composition/compose-deps';
 import { lambdaEntry } from '../composition/lambda-root';
 import { tokenSecretReader } from '../composition/token-secret';
 import type { SubscriberFilters } from '../domain/subscriber';
 import { subscribe } from './subscribe';
-import { handleSubscriptionRequest, type HttpRequest } from './subscription';
+import { type HttpRequest, handleSubscriptionRequest } from './subscription';
 
 /** Direct invocation by the operator (`aws lambda invoke`, IAM only): add an address, which gets a confirmation mail. */
 export interface SubscribeCommand {
@@ -28,7 +28,10 @@ export function createSubscriptionHandler(deps: Deps, ownUrl?: () => Promise<str
       const { subscriber, confirmationSent } = await subscribe(base, event.subscribe, event.filters);
       return { status: subscriber.status, confirmationSent };
     }
-    const response = await handleSubscriptionRequest(withBaseUrl(deps, ownUrl ? await ownUrl() : requestBaseUrl(event)), toHttpRequest(event));
+    const response = await handleSubscriptionRequest(
+      withBaseUrl(deps, ownUrl ? await ownUrl() : requestBaseUrl(event)),
+      toHttpRequest(event),
+    );
     return { statusCode: response.status, headers: response.headers, body: response.body } satisfies APIGatewayProxyResultV2;
   };
 }
@@ -41,7 +44,8 @@ function requestBaseUrl(event: LambdaFunctionURLEvent): string {
 }
 
 export function toHttpRequest(event: LambdaFunctionURLEvent): HttpRequest {
-  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const body =
+    event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   const sourceIp = event.requestContext.http.sourceIp;
   return {
     method: event.requestContext.http.method,
@@ -60,7 +64,10 @@ function withBaseUrl(base: Deps, subscriptionUrl: string): Deps {
 /** An SSM parameter through Powertools Parameters (cached five minutes), on a client with the project's settings; loaded on first read. */
 export function parameterReader(name: () => string): () => Promise<string> {
   const provider = once(async () => {
-    const [{ SSMProvider }, { SSMClient }] = await Promise.all([import('@aws-lambda-powertools/parameters/ssm'), import('@aws-sdk/client-ssm')]);
+    const [{ SSMProvider }, { SSMClient }] = await Promise.all([
+      import('@aws-lambda-powertools/parameters/ssm'),
+      import('@aws-sdk/client-ssm'),
+    ]);
     return new SSMProvider({ awsSdkV3Client: new SSMClient(clientSettings('ssm')) });
   });
   return async () => {
@@ -70,4 +77,11 @@ export function parameterReader(name: () => string): () => Promise<string> {
   };
 }
 
-export const handler = lambdaEntry((deps) => createSubscriptionHandler(deps, parameterReader(() => process.env[ENVIRONMENT.subscriptionUrlParameter] ?? '')), { tokenSecret: tokenSecretReader() });
+export const handler = lambdaEntry(
+  (deps) =>
+    createSubscriptionHandler(
+      deps,
+      parameterReader(() => process.env[ENVIRONMENT.subscriptionUrlParameter] ?? ''),
+    ),
+  { tokenSecret: tokenSecretReader() },
+);

@@ -1,14 +1,18 @@
 import type { Deps } from '../commons/deps';
 import { escapeHtml as e } from '../domain/email/html';
 import { preferencesUrl } from '../domain/subscriber-links';
-import { htmlPage, messagePage, type HttpResponse } from './pages';
-import { reject, type HttpRequest } from './request-guard';
 import { withLinkId } from './link-id';
 import { subscriberOfLink, tokenOf } from './link-subscriber';
+import { type HttpResponse, htmlPage, messagePage } from './pages';
+import { type HttpRequest, reject } from './request-guard';
 
 function invalidLink(deps: Deps): HttpResponse {
   reject(deps, 'link-token');
-  return messagePage(403, 'Link not valid', 'This link is not valid or has expired. Nothing was changed. To subscribe again, use the subscription page.');
+  return messagePage(
+    403,
+    'Link not valid',
+    'This link is not valid or has expired. Nothing was changed. To subscribe again, use the subscription page.',
+  );
 }
 
 /** `GET /confirm`: double opt-in; idempotent; the page links the new subscriber's preferences. */
@@ -19,7 +23,8 @@ export async function handleConfirm(deps: Deps, request: HttpRequest): Promise<H
   if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') {
     return messagePage(410, 'Subscription not found', 'There is no pending subscription for this link. Subscribe again to receive alerts.');
   }
-  if (subscriber.status === 'pending') await deps.subscribers.putSubscriber({ ...subscriber, status: 'confirmed', confirmedAt: deps.clock().toISOString() });
+  if (subscriber.status === 'pending')
+    await deps.subscribers.putSubscriber({ ...subscriber, status: 'confirmed', confirmedAt: deps.clock().toISOString() });
   deps.log.info('subscription confirmed');
   const manage = preferencesUrl(await deps.tokenSecret(), deps.config.subscriptionUrl, subscriber, deps.clock());
   return htmlPage(

@@ -1,6 +1,6 @@
 import type { Deps } from '../commons/deps';
 import type { Subscriber } from '../domain/subscriber';
-import { verifyLinkToken, type LinkPurpose } from '../domain/subscriber-links';
+import { type LinkPurpose, verifyLinkToken } from '../domain/subscriber-links';
 import { verifyToken } from './token';
 
 export type LinkLookup = { valid: false } | { valid: true; subscriber: Subscriber | undefined; email?: string };
@@ -10,7 +10,11 @@ export type LinkLookup = { valid: false } | { valid: true; subscriber: Subscribe
  * mailed before that (address inside, `token.ts`) are still honoured, as RFC 8058 links must keep
  * working in old mails.
  */
-export async function subscriberOfLink(deps: Deps, token: string | null | undefined, purpose: Exclude<LinkPurpose, 'form'>): Promise<LinkLookup> {
+export async function subscriberOfLink(
+  deps: Deps,
+  token: string | null | undefined,
+  purpose: Exclude<LinkPurpose, 'form'>,
+): Promise<LinkLookup> {
   if (!token) return { valid: false };
   const secret = await deps.tokenSecret();
   const now = deps.clock().getTime();

@@ -17,7 +17,8 @@ const HTML_HEADERS = {
   // same-origin still keeps a preferences token in the page's URL from reaching another site.
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** A complete page: one h1, landmarks, a skip link; `body` is trusted markup built with escapeHtml. */

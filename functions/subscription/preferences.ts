@@ -2,11 +2,11 @@ import type { Deps } from '../commons/deps';
 import { escapeHtml as e } from '../domain/email/html';
 import type { Subscriber } from '../domain/subscriber';
 import { registerWebhook, removeWebhook } from '../webhook/register-webhook';
-import { WebhookUrlRefused, type WebhookUrlPolicy } from '../webhook/webhook-url';
-import { fieldsFromFilters, fieldsOf, parseFilters, type FilterFields } from './form-input';
-import { errorSummary, field, htmlPage, messagePage, type HttpResponse } from './pages';
-import { fromOwnSite, isFormPost, MAX_FORM_BYTES, reject, type HttpRequest } from './request-guard';
+import { type WebhookUrlPolicy, WebhookUrlRefused } from '../webhook/webhook-url';
+import { type FilterFields, fieldsFromFilters, fieldsOf, parseFilters } from './form-input';
 import { subscriberOfLink } from './link-subscriber';
+import { errorSummary, field, type HttpResponse, htmlPage, messagePage } from './pages';
+import { fromOwnSite, type HttpRequest, isFormPost, MAX_FORM_BYTES, reject } from './request-guard';
 import { filterFieldsMarkup } from './subscribe-page';
 import { tooLarge } from './subscribe-request';
 
@@ -30,7 +30,12 @@ export async function handlePreferencesGet(deps: Deps, request: HttpRequest): Pr
  * gets a new secret, shown once; an empty one removes it), `action=stop` unsubscribes. The token in
  * the form is the owner's link and the Origin check keeps other sites from posting it.
  */
-export async function handlePreferencesPost(deps: Deps, request: HttpRequest, siteOrigin: string, webhookPolicy: WebhookUrlPolicy): Promise<HttpResponse> {
+export async function handlePreferencesPost(
+  deps: Deps,
+  request: HttpRequest,
+  siteOrigin: string,
+  webhookPolicy: WebhookUrlPolicy,
+): Promise<HttpResponse> {
   if (Buffer.byteLength(request.body ?? '') > MAX_FORM_BYTES) return tooLarge(deps);
   if (!isFormPost(request) || !fromOwnSite(request, siteOrigin)) {
     reject(deps, 'origin');
@@ -70,7 +75,11 @@ export async function handlePreferencesPost(deps: Deps, request: HttpRequest, si
     ? `<p>Your webhook is registered. Its signing secret is shown only this once; keep it to check the <code>X-Detainer-Watch-Signature</code> header:</p>
 <p><code id="webhook-secret">${e(secret)}</code></p>`
     : '';
-  return htmlPage(200, 'Preferences saved', `<p role="status">Your preferences are saved.</p>${shown}<p><a href="${e(`${deps.config.subscriptionUrl}/preferences?token=${encodeURIComponent(token)}`)}">Back to your preferences</a></p>`);
+  return htmlPage(
+    200,
+    'Preferences saved',
+    `<p role="status">Your preferences are saved.</p>${shown}<p><a href="${e(`${deps.config.subscriptionUrl}/preferences?token=${encodeURIComponent(token)}`)}">Back to your preferences</a></p>`,
+  );
 }
 
 function sameActiveWebhook(subscriber: Subscriber, text: string): boolean {

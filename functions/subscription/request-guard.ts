@@ -19,7 +19,17 @@ export const SUBSCRIPTION_METRIC = {
 } as const;
 
 /** Why a request was turned away: the log line names it, the metric counts it. */
-export type Rejection = 'origin' | 'form-token' | 'honeypot' | 'invalid-input' | 'too-large' | 'rate-client' | 'rate-address' | 'link-token' | 'webhook-url' | 'media-type';
+export type Rejection =
+  | 'origin'
+  | 'form-token'
+  | 'honeypot'
+  | 'invalid-input'
+  | 'too-large'
+  | 'rate-client'
+  | 'rate-address'
+  | 'link-token'
+  | 'webhook-url'
+  | 'media-type';
 
 export function reject(deps: Pick<Deps, 'count' | 'log'>, reason: Rejection): void {
   deps.count?.(SUBSCRIPTION_METRIC.rejected);

@@ -3,7 +3,7 @@ import type { Deps } from '../commons/deps';
 import { escapeHtml as e } from '../domain/email/html';
 import { formToken } from '../domain/subscriber-links';
 import type { FilterFields } from './form-input';
-import { errorSummary, field, htmlPage, type HttpResponse } from './pages';
+import { errorSummary, field, type HttpResponse, htmlPage } from './pages';
 
 export interface SubscribeFormState {
   email: string;
@@ -35,7 +35,12 @@ ${field({ name: 'minDelta', label: 'Minimum count change', hint: 'Only tell me a
  * without JavaScript, with a fresh form token; shown again with the person's values and the errors
  * when a post is refused.
  */
-export async function subscribeFormPage(deps: Deps, status = 200, state: SubscribeFormState = EMPTY, notice?: string): Promise<HttpResponse> {
+export async function subscribeFormPage(
+  deps: Deps,
+  status = 200,
+  state: SubscribeFormState = EMPTY,
+  notice?: string,
+): Promise<HttpResponse> {
   const token = await newFormToken(deps);
   const action = `${deps.config.subscriptionUrl}/subscribe`;
   const body = `${errorSummary(state.errors)}

@@ -1,24 +1,47 @@
 import type { Deps } from '../commons/deps';
 import { verifyLinkToken } from '../domain/subscriber-links';
 import { fieldsOf, parseEmail, parseFilters } from './form-input';
-import { messagePage, type HttpResponse } from './pages';
-import { clientOverLimit, fromOwnSite, isFormPost, MAX_FORM_BYTES, overLimit, reject, SUBSCRIPTION_METRIC, type HttpRequest, type RateLimits } from './request-guard';
+import { type HttpResponse, messagePage } from './pages';
+import {
+  clientOverLimit,
+  fromOwnSite,
+  type HttpRequest,
+  isFormPost,
+  MAX_FORM_BYTES,
+  overLimit,
+  type RateLimits,
+  reject,
+  SUBSCRIPTION_METRIC,
+} from './request-guard';
 import { requestSubscription } from './subscribe';
 import { newFormToken, subscribeFormPage } from './subscribe-page';
 
 /** The one answer to every accepted subscription post, whatever the address's state: no enumeration. */
 function inboxPage(): HttpResponse {
-  return messagePage(200, 'Check your inbox', 'If this address can receive alerts, a message is on its way to it: follow its link to confirm. Nothing is sent until you do.');
+  return messagePage(
+    200,
+    'Check your inbox',
+    'If this address can receive alerts, a message is on its way to it: follow its link to confirm. Nothing is sent until you do.',
+  );
 }
 
 export function tooManyRequests(deps: Deps, reason: 'rate-client' | 'rate-address', windowSeconds: number): HttpResponse {
   reject(deps, reason);
-  return messagePage(429, 'Too many requests', 'Too many subscription requests came from here or for this address. Please try again in an hour.', { 'retry-after': String(windowSeconds) });
+  return messagePage(
+    429,
+    'Too many requests',
+    'Too many subscription requests came from here or for this address. Please try again in an hour.',
+    { 'retry-after': String(windowSeconds) },
+  );
 }
 
 export function tooLarge(deps: Deps): HttpResponse {
   reject(deps, 'too-large');
-  return messagePage(413, 'Form too large', 'The form sent was larger than this page accepts. Go back, shorten the lists, and send it again.');
+  return messagePage(
+    413,
+    'Form too large',
+    'The form sent was larger than this page accepts. Go back, shorten the lists, and send it again.',
+  );
 }
 
 /** `GET /subscribe/token`: a fresh form token for the site's script (the static page cannot hold one). */
@@ -44,7 +67,11 @@ export async function handleSubscribePost(deps: Deps, request: HttpRequest, site
   if (await clientOverLimit(deps, request, limits)) return tooManyRequests(deps, 'rate-client', limits.client.windowSeconds);
   if (!fromOwnSite(request, siteOrigin)) {
     reject(deps, 'origin');
-    return messagePage(403, 'Form not accepted', 'This form can only be sent from the detainer-watch site. Open the subscription page and try again.');
+    return messagePage(
+      403,
+      'Form not accepted',
+      'This form can only be sent from the detainer-watch site. Open the subscription page and try again.',
+    );
   }
   const form = new URLSearchParams(request.body ?? '');
   const state = { email: form.get('email') ?? '', fields: fieldsOf(form), errors: {} as Record<string, string> };

@@ -1,7 +1,7 @@
 import type { Deps } from '../commons/deps';
-import { composeAlreadySubscribed, composeConfirmation, type ComposedEmail } from '../domain/email';
-import { confirmUrl, preferencesUrl, subscriberId } from '../domain/subscriber-links';
+import { type ComposedEmail, composeAlreadySubscribed, composeConfirmation } from '../domain/email';
 import { DEFAULT_FILTERS, type Subscriber, type SubscriberFilters } from '../domain/subscriber';
+import { confirmUrl, preferencesUrl, subscriberId } from '../domain/subscriber-links';
 import { buildMime } from '../mail/mime';
 import { parseEmail } from './form-input';
 import { withLinkId } from './link-id';
@@ -18,19 +18,31 @@ export function normaliseEmail(email: string): string {
  * (the operator's command; the public form never changes a confirmed subscriber, see
  * `requestSubscription`); a suppressed address (bounce, complaint) is never mailed again.
  */
-export async function subscribe(deps: Deps, emailAddress: string, filters: Partial<SubscriberFilters> = {}): Promise<{ subscriber: Subscriber; confirmationSent: boolean }> {
+export async function subscribe(
+  deps: Deps,
+  emailAddress: string,
+  filters: Partial<SubscriberFilters> = {},
+): Promise<{ subscriber: Subscriber; confirmationSent: boolean }> {
   const email = normaliseEmail(emailAddress);
   const secret = await deps.tokenSecret();
   const existing = await deps.subscribers.getSubscriber(email);
   const merged: SubscriberFilters = { ...DEFAULT_FILTERS, topN: deps.config.topN, ...existing?.filters, ...filters };
-  if (existing?.status === 'suppressed') throw new Error(`${email} is suppressed after a bounce or complaint and cannot be subscribed again`);
+  if (existing?.status === 'suppressed')
+    throw new Error(`${email} is suppressed after a bounce or complaint and cannot be subscribed again`);
   const id = existing?.id ?? subscriberId(secret, email);
   if (existing?.status === 'confirmed') {
     const subscriber = { ...existing, id, filters: merged };
     await deps.subscribers.putSubscriber(subscriber);
     return { subscriber, confirmationSent: false };
   }
-  const subscriber: Subscriber = { ...existing, email, id, status: 'pending', filters: merged, createdAt: existing?.createdAt ?? deps.clock().toISOString() };
+  const subscriber: Subscriber = {
+    ...existing,
+    email,
+    id,
+    status: 'pending',
+    filters: merged,
+    createdAt: existing?.createdAt ?? deps.clock().toISOString(),
+  };
   delete subscriber.reason;
   await deps.subscribers.putSubscriber(subscriber);
   await mail(deps, email, composeConfirmation(email, confirmUrl(secret, deps.config.subscriptionUrl, subscriber, deps.clock())));
@@ -68,6 +80,7 @@ export async function unsubscribe(deps: Deps, emailAddress: string): Promise<boo
   const email = normaliseEmail(emailAddress);
   const existing = await deps.subscribers.getSubscriber(email);
   if (!existing) return false;
-  if (existing.status !== 'unsubscribed' && existing.status !== 'suppressed') await deps.subscribers.setSubscriberStatus(email, 'unsubscribed', 'unsubscribed by the operator');
+  if (existing.status !== 'unsubscribed' && existing.status !== 'suppressed')
+    await deps.subscribers.setSubscriberStatus(email, 'unsubscribed', 'unsubscribed by the operator');
   return true;
 }

@@ -1,14 +1,14 @@
 import type { Deps } from '../commons/deps';
 import type { WebhookUrlPolicy } from '../webhook/webhook-url';
 import { handleConfirm, handleUnsubscribe } from './link-requests';
-import { messagePage, type HttpResponse } from './pages';
+import { type HttpResponse, messagePage } from './pages';
 import { handlePreferencesGet, handlePreferencesPost } from './preferences';
-import { RATE_LIMITS, routeOf, type HttpRequest, type RateLimits } from './request-guard';
-import { formTokenResponse, handleSubscribePost } from './subscribe-request';
+import { type HttpRequest, RATE_LIMITS, type RateLimits, routeOf } from './request-guard';
 import { subscribeFormPage } from './subscribe-page';
+import { formTokenResponse, handleSubscribePost } from './subscribe-request';
 
-export type { HttpRequest } from './request-guard';
 export type { HttpResponse } from './pages';
+export type { HttpRequest } from './request-guard';
 
 export interface SubscriptionOptions {
   limits?: RateLimits;
@@ -37,7 +37,11 @@ const ROUTES: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
  * the subscription form, double opt-in confirmation, RFC 8058 one-click unsubscribe and the
  * preferences page. Links and the allowed Origin come from `config.subscriptionUrl`.
  */
-export async function handleSubscriptionRequest(deps: Deps, request: HttpRequest, options: SubscriptionOptions = {}): Promise<HttpResponse> {
+export async function handleSubscriptionRequest(
+  deps: Deps,
+  request: HttpRequest,
+  options: SubscriptionOptions = {},
+): Promise<HttpResponse> {
   const method = request.method.toUpperCase();
   const route = ROUTES[routeOf(request.path)];
   if (!route) return messagePage(404, 'Page not found', 'There is no page at this address.');

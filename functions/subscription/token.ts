@@ -16,12 +16,18 @@ export interface TokenClaims {
  */
 export function signToken(secret: string, claims: TokenClaims): string {
   if (!secret) throw new Error('signToken: empty secret');
-  const payload = Buffer.from(JSON.stringify({ e: claims.email, a: claims.action, ...(claims.expiresAt !== undefined ? { x: claims.expiresAt } : {}) })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ e: claims.email, a: claims.action, ...(claims.expiresAt !== undefined ? { x: claims.expiresAt } : {}) }),
+  ).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
 
 /** The claims of a genuine, unexpired token for the expected action (and address), else null. */
-export function verifyToken(secret: string, token: string, expected: { action: TokenAction; email?: string; now?: number }): { email: string; action: TokenAction } | null {
+export function verifyToken(
+  secret: string,
+  token: string,
+  expected: { action: TokenAction; email?: string; now?: number },
+): { email: string; action: TokenAction } | null {
   if (!secret || typeof token !== 'string') return null;
   const parts = token.trim().split('.');
   if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]) || !/^[A-Za-z0-9_-]+$/.test(parts[1])) return null;

@@ -1,6 +1,6 @@
 import type { SubscriberStore } from '../ports/store';
-import { checkWebhookUrl, type WebhookUrlPolicy } from './webhook-url';
 import { newWebhookSecret } from './webhook-signature';
+import { checkWebhookUrl, type WebhookUrlPolicy } from './webhook-url';
 
 /**
  * Gives a subscriber a webhook (or a new URL and a new secret for it): the URL's form and every
@@ -15,9 +15,13 @@ export async function registerWebhook(
 ): Promise<{ url: string; secret: string }> {
   const url = await checkWebhookUrl(urlText, policy);
   const subscriber = await deps.subscribers.getSubscriber(email);
-  if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed') throw new Error(`${email} is not subscribed`);
+  if (!subscriber || subscriber.status === 'unsubscribed' || subscriber.status === 'suppressed')
+    throw new Error(`${email} is not subscribed`);
   const secret = newWebhookSecret();
-  await deps.subscribers.putSubscriber({ ...subscriber, webhook: { url: url.href, secret, createdAt: deps.clock().toISOString(), consecutiveFailures: 0 } });
+  await deps.subscribers.putSubscriber({
+    ...subscriber,
+    webhook: { url: url.href, secret, createdAt: deps.clock().toISOString(), consecutiveFailures: 0 },
+  });
   return { url: url.href, secret };
 }
 

@@ -1,12 +1,12 @@
+import { composeWebhookDisabled } from '../domain/email/webhook-disabled';
+import type { Subscriber } from '../domain/subscriber';
+import { buildMime } from '../mail/mime';
 import { AmbiguousDeliveryError, type Channel, type Delivery } from '../ports/channel';
 import type { Mailer } from '../ports/mailer';
-import type { Subscriber } from '../domain/subscriber';
-import { composeWebhookDisabled } from '../domain/email/webhook-disabled';
-import { buildMime } from '../mail/mime';
-import { postWebhook, type PostOutcome } from './webhook-post';
-import { webhookBody } from './webhook-payload';
-import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import type { WebhookHealth } from './webhook-health';
+import { webhookBody } from './webhook-payload';
+import { type PostOutcome, postWebhook } from './webhook-post';
+import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import type { Resolve } from './webhook-url';
 
 /** Metric names the channel counts (the stack's alarm watches `WebhooksDisabled`). */
@@ -75,7 +75,11 @@ export class WebhookChannel implements Channel {
         'idempotency-key': delivery.idempotencyKey,
         [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, this.clock()),
       };
-      last = await postWebhook(url, headers, body, { timeoutMs: this.options.timeoutMs ?? 10_000, resolve: this.options.resolve, allowLoopback: this.options.allowLoopback });
+      last = await postWebhook(url, headers, body, {
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        resolve: this.options.resolve,
+        allowLoopback: this.options.allowLoopback,
+      });
       if (last.kind === 'answered' && last.status >= 200 && last.status < 300) {
         await this.options.health.recordWebhookSuccess(delivery.subscriber.email, webhook.url);
         this.options.count?.(WEBHOOK_METRIC.delivered);
@@ -92,7 +96,10 @@ export class WebhookChannel implements Channel {
 
   private backoff(attempt: number, outcome: PostOutcome): number {
     const base = (this.options.backoffMs ?? 1_000) * 2 ** (attempt - 1);
-    const retryAfter = outcome.kind === 'answered' && outcome.retryAfterSeconds !== undefined ? Math.min(outcome.retryAfterSeconds, RETRY_AFTER_CAP_SECONDS) * 1000 : 0;
+    const retryAfter =
+      outcome.kind === 'answered' && outcome.retryAfterSeconds !== undefined
+        ? Math.min(outcome.retryAfterSeconds, RETRY_AFTER_CAP_SECONDS) * 1000
+        : 0;
     return Math.max(base, retryAfter);
   }
 
@@ -104,7 +111,12 @@ export class WebhookChannel implements Channel {
     if (failures === undefined || failures < disableAfter) return;
     if (!(await health.disableWebhook(email, url, this.clock()))) return;
     this.options.count?.(WEBHOOK_METRIC.disabled);
-    const message = composeWebhookDisabled({ url, failures, lastError: reason, preferencesUrl: await this.options.preferencesUrl?.(subscriber) });
+    const message = composeWebhookDisabled({
+      url,
+      failures,
+      lastError: reason,
+      preferencesUrl: await this.options.preferencesUrl?.(subscriber),
+    });
     const raw = await buildMime(message, { from: this.options.sender, to: email });
     await this.options.mailer.sendRaw({ from: this.options.sender, to: email, raw, html: message.html, subject: message.subject });
   }

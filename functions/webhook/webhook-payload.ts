@@ -1,6 +1,6 @@
-import type { Delivery } from '../ports/channel';
 import { alertSubject } from '../domain/email';
-import { jurisdictionLabel, type Jurisdiction } from '../domain/jurisdiction';
+import { type Jurisdiction, jurisdictionLabel } from '../domain/jurisdiction';
+import type { Delivery } from '../ports/channel';
 
 /** Receivers of a Slack incoming webhook get Slack's message format instead of the JSON document. */
 export function isSlackWebhook(url: URL): boolean {
@@ -18,7 +18,14 @@ export function changeDocument({ digest, idempotencyKey }: Delivery) {
     type: 'rankings.changed',
     id: idempotencyKey,
     headline: alertSubject(digest),
-    change: { id: digest.id, source: digest.source, release: digest.release, url: digest.url, publishedAt: digest.publishedAt ?? null, firstSeen: digest.firstSeen },
+    change: {
+      id: digest.id,
+      source: digest.source,
+      release: digest.release,
+      url: digest.url,
+      publishedAt: digest.publishedAt ?? null,
+      firstSeen: digest.firstSeen,
+    },
     quarters: digest.quarters.map((q) => ({
       quarter: q.quarter,
       kind: q.kind,
@@ -27,7 +34,9 @@ export function changeDocument({ digest, idempotencyKey }: Delivery) {
       topN: q.topN,
       totalBefore: q.totalBefore,
       totalAfter: q.totalAfter,
-      rows: q.after.rows.filter((row) => row.rank <= q.topN).map((row) => ({ rank: row.rank, ...place(row.jurisdiction), declined: row.declined })),
+      rows: q.after.rows
+        .filter((row) => row.rank <= q.topN)
+        .map((row) => ({ rank: row.rank, ...place(row.jurisdiction), declined: row.declined })),
       entered: q.entered.map((m) => ({ ...place(m.jurisdiction), from: m.from, to: m.to })),
       left: q.left.map((m) => ({ ...place(m.jurisdiction), from: m.from, to: m.to })),
       moved: q.moved.map((m) => ({ ...place(m.jurisdiction), from: m.from, to: m.to })),
@@ -51,7 +60,10 @@ export function slackMessage({ digest }: Delivery) {
       .filter((row) => row.rank <= q.topN)
       .map((row) => `${row.rank}. ${escapeSlack(jurisdictionLabel(row.jurisdiction))}: ${row.declined}`);
     const text = `*${q.quarter}* (${q.kind.replace('-', ' ')}${q.complete ? '' : ', partial'})\n${lines.join('\n')}`;
-    return { type: 'section', text: { type: 'mrkdwn', text: text.length > SLACK_SECTION_LIMIT ? `${text.slice(0, SLACK_SECTION_LIMIT)}…` : text } };
+    return {
+      type: 'section',
+      text: { type: 'mrkdwn', text: text.length > SLACK_SECTION_LIMIT ? `${text.slice(0, SLACK_SECTION_LIMIT)}…` : text },
+    };
   });
   return {
     text: headline,

@@ -39,7 +39,9 @@ export function postWebhook(url: URL, headers: Record<string, string>, body: str
     const lookup: LookupFunction = (name, lookupOptions, callback) => {
       (options.resolve ?? systemResolve)(name).then(
         (answers) => {
-          refused = answers.map((a) => addressRefusal(a.address, options.allowLoopback)).find(Boolean) ?? (answers.length ? undefined : `${name} has no address`);
+          refused =
+            answers.map((a) => addressRefusal(a.address, options.allowLoopback)).find(Boolean) ??
+            (answers.length ? undefined : `${name} has no address`);
           if (refused) return callback(new Error(refused), '', 0);
           if (lookupOptions.all) callback(null, answers);
           else callback(null, answers[0].address, answers[0].family);
@@ -61,7 +63,9 @@ export function postWebhook(url: URL, headers: Record<string, string>, body: str
       response.resume();
       const retryAfter = Number(response.headers['retry-after']);
       const status = response.statusCode ?? 0;
-      response.on('end', () => settle({ kind: 'answered', status, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) }));
+      response.on('end', () =>
+        settle({ kind: 'answered', status, ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) }),
+      );
       response.on('error', () => settle({ kind: 'answered', status }));
     });
     request.on('error', (error) => settle(refused ? { kind: 'refused', error: refused } : { kind: 'failed', sent, error: error.message }));

@@ -20,7 +20,13 @@ export function signWebhook(secret: string, body: string, now: Date): string {
 }
 
 /** A receiver's check (and the tests'): genuine signature over this body, timestamp within the tolerance. */
-export function verifyWebhookSignature(secret: string, header: string | undefined, body: string, now: Date, toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  now: Date,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): boolean {
   const fields = new Map((header ?? '').split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const t = Number(fields.get('t'));
   const given = fields.get('v1') ?? '';

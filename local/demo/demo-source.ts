@@ -75,7 +75,10 @@ function longDate(iso: string): string {
 
 /** The data page, newest release first, with the navigation and foreign links a real page has. */
 function indexPage(published: Array<DemoRelease & { bytes: number }>): string {
-  const sections = [...published].reverse().map((release) => `
+  const sections = [...published]
+    .reverse()
+    .map(
+      (release) => `
     <section class="release" id="${escapeHtml(release.name.replace(/\.xlsx$/, ''))}">
       <h3>${escapeHtml(release.label)}</h3>
       <p class="published">Published <time datetime="${release.publishedAt}">${longDate(release.publishedAt)}</time></p>
@@ -84,7 +87,9 @@ function indexPage(published: Array<DemoRelease & { bytes: number }>): string {
         <li><a href="releases/${encodeURIComponent(release.name)}">${escapeHtml(release.label)}</a> (XLSX, ${Math.round(release.bytes / 1024)} KB)</li>
         <li><a href="https://github.com/deportationdata/ice/blob/main/codebook.md">Codebook</a></li>
       </ul>
-    </section>`).join('\n');
+    </section>`,
+    )
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -113,21 +118,27 @@ ${sections || '    <p>No releases yet.</p>'}
 function notModified(request: IncomingMessage, current: Resource): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).some((tag) => tag === '*' || tag === current.etag);
+    return ifNoneMatch
+      .split(',')
+      .map((tag) => tag.trim().replace(/^W\//, ''))
+      .some((tag) => tag === '*' || tag === current.etag);
   }
   const since = Date.parse(request.headers['if-modified-since'] ?? '');
   return !Number.isNaN(since) && Date.parse(current.lastModified) <= since;
 }
 
 export async function startDemoSource(options: { published?: number; port?: number } = {}): Promise<DemoSource> {
-  const files = await Promise.all(DEMO_RELEASES.map(async (release) => {
-    const body = await readFile(`${RELEASES_DIR}${release.name}`);
-    return { release, resource: resource(body, XLSX_TYPE, release.publishedAt) };
-  }));
+  const files = await Promise.all(
+    DEMO_RELEASES.map(async (release) => {
+      const body = await readFile(`${RELEASES_DIR}${release.name}`);
+      return { release, resource: resource(body, XLSX_TYPE, release.publishedAt) };
+    }),
+  );
   let published = 0;
   let index = resource(Buffer.alloc(0), 'text/html; charset=utf-8', SITE_CREATED);
   const publish = (count: number) => {
-    if (!Number.isInteger(count) || count < 0 || count > files.length) throw new RangeError(`publish: count must be 0..${files.length}, not ${count}`);
+    if (!Number.isInteger(count) || count < 0 || count > files.length)
+      throw new RangeError(`publish: count must be 0..${files.length}, not ${count}`);
     published = count;
     const visible = files.slice(0, count).map(({ release, resource: r }) => ({ ...release, bytes: r.body.length }));
     index = resource(Buffer.from(indexPage(visible), 'utf8'), 'text/html; charset=utf-8', visible.at(-1)?.publishedAt ?? SITE_CREATED);
@@ -181,10 +192,11 @@ export async function startDemoSource(options: { published?: number; port?: numb
     publish,
     published: () => published,
     requests,
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }
 

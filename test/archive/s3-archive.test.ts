@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { S3Archive, SINGLE_PUT_MAX_BYTES } from '../../functions/archive/s3-archive';
 import { useEmulators } from '../support/emulators';
 
@@ -23,7 +23,11 @@ describe('S3Archive', () => {
     const absent = await archive.exists(key);
 
     // Act
-    const first = await archive.putFile(key, path, { sha256, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', sourceUrl: 'https://example.org/ICE Detainers.xlsx' });
+    const first = await archive.putFile(key, path, {
+      sha256,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      sourceUrl: 'https://example.org/ICE Detainers.xlsx',
+    });
     const second = await archive.putFile(key, path, { sha256 });
 
     // Assess
@@ -45,7 +49,11 @@ describe('S3Archive', () => {
     await archive.getToFile(`raw/ddp/${sha256}.bin`, copy);
 
     // Assess
-    expect(createHash('sha256').update(await readFile(copy)).digest('hex')).toBe(sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(copy))
+        .digest('hex'),
+    ).toBe(sha256);
   });
 
   it('uploads a file above the single-put size in parts, intact', async () => {
@@ -62,7 +70,11 @@ describe('S3Archive', () => {
 
     // Assess
     expect(put.existed).toBe(false);
-    expect(createHash('sha256').update(await readFile(copy)).digest('hex')).toBe(sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(copy))
+        .digest('hex'),
+    ).toBe(sha256);
   }, 180_000);
 
   it('fails on a missing key without leaving a partial file', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSUMPTIONS, PRICES, monthlyCost, type CostInputs } from '../../bench/cost';
+import { ASSUMPTIONS, type CostInputs, monthlyCost, PRICES } from '../../bench/cost';
 
 function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
   return {
@@ -7,7 +7,15 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     pollInitMs: 200,
     ingest: { ms: 10_000, initMs: 200, readUnits: 20, writeUnits: 40 },
     planner: { ms: 500, readUnits: 50, initMs: 200 },
-    delivery: { msPerMessage: 50, readUnitsPerMessage: 1, writeUnitsPerMessage: 2, initMs: 200, batchSize: 50, sendRatePerSecond: 14, concurrency: 2 },
+    delivery: {
+      msPerMessage: 50,
+      readUnitsPerMessage: 1,
+      writeUnitsPerMessage: 2,
+      initMs: 200,
+      batchSize: 50,
+      sendRatePerSecond: 14,
+      concurrency: 2,
+    },
     stack: { alarms: 13, secrets: 1, functions: [], kmsKeys: 1, sqsEventSources: 2 },
     provenance: {},
     ...overrides,
@@ -23,7 +31,10 @@ describe('monthlyCost', () => {
     const ses = cost.lines.find((line) => line.service === 'SES');
     const expected = ASSUMPTIONS.subscribers * (ASSUMPTIONS.releasesPerYear / 12) * PRICES.sesMessage.usd;
     expect(ses?.usd).toBeCloseTo(expected, 10);
-    expect(cost.totalUsd).toBeCloseTo(cost.lines.reduce((sum, line) => sum + line.usd, 0), 10);
+    expect(cost.totalUsd).toBeCloseTo(
+      cost.lines.reduce((sum, line) => sum + line.usd, 0),
+      10,
+    );
   });
 
   it('grows with the measured poll duration, since polls run every hour', () => {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createClients, DEFAULT_MAX_ATTEMPTS } from '../../functions/commons/all-clients';
 
 const servers: Server[] = [];
@@ -38,7 +38,10 @@ describe('createClients', () => {
       // Assess
       expect(keys).toEqual(['S3RVER', 'AKIAEXAMPLEREAL']);
     } finally {
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -48,7 +51,11 @@ describe('createClients', () => {
   it('fails a stalled request with TimeoutError instead of hanging, after its bounded retries', async () => {
     // Prepare
     const stalled = await stallingServer();
-    const { dynamodb } = await createClients({ endpoints: { dynamodb: stalled.url }, maxAttempts: 2, timeouts: { dynamodb: { requestMs: 300 } } });
+    const { dynamodb } = await createClients({
+      endpoints: { dynamodb: stalled.url },
+      maxAttempts: 2,
+      timeouts: { dynamodb: { requestMs: 300 } },
+    });
 
     // Act
     const error = await dynamodb.send(new ListTablesCommand({})).catch((e: unknown) => e);
@@ -60,7 +67,10 @@ describe('createClients', () => {
 
   it('sets retries, region, path-style S3 and checksums deliberately', async () => {
     // Prepare
-    const clients = await createClients({ endpoints: { s3: 'http://127.0.0.1:9', dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' }, region: 'us-west-2' });
+    const clients = await createClients({
+      endpoints: { s3: 'http://127.0.0.1:9', dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' },
+      region: 'us-west-2',
+    });
 
     // Act
     const s3 = clients.s3.config;
@@ -92,7 +102,11 @@ describe('createClients', () => {
     const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = stalled.url;
     try {
-      const { dynamodb } = await createClients({ maxAttempts: 1, timeouts: { dynamodb: { requestMs: 200 } }, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      const { dynamodb } = await createClients({
+        maxAttempts: 1,
+        timeouts: { dynamodb: { requestMs: 200 } },
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
 
       // Act
       await dynamodb.send(new ListTablesCommand({})).catch(() => undefined);

@@ -2,11 +2,18 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configFromEnvironment } from '../../functions/composition/lambda-root';
 import { ENVIRONMENT } from '../../functions/commons/environment';
+import { configFromEnvironment } from '../../functions/composition/lambda-root';
 import { loadLocalConfig } from '../../local/runtime';
 
-const demo = { name: 'mine', url: 'http://127.0.0.1:9/data.html', linkPattern: '\\.xlsx$', allowedHosts: ['127.0.0.1'], parser: 'ddp', allowLoopback: true };
+const demo = {
+  name: 'mine',
+  url: 'http://127.0.0.1:9/data.html',
+  linkPattern: '\\.xlsx$',
+  allowedHosts: ['127.0.0.1'],
+  parser: 'ddp',
+  allowLoopback: true,
+};
 
 /** One source schema for the Lambda environment and local config.json; only local mode may allow loopback. */
 describe('source configuration read as data', () => {
@@ -22,7 +29,13 @@ describe('source configuration read as data', () => {
     // Act
     const config = configFromEnvironment();
     // Assess
-    expect(config.sources[0]).toEqual({ name: 'mine', url: demo.url, linkPattern: demo.linkPattern, allowedHosts: demo.allowedHosts, parser: 'ddp' });
+    expect(config.sources[0]).toEqual({
+      name: 'mine',
+      url: demo.url,
+      linkPattern: demo.linkPattern,
+      allowedHosts: demo.allowedHosts,
+      parser: 'ddp',
+    });
   });
 
   it('names the key of a wrong Lambda SOURCES value', () => {

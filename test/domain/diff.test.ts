@@ -12,11 +12,11 @@ import {
   LOS_ANGELES,
   MIAMI_DADE,
   NASSAU,
-  VENTURA,
   q1,
   q1Revised,
   q2,
   ranking,
+  VENTURA,
 } from '../fixtures/fy2017-change-sets';
 
 const names = (list: { jurisdiction: Jurisdiction }[]) => list.map((m) => m.jurisdiction.name);
@@ -24,11 +24,26 @@ const stored = (r: Ranking, version: number) => ({ ...r, hash: hashRanking(r), v
 
 describe('diffRanking against the previous quarter (a new quarter)', () => {
   // Prepare
-  const change = diffRanking({ before: q1(), after: q2(), afterHash: hashRanking(q2()), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 10 })!;
+  const change = diffRanking({
+    before: q1(),
+    after: q2(),
+    afterHash: hashRanking(q2()),
+    baseline: 'previous-quarter',
+    baselineQuarter: 'FY2017Q1',
+    topN: 10,
+  })!;
 
   it('is a new quarter measured against FY2017 Q1', () => {
     // Assess
-    expect(change).toMatchObject({ kind: 'new-quarter', baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', quarter: 'FY2017Q2', complete: true, totalBefore: 727, totalAfter: 714 });
+    expect(change).toMatchObject({
+      kind: 'new-quarter',
+      baseline: 'previous-quarter',
+      baselineQuarter: 'FY2017Q1',
+      quarter: 'FY2017Q2',
+      complete: true,
+      totalBefore: 727,
+      totalAfter: 714,
+    });
     expect(change.previousComplete).toBeUndefined();
   });
 
@@ -49,7 +64,10 @@ describe('diffRanking against the previous quarter (a new quarter)', () => {
     // Assess
     expect(change.deltas[0]).toEqual({ jurisdiction: DENVER, before: 74, after: 112 });
     expect(change.deltas).toContainEqual({ jurisdiction: VENTURA, before: 188, after: 176 });
-    const denver = change.after.rows.find((r) => r.jurisdiction === DENVER) as (typeof change.after.rows)[number] & { previousRank: number | null; previousDeclined?: number };
+    const denver = change.after.rows.find((r) => r.jurisdiction === DENVER) as (typeof change.after.rows)[number] & {
+      previousRank: number | null;
+      previousDeclined?: number;
+    };
     expect(denver).toMatchObject({ rank: 2, previousRank: 3, previousDeclined: 74 });
     expect(change.previousRanks[jurisdictionKey(NASSAU)]).toBe(7);
     expect(change.retracted).toEqual([]);
@@ -62,10 +80,24 @@ describe('diffRanking against the stored version (a revision)', () => {
     const before = stored(q1(), 1);
 
     // Act
-    const change = diffRanking({ before, after: q1Revised(), afterHash: hashRanking(q1Revised()), baseline: 'stored-version', topN: 10, history: [{ version: 1, hash: before.hash }] })!;
+    const change = diffRanking({
+      before,
+      after: q1Revised(),
+      afterHash: hashRanking(q1Revised()),
+      baseline: 'stored-version',
+      topN: 10,
+      history: [{ version: 1, hash: before.hash }],
+    })!;
 
     // Assess
-    expect(change).toMatchObject({ kind: 'revision', baseline: 'stored-version', baselineQuarter: 'FY2017Q1', previousComplete: true, totalBefore: 727, totalAfter: 682 });
+    expect(change).toMatchObject({
+      kind: 'revision',
+      baseline: 'stored-version',
+      baselineQuarter: 'FY2017Q1',
+      previousComplete: true,
+      totalBefore: 727,
+      totalAfter: 682,
+    });
     expect(change.deltas).toEqual([{ jurisdiction: CLARK, before: 68, after: 61 }]);
     expect(change.retracted).toEqual([{ jurisdiction: NASSAU, before: 38, after: 0 }]);
     expect(change.left).toEqual([{ jurisdiction: NASSAU, from: 7, to: null }]);
@@ -88,7 +120,10 @@ describe('diffRanking against the stored version (a revision)', () => {
     // Prepare
     const v1 = stored(q1(), 1);
     const v2 = stored(q1Revised(), 2);
-    const history = [{ version: 1, hash: v1.hash }, { version: 2, hash: v2.hash }];
+    const history = [
+      { version: 1, hash: v1.hash },
+      { version: 2, hash: v2.hash },
+    ];
 
     // Act
     const change = diffRanking({ before: v2, after: q1(), afterHash: hashRanking(q1()), baseline: 'stored-version', topN: 10, history })!;
@@ -105,7 +140,9 @@ describe('diffRanking against the stored version (a revision)', () => {
 
   it('needs the stored ranking for a stored-version baseline', () => {
     // Act + Assess
-    expect(() => diffRanking({ after: q1(), afterHash: hashRanking(q1()), baseline: 'stored-version', topN: 10 })).toThrow(/needs the stored ranking/);
+    expect(() => diffRanking({ after: q1(), afterHash: hashRanking(q1()), baseline: 'stored-version', topN: 10 })).toThrow(
+      /needs the stored ranking/,
+    );
   });
 });
 
@@ -115,8 +152,20 @@ describe('diffRanking of a partial quarter', () => {
 
   it('does not report a lower count or a missing jurisdiction as a drop', () => {
     // Prepare
-    const before = stored(partialQ2([[VENTURA, 90], [DENVER, 60], [CLARK, 40], [LOS_ANGELES, 12]]), 1);
-    const after = partialQ2([[VENTURA, 120], [DENVER, 55], [CLARK, 58]]);
+    const before = stored(
+      partialQ2([
+        [VENTURA, 90],
+        [DENVER, 60],
+        [CLARK, 40],
+        [LOS_ANGELES, 12],
+      ]),
+      1,
+    );
+    const after = partialQ2([
+      [VENTURA, 120],
+      [DENVER, 55],
+      [CLARK, 58],
+    ]);
 
     // Act
     const change = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'stored-version', topN: 3 })!;
@@ -137,10 +186,20 @@ describe('diffRanking of a partial quarter', () => {
 
   it('is a partial update when a new partial quarter is compared with the complete one before', () => {
     // Prepare
-    const after = partialQ2([[VENTURA, 30], [DENVER, 41]]);
+    const after = partialQ2([
+      [VENTURA, 30],
+      [DENVER, 41],
+    ]);
 
     // Act
-    const change = diffRanking({ before: q1(), after, afterHash: hashRanking(after), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 2 })!;
+    const change = diffRanking({
+      before: q1(),
+      after,
+      afterHash: hashRanking(after),
+      baseline: 'previous-quarter',
+      baselineQuarter: 'FY2017Q1',
+      topN: 2,
+    })!;
 
     // Assess
     expect(change).toMatchObject({ kind: 'partial-update', baseline: 'previous-quarter', complete: false });
@@ -191,7 +250,13 @@ describe('orderQuarterChanges', () => {
   it('puts new quarters first, then revisions, then partial updates, each by quarter', () => {
     // Prepare
     const c = (kind: RankingChange['kind'], quarter: RankingChange['quarter']) => ({ kind, quarter, source: 'ddp' });
-    const changes = [c('partial-update', 'FY2017Q3'), c('revision', 'FY2017Q1'), c('new-quarter', 'FY2017Q2'), c('revision', 'FY2016Q4'), c('new-quarter', 'FY2016Q3')];
+    const changes = [
+      c('partial-update', 'FY2017Q3'),
+      c('revision', 'FY2017Q1'),
+      c('new-quarter', 'FY2017Q2'),
+      c('revision', 'FY2016Q4'),
+      c('new-quarter', 'FY2016Q3'),
+    ];
 
     // Act
     const ordered = orderQuarterChanges(changes);
@@ -208,7 +273,10 @@ describe('orderQuarterChanges', () => {
 });
 
 describe('diffRanking names the facilities behind a move', () => {
-  const facilityRanking = (quarter: Ranking['quarter'], rows: [Jurisdiction, [string, 'local' | 'federal' | 'ice', number][]][]): Ranking => {
+  const facilityRanking = (
+    quarter: Ranking['quarter'],
+    rows: [Jurisdiction, [string, 'local' | 'federal' | 'ice', number][]][],
+  ): Ranking => {
     const tallies = rows.map(([jurisdiction, facilities]) => ({
       jurisdiction,
       declined: facilities.reduce((n, [, , d]) => n + d, 0),
@@ -222,11 +290,24 @@ describe('diffRanking names the facilities behind a move', () => {
     // Prepare
     const before = facilityRanking('FY2017Q1', [
       [VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 188]]],
-      [DENVER, [['DENVER JUSTICE CENTER', 'local', 60], ['DENVER COUNTY JAIL', 'local', 14]]],
+      [
+        DENVER,
+        [
+          ['DENVER JUSTICE CENTER', 'local', 60],
+          ['DENVER COUNTY JAIL', 'local', 14],
+        ],
+      ],
     ]);
     const after = facilityRanking('FY2017Q2', [
       [VENTURA, [['VENTURA CO PRE-TRIAL DETENTION', 'local', 150]]],
-      [DENVER, [['DENVER JUSTICE CENTER', 'local', 150], ['DENVER COUNTY JAIL', 'local', 4], ['US MARSHALS, COLORADO', 'federal', 7]]],
+      [
+        DENVER,
+        [
+          ['DENVER JUSTICE CENTER', 'local', 150],
+          ['DENVER COUNTY JAIL', 'local', 4],
+          ['US MARSHALS, COLORADO', 'federal', 7],
+        ],
+      ],
     ]);
 
     // Act
@@ -238,7 +319,9 @@ describe('diffRanking names the facilities behind a move', () => {
       { name: 'DENVER COUNTY JAIL', type: 'local', before: 14, after: 4 },
       { name: 'US MARSHALS, COLORADO', type: 'federal', before: 0, after: 7 },
     ]);
-    expect(change?.facilityChanges?.[VENTURA.fips]).toEqual([{ name: 'VENTURA CO PRE-TRIAL DETENTION', type: 'local', before: 188, after: 150 }]);
+    expect(change?.facilityChanges?.[VENTURA.fips]).toEqual([
+      { name: 'VENTURA CO PRE-TRIAL DETENTION', type: 'local', before: 188, after: 150 },
+    ]);
     expect(change?.after.rows[0].facilities).toHaveLength(3);
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { detectDrift } from '../../functions/domain/drift';
 import type { ReleaseStats } from '../../functions/domain/release';
 
-const COLUMNS = ['Detainer Prepare Date', 'Facility State', 'Detainer Facility', 'Facility City', 'Detainer Lift Reason', 'Anonymized Identifier'];
+const COLUMNS = [
+  'Detainer Prepare Date',
+  'Facility State',
+  'Detainer Facility',
+  'Facility City',
+  'Detainer Lift Reason',
+  'Anonymized Identifier',
+];
 const stats = (rowsRead: number, from?: string, to?: string, extra: Partial<ReleaseStats> = {}): ReleaseStats => ({
   rowsRead,
   rowsKept: Math.round(rowsRead / 20),
@@ -59,7 +66,10 @@ describe('detectDrift', () => {
 
     // Act
     const unresolved = detectDrift([fy2025], stats(70_000, '2025-10-01', '2026-03-06', { resolutionRate: 0.6 }));
-    const renamed = detectDrift([fy2025], stats(70_000, '2025-10-01', '2026-03-06', { columns: ['Date', 'State', 'Facility', 'City', 'Detainer Lift Reason', 'ID'] }));
+    const renamed = detectDrift(
+      [fy2025],
+      stats(70_000, '2025-10-01', '2026-03-06', { columns: ['Date', 'State', 'Facility', 'City', 'Detainer Lift Reason', 'ID'] }),
+    );
 
     // Assess
     expect(unresolved).toBe('schema drift: 60.0% of declined detainers resolved to counties, previous release 99.0%');

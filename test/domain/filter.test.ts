@@ -9,16 +9,16 @@ import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import {
   CLARK,
   DENVER,
+  firstTrackingChange,
   LOS_ANGELES,
   MIAMI_DADE,
-  NASSAU,
-  SANTA_CLARA,
-  VENTURA,
-  firstTrackingChange,
   mixedChange,
+  NASSAU,
   newQuarterChange,
   ranking,
   revisionChange,
+  SANTA_CLARA,
+  VENTURA,
 } from '../fixtures/fy2017-change-sets';
 
 const filters = (f: Partial<SubscriberFilters>): SubscriberFilters => ({ ...DEFAULT_FILTERS, ...f });
@@ -55,13 +55,16 @@ describe('filterForSubscriber: which jurisdictions', () => {
     expect(digest!.quarters[0].left).toEqual([]);
   });
 
-  it.each([['Denver'], ['Denver County'], ['denver county, co'], ['08031'], ['8031']])('matches Denver County written as "%s"', (written) => {
-    // Act
-    const digest = filterForSubscriber(newQuarterChange(), filters({ jurisdictions: [written] }));
+  it.each([['Denver'], ['Denver County'], ['denver county, co'], ['08031'], ['8031']])(
+    'matches Denver County written as "%s"',
+    (written) => {
+      // Act
+      const digest = filterForSubscriber(newQuarterChange(), filters({ jurisdictions: [written] }));
 
-    // Assess
-    expect(tableNames(digest)).toEqual(['Denver County']);
-  });
+      // Assess
+      expect(tableNames(digest)).toEqual(['Denver County']);
+    },
+  );
 
   it('matches "Miami-Dade" and "Miami Dade County" to Miami-Dade County, FL, and names outside the top N too', () => {
     // Act
@@ -126,7 +129,10 @@ describe('filterForSubscriber: what is news', () => {
 
     // Assess: Nassau's retraction lifts Adams County one place; that is a move in the Colorado table.
     expect(colorado!.quarters[0].deltas).toEqual([]);
-    expect(colorado!.quarters[0].moved.map((m) => [m.jurisdiction.name, m.from, m.to])).toEqual([['Adams County', 14, 13], ['Boulder County', 15, 14]]);
+    expect(colorado!.quarters[0].moved.map((m) => [m.jurisdiction.name, m.from, m.to])).toEqual([
+      ['Adams County', 14, 13],
+      ['Boulder County', 15, 14],
+    ]);
     expect(coloradoBigMoves).toBeNull();
     expect(nevada!.quarters[0].deltas).toEqual([{ jurisdiction: CLARK, before: 68, after: 61 }]);
     expect(nevada!.quarters[0].retracted).toEqual([]);
@@ -145,10 +151,29 @@ describe('filterForSubscriber: what is news', () => {
 
   it('applies the minimum rank move, but entering or leaving the top N is always news', () => {
     // Prepare: a stored FY2017 Q2 revised so that Los Angeles climbs one place into the top 4.
-    const before = { ...ranking('FY2017Q2', [[VENTURA, 176], [DENVER, 112], [MIAMI_DADE, 97], [CLARK, 70], [LOS_ANGELES, 51]]), hash: '', version: 1 };
+    const before = {
+      ...ranking('FY2017Q2', [
+        [VENTURA, 176],
+        [DENVER, 112],
+        [MIAMI_DADE, 97],
+        [CLARK, 70],
+        [LOS_ANGELES, 51],
+      ]),
+      hash: '',
+      version: 1,
+    };
     before.hash = hashRanking(before);
-    const after = ranking('FY2017Q2', [[VENTURA, 176], [DENVER, 112], [MIAMI_DADE, 97], [CLARK, 70], [LOS_ANGELES, 71]]);
-    const change: ReleaseChange = { ...revisionChange(), quarters: [diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'stored-version', topN: 10 })!] };
+    const after = ranking('FY2017Q2', [
+      [VENTURA, 176],
+      [DENVER, 112],
+      [MIAMI_DADE, 97],
+      [CLARK, 70],
+      [LOS_ANGELES, 71],
+    ]);
+    const change: ReleaseChange = {
+      ...revisionChange(),
+      quarters: [diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'stored-version', topN: 10 })!],
+    };
 
     // Act
     const bigMovesTop10 = filterForSubscriber(change, filters({ minMove: 2, minDelta: 100 }));
@@ -168,7 +193,11 @@ describe('filterForSubscriber: what is news', () => {
 
     // Assess
     expect(colorado!.quarters.map((q) => `${q.kind} ${q.quarter}`)).toEqual(['new-quarter FY2017Q2', 'partial-update FY2017Q3']);
-    expect(everyone!.quarters.map((q) => `${q.kind} ${q.quarter}`)).toEqual(['new-quarter FY2017Q2', 'revision FY2017Q1', 'partial-update FY2017Q3']);
+    expect(everyone!.quarters.map((q) => `${q.kind} ${q.quarter}`)).toEqual([
+      'new-quarter FY2017Q2',
+      'revision FY2017Q1',
+      'partial-update FY2017Q3',
+    ]);
     expect(colorado!.id).toBe(everyone!.id);
   });
 });

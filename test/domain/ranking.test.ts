@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankTallies, hashRanking } from '../../functions/domain/ranking';
-import { CLARK, DENVER, EVERGLADES, LOS_ANGELES, MIAMI_DADE, VENTURA, q1, ranking } from '../fixtures/fy2017-change-sets';
+import { hashRanking, rankTallies } from '../../functions/domain/ranking';
+import { CLARK, DENVER, EVERGLADES, LOS_ANGELES, MIAMI_DADE, q1, ranking, VENTURA } from '../fixtures/fy2017-change-sets';
 
 describe('rankTallies', () => {
   it('gives tied counts the same rank and skips the next ones (1, 2, 2, 4)', () => {
@@ -52,9 +52,22 @@ describe('hashRanking', () => {
 
   it('changes when one count or the complete flag changes', () => {
     // Prepare
-    const base = ranking('FY2017Q1', [[VENTURA, 188], [DENVER, 74]]);
-    const revised = ranking('FY2017Q1', [[VENTURA, 188], [DENVER, 73]]);
-    const partial = ranking('FY2017Q1', [[VENTURA, 188], [DENVER, 74]], { complete: false });
+    const base = ranking('FY2017Q1', [
+      [VENTURA, 188],
+      [DENVER, 74],
+    ]);
+    const revised = ranking('FY2017Q1', [
+      [VENTURA, 188],
+      [DENVER, 73],
+    ]);
+    const partial = ranking(
+      'FY2017Q1',
+      [
+        [VENTURA, 188],
+        [DENVER, 74],
+      ],
+      { complete: false },
+    );
 
     // Act
     const hashes = new Set([hashRanking(base), hashRanking(revised), hashRanking(partial)]);

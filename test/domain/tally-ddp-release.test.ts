@@ -6,7 +6,7 @@ import type { Observation } from '../../functions/domain/release';
 import { QuarterTallies } from '../../functions/domain/tally';
 import { readXlsxRows, type XlsxCell } from '../../functions/ingest/parsers/xlsx-rows';
 import { createResolver } from '../../functions/ingest/resolve/resolver';
-import { generateDdpXlsx, type DdpGeneratorResult } from '../../scripts/generate-ddp-xlsx';
+import { type DdpGeneratorResult, generateDdpXlsx } from '../../scripts/generate-ddp-xlsx';
 
 /**
  * Every record of a generated DDP workbook (real layout, real ICE facility names, every lift reason
@@ -66,7 +66,7 @@ describe('tally of every record of a DDP release', () => {
     expect(tallies.unresolvedFacilities()).toEqual([]);
   });
 
-  it('splits each county into its facilities, whose counts add up to the county\'s', () => {
+  it("splits each county into its facilities, whose counts add up to the county's", () => {
     // Prepare
     const tallies = new QuarterTallies(createResolver());
 

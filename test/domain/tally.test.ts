@@ -108,7 +108,9 @@ describe('QuarterTallies on record-level data', () => {
     const [q1] = tallies.rankings('table', 'r', undefined);
 
     // Assess
-    expect(q1.rows).toEqual([{ rank: 1, jurisdiction: { kind: 'county', fips: '06111', name: 'Ventura County', state: 'CA' }, declined: 188 }]);
+    expect(q1.rows).toEqual([
+      { rank: 1, jurisdiction: { kind: 'county', fips: '06111', name: 'Ventura County', state: 'CA' }, declined: 188 },
+    ]);
     expect(q1.received).toBeUndefined();
   });
 

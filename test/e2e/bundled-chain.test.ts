@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
@@ -10,9 +12,6 @@ import { ENVIRONMENT } from '../../functions/commons/environment';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import { keys } from '../../functions/store/table-schema';
 import { bundleStep } from '../../lib/lambda-bundle';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 
 const RUNNER = fileURLToPath(new URL('./bundled/run-chain.ts', import.meta.url));
@@ -38,11 +37,26 @@ describe('the chain on the built Lambda bundles', () => {
     for (const step of ['ingest', 'notify', 'deliver'] as const) bundleStep(step, join(bundles, step));
     const bytes = await readFile(RELEASE);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await emulators.clients.s3.send(new PutObjectCommand({ Bucket: emulators.bucket, Key: releaseKey('ddp', sha256, 'xlsx'), Body: bytes }));
+    await emulators.clients.s3.send(
+      new PutObjectCommand({ Bucket: emulators.bucket, Key: releaseKey('ddp', sha256, 'xlsx'), Body: bytes }),
+    );
     const now = new Date().toISOString();
     for (const email of readers) {
       await emulators.clients.dynamodb.send(
-        new PutCommand({ TableName: emulators.tableName, Item: { ...keys.subscriber(email), type: 'subscriber', gsi1pk: 'SUBSCRIBERS#confirmed', gsi1sk: email, email, status: 'confirmed', filters: DEFAULT_FILTERS, createdAt: now, confirmedAt: now } }),
+        new PutCommand({
+          TableName: emulators.tableName,
+          Item: {
+            ...keys.subscriber(email),
+            type: 'subscriber',
+            gsi1pk: 'SUBSCRIBERS#confirmed',
+            gsi1sk: email,
+            email,
+            status: 'confirmed',
+            filters: DEFAULT_FILTERS,
+            createdAt: now,
+            confirmedAt: now,
+          },
+        }),
       );
     }
 

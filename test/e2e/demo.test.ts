@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdictionKey } from '../../functions/domain/jurisdiction';
 import { runDemo } from '../../local/demo-run';
 import { listOutbox } from '../../local/outbox';
-import { openLocal, type LocalRuntime } from '../../local/runtime';
+import { type LocalRuntime, openLocal } from '../../local/runtime';
 
 interface StoredEmail {
   destination: { to: string[] };
@@ -48,7 +48,11 @@ describe('npm start: the demo replay through the real pipeline', () => {
   it('confirms each demo subscriber through the link in their confirmation email', async () => {
     // Assess
     const confirmations = afterFirstRun.filter((e) => e.subject === 'Confirm your detainer-watch subscription');
-    expect(confirmations.map((e) => e.destination.to[0]).sort()).toEqual(['ca-desk@example.org', 'denver-council@example.org', 'newsroom@example.org']);
+    expect(confirmations.map((e) => e.destination.to[0]).sort()).toEqual([
+      'ca-desk@example.org',
+      'denver-council@example.org',
+      'newsroom@example.org',
+    ]);
     const subscribers = await local.deps.subscribers.listSubscribers('confirmed');
     expect(subscribers).toHaveLength(3);
   });

@@ -10,7 +10,11 @@ const deps = fakeDeps();
 const handler = createDeliverHandler(deps);
 
 const message = (id: string, emails: string[]) => ({ messageId: id, body: JSON.stringify({ changeId: 'ddp#abc', emails }) });
-const report = (outcome: Partial<Record<'sent' | 'failed' | 'ambiguous' | 'inFlight' | 'lostAcknowledgements' | 'suppressed' | 'skippedByFilters', number>>) => ({
+const report = (
+  outcome: Partial<
+    Record<'sent' | 'failed' | 'ambiguous' | 'inFlight' | 'lostAcknowledgements' | 'suppressed' | 'skippedByFilters', number>
+  >,
+) => ({
   changeId: 'ddp#abc',
   sent: 0,
   alreadySent: 0,
@@ -43,7 +47,10 @@ describe('deliver handler', () => {
     deliver.mockResolvedValueOnce(report({ sent: 2, lostAcknowledgements: 1 })).mockResolvedValueOnce(report({ suppressed: 2 }));
 
     // Act
-    const response = await handler({ Records: [message('m1', ['a@example.org', 'b@example.org']), message('m2', ['c@example.org', 'd@example.org'])] } as never, context);
+    const response = await handler(
+      { Records: [message('m1', ['a@example.org', 'b@example.org']), message('m2', ['c@example.org', 'd@example.org'])] } as never,
+      context,
+    );
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
@@ -58,7 +65,10 @@ describe('deliver handler', () => {
     deliver.mockResolvedValue(report(outcome));
 
     // Act
-    const response = await handler({ Records: [message('m1', ['a@example.org', 'b@example.org']), message('m2', ['c@example.org'])] } as never, context);
+    const response = await handler(
+      { Records: [message('m1', ['a@example.org', 'b@example.org']), message('m2', ['c@example.org'])] } as never,
+      context,
+    );
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }] });

@@ -10,7 +10,13 @@ export function fakeDeps(): Deps {
   return {
     config: {
       sources: [
-        { name: 'ddp', url: 'https://deportationdata.org/data/ice.html', linkPattern: '\\.xlsx$', allowedHosts: ['deportationdata.org'], parser: 'ddp' },
+        {
+          name: 'ddp',
+          url: 'https://deportationdata.org/data/ice.html',
+          linkPattern: '\\.xlsx$',
+          allowedHosts: ['deportationdata.org'],
+          parser: 'ddp',
+        },
         { name: 'table', url: 'https://www.ice.gov/statistics', linkPattern: '\\.xlsx$', allowedHosts: ['www.ice.gov'], parser: 'table' },
       ],
       sender: 'alerts@news.example.org',
@@ -34,4 +40,11 @@ export function fakeDeps(): Deps {
 }
 
 /** A Lambda context good enough for Powertools' logger. */
-export const context = { functionName: 'test', awsRequestId: 'request-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test', memoryLimitInMB: '512', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 60_000 } as never;
+export const context = {
+  functionName: 'test',
+  awsRequestId: 'request-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '512',
+  functionVersion: '$LATEST',
+  getRemainingTimeInMillis: () => 60_000,
+} as never;

@@ -11,7 +11,11 @@ const { handleSesEvent } = await import('../../functions/feedback/feedback');
 describe('feedback handler', () => {
   it('hands each SES event published through SNS to the use case, parsed', async () => {
     // Prepare
-    const bounce = { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.org' }] }, mail: { messageId: 'm-1' } };
+    const bounce = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.org' }] },
+      mail: { messageId: 'm-1' },
+    };
 
     // Act
     await handler({ Records: [{ Sns: { Message: JSON.stringify(bounce) } }] } as never, context);

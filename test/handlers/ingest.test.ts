@@ -17,7 +17,16 @@ describe('ingest handler', () => {
 
   it('ingests the archive key of each S3 notification and reports nothing failed', async () => {
     // Prepare
-    ingest.mockResolvedValue({ source: 'ddp', release: 'a'.repeat(64), outcome: 'ingested', rowsRead: 3, rowsKept: 2, resolutionRate: 1, unresolved: [], quarterItemsWritten: 2 });
+    ingest.mockResolvedValue({
+      source: 'ddp',
+      release: 'a'.repeat(64),
+      outcome: 'ingested',
+      rowsRead: 3,
+      rowsKept: 2,
+      resolutionRate: 1,
+      unresolved: [],
+      quarterItemsWritten: 2,
+    });
 
     // Act
     const response = await handler({ Records: [{ messageId: 'm1', body: notification(KEY) }] } as never, context);
@@ -29,10 +38,28 @@ describe('ingest handler', () => {
 
   it('returns a failed release to the queue by its message id, and carries on with the next', async () => {
     // Prepare
-    ingest.mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce({ source: 'ddp', release: 'b', outcome: 'quarantined', reason: 'empty sheet', rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0 });
+    ingest.mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce({
+      source: 'ddp',
+      release: 'b',
+      outcome: 'quarantined',
+      reason: 'empty sheet',
+      rowsRead: 0,
+      rowsKept: 0,
+      resolutionRate: 0,
+      unresolved: [],
+      quarterItemsWritten: 0,
+    });
 
     // Act
-    const response = await handler({ Records: [{ messageId: 'm1', body: notification(KEY) }, { messageId: 'm2', body: notification(KEY) }] } as never, context);
+    const response = await handler(
+      {
+        Records: [
+          { messageId: 'm1', body: notification(KEY) },
+          { messageId: 'm2', body: notification(KEY) },
+        ],
+      } as never,
+      context,
+    );
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
@@ -51,7 +78,11 @@ describe('ingest handler', () => {
 
   it('gives pdf.js a DOMMatrix to load with when no native canvas is present', () => {
     // Act
-    const matrix = new (globalThis as unknown as { DOMMatrix: new (init?: number[]) => { multiplySelf(m: unknown): { a: number; e: number }; isIdentity: boolean } }).DOMMatrix([2, 0, 0, 2, 5, 0]);
+    const matrix = new (
+      globalThis as unknown as {
+        DOMMatrix: new (init?: number[]) => { multiplySelf(m: unknown): { a: number; e: number }; isIdentity: boolean };
+      }
+    ).DOMMatrix([2, 0, 0, 2, 5, 0]);
 
     // Assess
     expect(matrix.isIdentity).toBe(false);

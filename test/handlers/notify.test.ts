@@ -15,7 +15,10 @@ const { planDeliveries } = await import('../../functions/notify/notify');
 const plan = vi.mocked(planDeliveries);
 const handler = createNotifyHandler(deps);
 
-const insert = (sequence: string, pk: string) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: sequence, NewImage: { pk: { S: pk }, sk: { S: 'CHANGE' } } } });
+const insert = (sequence: string, pk: string) => ({
+  eventName: 'INSERT',
+  dynamodb: { SequenceNumber: sequence, NewImage: { pk: { S: pk }, sk: { S: 'CHANGE' } } },
+});
 
 describe('notify handler', () => {
   beforeAll(() => sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] }));
@@ -58,10 +61,16 @@ describe('notify handler', () => {
 
   it('reports the failing record by its sequence number; the event source retries from it (later records are planned again, idempotently)', async () => {
     // Prepare
-    plan.mockResolvedValueOnce([['a@example.org']]).mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce([]);
+    plan
+      .mockResolvedValueOnce([['a@example.org']])
+      .mockRejectedValueOnce(new Error('throttled'))
+      .mockResolvedValueOnce([]);
 
     // Act
-    const response = await handler({ Records: [insert('1', 'CHANGE#one'), insert('2', 'CHANGE#two'), insert('3', 'CHANGE#three')] } as never, context);
+    const response = await handler(
+      { Records: [insert('1', 'CHANGE#one'), insert('2', 'CHANGE#two'), insert('3', 'CHANGE#three')] } as never,
+      context,
+    );
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });

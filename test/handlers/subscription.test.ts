@@ -3,15 +3,24 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { context, fakeDeps } from './fake-deps';
 
-vi.mock('../../functions/subscription/subscription', () => ({ handleSubscriptionRequest: vi.fn(async () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<p>Confirmed</p>' })) }));
-vi.mock('../../functions/subscription/subscribe', () => ({ subscribe: vi.fn(async () => ({ subscriber: { status: 'pending' }, confirmationSent: true })) }));
+vi.mock('../../functions/subscription/subscription', () => ({
+  handleSubscriptionRequest: vi.fn(async () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<p>Confirmed</p>' })),
+}));
+vi.mock('../../functions/subscription/subscribe', () => ({
+  subscribe: vi.fn(async () => ({ subscriber: { status: 'pending' }, confirmationSent: true })),
+}));
 process.env.SUBSCRIPTION_URL_PARAMETER = '/detainer-watch/dev/subscription-url';
 
 const ssm = mockClient(SSMClient);
-ssm.on(GetParameterCommand, { Name: '/detainer-watch/dev/subscription-url' }).resolves({ Parameter: { Value: 'https://site.example.org/api/' } });
+ssm
+  .on(GetParameterCommand, { Name: '/detainer-watch/dev/subscription-url' })
+  .resolves({ Parameter: { Value: 'https://site.example.org/api/' } });
 const { createSubscriptionHandler, parameterReader, toHttpRequest } = await import('../../functions/subscription/handler');
 const deps = fakeDeps();
-const handler = createSubscriptionHandler(deps, parameterReader(() => process.env.SUBSCRIPTION_URL_PARAMETER ?? ''));
+const handler = createSubscriptionHandler(
+  deps,
+  parameterReader(() => process.env.SUBSCRIPTION_URL_PARAMETER ?? ''),
+);
 const { handleSubscriptionRequest } = await import('../../functions/subscription/subscription');
 const { subscribe } = await import('../../functions/subscription/subscribe');
 
@@ -42,10 +51,22 @@ describe('subscription handler', () => {
 
   it('decodes a base64 body of a one-click unsubscribe POST and keeps the client address', () => {
     // Act
-    const request = toHttpRequest(urlEvent({ rawPath: '/api/unsubscribe', body: Buffer.from('List-Unsubscribe=One-Click').toString('base64'), isBase64Encoded: true, requestContext: { domainName: 'x', http: { method: 'POST', sourceIp: '203.0.113.9' } } }) as never);
+    const request = toHttpRequest(
+      urlEvent({
+        rawPath: '/api/unsubscribe',
+        body: Buffer.from('List-Unsubscribe=One-Click').toString('base64'),
+        isBase64Encoded: true,
+        requestContext: { domainName: 'x', http: { method: 'POST', sourceIp: '203.0.113.9' } },
+      }) as never,
+    );
 
     // Assess
-    expect(request).toMatchObject({ method: 'POST', path: '/api/unsubscribe', body: 'List-Unsubscribe=One-Click', sourceIp: '203.0.113.9' });
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/api/unsubscribe',
+      body: 'List-Unsubscribe=One-Click',
+      sourceIp: '203.0.113.9',
+    });
   });
 
   it('subscribes an address the operator names, with links on the URL kept in SSM (read once per container)', async () => {

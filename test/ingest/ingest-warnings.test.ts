@@ -6,8 +6,8 @@ import { releaseKey } from '../../functions/archive/release-key';
 import type { ReleaseFormat } from '../../functions/domain/release';
 import { ingestRelease } from '../../functions/ingest/ingest';
 import { makeDdorPdf, sampleDdorReport } from '../../scripts/make-ddor-fixture';
-import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { openPipeline, type Pipeline } from '../reliability/pipeline';
+import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 
 /**
  * Parser warnings reach someone: an ingested release carries them in its report, the log, a
@@ -22,7 +22,14 @@ describe('parser warnings and faults through ingest', () => {
   const metrics: Array<[string, number | undefined]> = [];
 
   beforeAll(async () => {
-    pipeline = await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag, config: { minResolutionRate: 0 } });
+    pipeline = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag,
+      config: { minResolutionRate: 0 },
+    });
     pipeline.deps.count = (metric, value) => void metrics.push([metric, value]);
   });
 
@@ -33,7 +40,16 @@ describe('parser warnings and faults through ingest', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const key = releaseKey(source, sha256, extension);
     await pipeline.deps.archive.putFile(key, file, { sha256, sourceUrl: `https://example.org/${source}.${extension}` });
-    await pipeline.deps.releases.recordRelease({ source, sha256, url: `https://example.org/${source}.${extension}`, archiveKey: key, bytes: bytes.length, format, firstSeen: new Date().toISOString(), status: 'archived' });
+    await pipeline.deps.releases.recordRelease({
+      source,
+      sha256,
+      url: `https://example.org/${source}.${extension}`,
+      archiveKey: key,
+      bytes: bytes.length,
+      format,
+      firstSeen: new Date().toISOString(),
+      status: 'archived',
+    });
     return { report: await ingestRelease(pipeline.deps, key), sha256 };
   }
 
@@ -57,8 +73,16 @@ describe('parser warnings and faults through ingest', () => {
 
     // Assess
     const warning = '1 of 4 rows have no usable date (1 of them declined); left out';
-    expect(report).toMatchObject({ outcome: 'ingested', rowsRead: 4, rowsKept: 2, warnings: [warning], coverage: { from: '2014-07-03', to: '2014-08-19', declared: false } });
-    expect(pipeline.log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'parser warnings', fields: expect.objectContaining({ warnings: [warning] }) }));
+    expect(report).toMatchObject({
+      outcome: 'ingested',
+      rowsRead: 4,
+      rowsKept: 2,
+      warnings: [warning],
+      coverage: { from: '2014-07-03', to: '2014-08-19', declared: false },
+    });
+    expect(pipeline.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'parser warnings', fields: expect.objectContaining({ warnings: [warning] }) }),
+    );
     expect(metrics).toContainEqual(['ParserWarnings', 1]);
     const mail = (await sesMessages(emulators.endpoints.ses, operator)).slice(before);
     expect(mail).toHaveLength(1);

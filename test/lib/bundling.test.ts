@@ -6,14 +6,22 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cdkJson from '../../cdk.json' with { type: 'json' };
-import { DetainerWatchStack } from '../../lib/detainer-watch-stack';
 import { PROJECT_ROOT } from '../../lib/detainer-function';
+import { DetainerWatchStack } from '../../lib/detainer-watch-stack';
 import { logicalId, resourcesOf, testConfig } from './synthesize';
 
 const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 /** What a Lambda environment gives a bundle at import (no AWS call is made). */
-const BUNDLE_ENV = { AWS_REGION: 'us-east-1', TABLE_NAME: 'table', ARCHIVE_BUCKET: 'bucket', SOURCES: '[]', TOP_N: '10', SENDER_ADDRESS: 'a@example.org', OPERATOR_EMAIL: 'o@example.org' };
+const BUNDLE_ENV = {
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'table',
+  ARCHIVE_BUCKET: 'bucket',
+  SOURCES: '[]',
+  TOP_N: '10',
+  SENDER_ADDRESS: 'a@example.org',
+  OPERATOR_EMAIL: 'o@example.org',
+};
 
 /** The one synth with real esbuild bundling: slow, so every bundle check shares it. */
 describe('bundled functions', { timeout: 600_000 }, () => {
@@ -28,7 +36,15 @@ describe('bundled functions', { timeout: 600_000 }, () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     const { poll, ingest, notify, subscription, feedback, site } = stack;
     bundles = Object.fromEntries(
-      Object.entries({ poll: poll.fn, ingest: ingest.fn, notify: notify.planner, deliver: notify.deliverer, subscription: subscription.fn, feedback: feedback.fn, site: site.fn }).map(([step, fn]) => {
+      Object.entries({
+        poll: poll.fn,
+        ingest: ingest.fn,
+        notify: notify.planner,
+        deliver: notify.deliverer,
+        subscription: subscription.fn,
+        feedback: feedback.fn,
+        site: site.fn,
+      }).map(([step, fn]) => {
         const key = functions[logicalId(stack, fn)].Properties.Code.S3Key as string;
         return [step, join(outdir, `asset.${key.replace(/\.zip$/, '')}`)];
       }),
@@ -38,35 +54,41 @@ describe('bundled functions', { timeout: 600_000 }, () => {
 
   const codeFiles = (step: string) => readdirSync(bundles[step]).filter((file) => file.endsWith('.mjs'));
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])('bundles %s as minified ESM files of at most 1 MB in all, each with its source map', (step) => {
-    // Assess
-    const files = codeFiles(step);
-    expect(files).toContain('index.mjs');
-    expect(files.length).toBeGreaterThan(1);
-    const total = files.reduce((sum, file) => sum + statSync(join(bundles[step], file)).size, 0);
-    expect(total).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
-    for (const file of files) {
-      expect(existsSync(join(bundles[step], `${file}.map`))).toBe(true);
-      expect(readFileSync(join(bundles[step], file), 'utf8')).toMatch(/^import\{createRequire as __detainerRequire\}from'node:module';/);
-    }
-  });
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])(
+    'bundles %s as minified ESM files of at most 1 MB in all, each with its source map',
+    (step) => {
+      // Assess
+      const files = codeFiles(step);
+      expect(files).toContain('index.mjs');
+      expect(files.length).toBeGreaterThan(1);
+      const total = files.reduce((sum, file) => sum + statSync(join(bundles[step], file)).size, 0);
+      expect(total).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+      for (const file of files) {
+        expect(existsSync(join(bundles[step], `${file}.map`))).toBe(true);
+        expect(readFileSync(join(bundles[step], file), 'utf8')).toMatch(/^import\{createRequire as __detainerRequire\}from'node:module';/);
+      }
+    },
+  );
 
-  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])('loads the %s bundle, finds its handler, and every lazily loaded chunk resolves', (step) => {
-    // Act: the handler first, then every chunk (what the first invocations would load)
-    const chunks = codeFiles(step).filter((file) => file !== 'index.mjs');
-    const output = execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(join(bundles[step], 'index.mjs'))}); let loaded = 0; for (const chunk of ${JSON.stringify(chunks)}) { await import(${JSON.stringify(bundles[step] + '/')} + chunk); loaded++; } console.log(typeof m.handler, loaded);`,
-      ],
-      { env: { ...process.env, ...BUNDLE_ENV }, encoding: 'utf8' },
-    );
+  it.each(['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'])(
+    'loads the %s bundle, finds its handler, and every lazily loaded chunk resolves',
+    (step) => {
+      // Act: the handler first, then every chunk (what the first invocations would load)
+      const chunks = codeFiles(step).filter((file) => file !== 'index.mjs');
+      const output = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(bundles[step], 'index.mjs'))}); let loaded = 0; for (const chunk of ${JSON.stringify(chunks)}) { await import(${JSON.stringify(`${bundles[step]}/`)} + chunk); loaded++; } console.log(typeof m.handler, loaded);`,
+        ],
+        { env: { ...process.env, ...BUNDLE_ENV }, encoding: 'utf8' },
+      );
 
-    // Assess
-    expect(output.trim().split('\n').at(-1)).toBe(`function ${chunks.length}`);
-  });
+      // Assess
+      expect(output.trim().split('\n').at(-1)).toBe(`function ${chunks.length}`);
+    },
+  );
 
   it('ships the resolver data next to the ingest bundle', () => {
     // Prepare
@@ -78,7 +100,7 @@ describe('bundled functions', { timeout: 600_000 }, () => {
     expect(existsSync(join(bundles.poll, 'data'))).toBe(false);
   });
 
-  it('reads a DDOR PDF with the ingest bundle\'s own parser and resolver chunks: Travis County, TX counts 41', () => {
+  it("reads a DDOR PDF with the ingest bundle's own parser and resolver chunks: Travis County, TX counts 41", () => {
     // Prepare: find the chunks the first ingest would load, by what they export
     const fixture = join(PROJECT_ROOT, 'test/fixtures/releases/ddor-2017-02-04to02-10.pdf');
     const probe = join(bundles.ingest, 'probe-chunks.mjs');

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULTS_CONTEXT_KEY, DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig, schedulePeriodFromExpression } from '../../lib/config';
+import {
+  DEFAULTS_CONTEXT_KEY,
+  DeploymentConfigError,
+  loadDeploymentConfig,
+  parseDeploymentConfig,
+  schedulePeriodFromExpression,
+} from '../../lib/config';
 import { DEFAULTS } from './synthesize';
 
 describe('deployment config', () => {
@@ -13,7 +19,8 @@ describe('deployment config', () => {
   function configFolder(files: Record<string, unknown>): string {
     const folder = mkdtempSync(join(tmpdir(), 'dw-config-'));
     folders.push(folder);
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), typeof content === 'string' ? content : JSON.stringify(content));
+    for (const [name, content] of Object.entries(files))
+      writeFileSync(join(folder, name), typeof content === 'string' ? content : JSON.stringify(content));
     return folder;
   }
 
@@ -43,8 +50,16 @@ describe('deployment config', () => {
     ['operatorEmail', { operatorEmail: 'ops@' }, /config key "operatorEmail"/],
     ['schedule', { schedule: 'every hour' }, /config key "schedule": expected cron\(\.\.\.\) or rate/],
     ['timeZone', { timeZone: 'Mars/Olympus' }, /config key "timeZone": not an IANA time zone/],
-    ['sources.0.url', { sources: [{ ...(DEFAULTS.sources as object[])[0], url: 'http://insecure.example.org/' }] }, /config key "sources\.0\.url"/],
-    ['sources.0.linkPattern', { sources: [{ ...(DEFAULTS.sources as object[])[0], linkPattern: '([' }] }, /config key "sources\.0\.linkPattern": not a valid regular expression/],
+    [
+      'sources.0.url',
+      { sources: [{ ...(DEFAULTS.sources as object[])[0], url: 'http://insecure.example.org/' }] },
+      /config key "sources\.0\.url"/,
+    ],
+    [
+      'sources.0.linkPattern',
+      { sources: [{ ...(DEFAULTS.sources as object[])[0], linkPattern: '([' }] },
+      /config key "sources\.0\.linkPattern": not a valid regular expression/,
+    ],
     ['sources.0.parser', { sources: [{ ...(DEFAULTS.sources as object[])[0], parser: 'docx' }] }, /config key "sources\.0\.parser"/],
     ['topN', { topN: 'ten' }, /config key "topN"/],
     ['deliveryConcurrency', { deliveryConcurrency: 1 }, /config key "deliveryConcurrency"/],
@@ -70,19 +85,31 @@ describe('deployment config', () => {
 
   it('layers cdk.json defaults, then config/<stage>.json, then single -c keys', () => {
     // Prepare
-    const folder = configFolder({ 'staging.json': { sender: 'alerts@staging.example.org', topN: 25, operatorEmail: 'file@staging.example.org' } });
-    const app = new App({ context: { [DEFAULTS_CONTEXT_KEY]: DEFAULTS, stage: 'staging', operatorEmail: 'cli@staging.example.org', topN: '15' } });
+    const folder = configFolder({
+      'staging.json': { sender: 'alerts@staging.example.org', topN: 25, operatorEmail: 'file@staging.example.org' },
+    });
+    const app = new App({
+      context: { [DEFAULTS_CONTEXT_KEY]: DEFAULTS, stage: 'staging', operatorEmail: 'cli@staging.example.org', topN: '15' },
+    });
 
     // Act
     const config = loadDeploymentConfig(app.node, folder);
 
     // Assess
-    expect(config).toMatchObject({ stage: 'staging', sender: 'alerts@staging.example.org', operatorEmail: 'cli@staging.example.org', topN: 15, schedule: DEFAULTS.schedule });
+    expect(config).toMatchObject({
+      stage: 'staging',
+      sender: 'alerts@staging.example.org',
+      operatorEmail: 'cli@staging.example.org',
+      topN: 15,
+      schedule: DEFAULTS.schedule,
+    });
   });
 
   it('reads sources given as JSON text on the command line', () => {
     // Prepare
-    const sources = [{ name: 'table', url: 'https://www.ice.gov/statistics', linkPattern: '\\.xlsx$', allowedHosts: ['www.ice.gov'], parser: 'table' }];
+    const sources = [
+      { name: 'table', url: 'https://www.ice.gov/statistics', linkPattern: '\\.xlsx$', allowedHosts: ['www.ice.gov'], parser: 'table' },
+    ];
     const app = new App({ context: { [DEFAULTS_CONTEXT_KEY]: DEFAULTS, sources: JSON.stringify(sources) } });
 
     // Act

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT } from '../../functions/commons/environment';
-import { resourcesOf, synthesize, type Resource } from './synthesize';
+import { type Resource, resourcesOf, synthesize } from './synthesize';
 
 describe('DetainerFunction defaults', () => {
   let functions: Resource[];
@@ -41,7 +41,15 @@ describe('DetainerFunction defaults', () => {
         [ENVIRONMENT.topN]: '10',
       });
       expect(JSON.parse(variables[ENVIRONMENT.sources] as string)[0].name).toBe('ddp');
-      expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENVIRONMENT.tableName, ENVIRONMENT.archiveBucket, ENVIRONMENT.configurationSet, ENVIRONMENT.subscriptionUrl, ENVIRONMENT.tokenSecretArn]));
+      expect(Object.keys(variables)).toEqual(
+        expect.arrayContaining([
+          ENVIRONMENT.tableName,
+          ENVIRONMENT.archiveBucket,
+          ENVIRONMENT.configurationSet,
+          ENVIRONMENT.subscriptionUrl,
+          ENVIRONMENT.tokenSecretArn,
+        ]),
+      );
     }
   });
 

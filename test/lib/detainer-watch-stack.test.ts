@@ -5,18 +5,37 @@ import { DetainerWatchStack } from '../../lib/detainer-watch-stack';
 import { testApp, testConfig } from './synthesize';
 
 /** Properties that fix a physical name in CloudFormation; two stages must not share one. */
-const NAME_PROPERTIES = ['AlarmName', 'Name', 'TableName', 'BucketName', 'QueueName', 'TopicName', 'FunctionName', 'RoleName', 'LogGroupName', 'ScheduleName', 'ConfigurationSetName'];
+const NAME_PROPERTIES = [
+  'AlarmName',
+  'Name',
+  'TableName',
+  'BucketName',
+  'QueueName',
+  'TopicName',
+  'FunctionName',
+  'RoleName',
+  'LogGroupName',
+  'ScheduleName',
+  'ConfigurationSetName',
+];
 
 describe('DetainerWatchStack', () => {
   it('deploys two stages side by side in one account without a name clash', () => {
     // Prepare
     const app = testApp();
-    const stacks = ['dev', 'staging'].map((stage) => new DetainerWatchStack(app, `DetainerWatch-${stage}`, { config: testConfig({ stage }) }));
+    const stacks = ['dev', 'staging'].map(
+      (stage) => new DetainerWatchStack(app, `DetainerWatch-${stage}`, { config: testConfig({ stage }) }),
+    );
 
     // Act
     const names = stacks.map((stack) => {
-      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-      return Object.values(resources).flatMap((resource) => NAME_PROPERTIES.map((key) => resource.Properties?.[key]).filter((name): name is string => typeof name === 'string'));
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties?: Record<string, unknown> }
+      >;
+      return Object.values(resources).flatMap((resource) =>
+        NAME_PROPERTIES.map((key) => resource.Properties?.[key]).filter((name): name is string => typeof name === 'string'),
+      );
     });
 
     // Assess

@@ -27,8 +27,11 @@ describe('Feedback', () => {
     // Assess
     const [keyId, key] = Object.entries(resourcesOf(template, 'AWS::KMS::Key'))[0];
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    const services = key.Properties.KeyPolicy.Statement.flatMap((statement: { Principal: { Service?: string | string[] } }) => [statement.Principal.Service ?? []].flat());
+    const services = key.Properties.KeyPolicy.Statement.flatMap((statement: { Principal: { Service?: string | string[] } }) =>
+      [statement.Principal.Service ?? []].flat(),
+    );
     expect(services.sort()).toEqual(['cloudwatch.amazonaws.com', 'ses.amazonaws.com']);
-    for (const topic of Object.values(resourcesOf(template, 'AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    for (const topic of Object.values(resourcesOf(template, 'AWS::SNS::Topic')))
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 });

@@ -9,7 +9,11 @@ describe('Mail', () => {
     // Assess
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(stack, stack.mail.configurationSet) },
-      EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: logicalId(stack, stack.mail.feedbackTopic) } } },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: logicalId(stack, stack.mail.feedbackTopic) } },
+      },
     });
   });
 
@@ -18,7 +22,9 @@ describe('Mail', () => {
     const { stack, template } = synthesize({ sesIdentity: 'news.example.org' });
 
     // Assess
-    const sends = statementsOf(template, stack, stack.notify.deliverer).filter((statement) => actionsOf([statement]).includes('ses:SendRawEmail'));
+    const sends = statementsOf(template, stack, stack.notify.deliverer).filter((statement) =>
+      actionsOf([statement]).includes('ses:SendRawEmail'),
+    );
     expect(sends).toHaveLength(1);
     expect(actionsOf(sends)).toEqual(['ses:SendRawEmail']);
     const resources = JSON.stringify(sends[0].Resource);
@@ -35,7 +41,9 @@ describe('Mail', () => {
     const { stack, template } = synthesize({ sesIdentity: arn });
 
     // Assess
-    const [send] = statementsOf(template, stack, stack.subscription.fn).filter((statement) => actionsOf([statement]).includes('ses:SendRawEmail'));
+    const [send] = statementsOf(template, stack, stack.subscription.fn).filter((statement) =>
+      actionsOf([statement]).includes('ses:SendRawEmail'),
+    );
     expect(send.Resource).toContainEqual(arn);
   });
 });

@@ -20,7 +20,9 @@ describe('cdk-nag', () => {
 
     // Assess
     expect(synth).not.toThrow();
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations: unknown[] }[];
+    };
     expect(report.pluginReports.flatMap((plugin) => plugin.violations)).toEqual([]);
   });
 

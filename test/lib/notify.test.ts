@@ -12,7 +12,9 @@ describe('Notify fan-out', () => {
   it('drives the planner from change inserts on the stream, bisecting and bounding retries, with an on-failure queue', () => {
     // Assess
     const planner = logicalId(built.stack, built.stack.notify.planner);
-    const mapping = Object.values(resourcesOf(built.template, 'AWS::Lambda::EventSourceMapping')).find((m) => m.Properties.FunctionName.Ref === planner)!;
+    const mapping = Object.values(resourcesOf(built.template, 'AWS::Lambda::EventSourceMapping')).find(
+      (m) => m.Properties.FunctionName.Ref === planner,
+    )!;
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [logicalId(built.stack, built.stack.store.table), 'StreamArn'] },
       StartingPosition: 'LATEST',
@@ -20,9 +22,14 @@ describe('Notify fan-out', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(built.stack, built.stack.notify.streamDeadLetters), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(built.stack, built.stack.notify.streamDeadLetters), 'Arn'] } },
+      },
     });
-    expect(JSON.parse(mapping.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['CHANGE'] } } } });
+    expect(JSON.parse(mapping.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { sk: { S: ['CHANGE'] } } },
+    });
   });
 
   it('tells the planner where the batches go and how large they are', () => {
@@ -52,7 +59,9 @@ describe('Notify fan-out', () => {
     // Assess
     const queue = resourcesOf(built.template, 'AWS::SQS::Queue')[logicalId(built.stack, built.stack.notify.deliveryQueue)];
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-    expect(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]).toBe(logicalId(built.stack, built.stack.notify.deliveryDeadLetters));
+    expect(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]).toBe(
+      logicalId(built.stack, built.stack.notify.deliveryDeadLetters),
+    );
     expect(queue.Properties.VisibilityTimeout).toBe(720);
   });
 });

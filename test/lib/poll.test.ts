@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logicalId, resourcesOf, synthesize, type Resource } from './synthesize';
+import { logicalId, type Resource, resourcesOf, synthesize } from './synthesize';
 
 describe('Poll', () => {
   let built: ReturnType<typeof synthesize>;
@@ -12,7 +12,11 @@ describe('Poll', () => {
 
   it('schedules poll with the configured cron expression and time zone', () => {
     // Assess
-    expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'cron(15 */2 * * ? *)', ScheduleExpressionTimezone: 'America/Chicago', State: 'ENABLED' });
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(15 */2 * * ? *)',
+      ScheduleExpressionTimezone: 'America/Chicago',
+      State: 'ENABLED',
+    });
     expect(schedule.Properties.Target.Arn['Fn::GetAtt'][0]).toBe(logicalId(built.stack, built.stack.poll.fn));
   });
 

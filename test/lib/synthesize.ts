@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
-import { DEFAULTS_CONTEXT_KEY, parseDeploymentConfig, type DeploymentConfig } from '../../lib/config';
+import { DEFAULTS_CONTEXT_KEY, type DeploymentConfig, parseDeploymentConfig } from '../../lib/config';
 import { DetainerWatchStack } from '../../lib/detainer-watch-stack';
 
 /** The defaults of cdk.json, as `npm run synth` sees them. */
@@ -16,7 +16,11 @@ export function testConfig(overrides: Record<string, unknown> = {}): DeploymentC
  * and without CDK's built-in CloudFormation schema validation (30 s per synth on a busy 2-core machine).
  */
 export function testApp(context: Record<string, unknown> = {}, outdir?: string): App {
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
+  return new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+    ...(outdir ? { outdir } : {}),
+  });
 }
 
 /** Synthesizes the stack without bundling (fast): the template of every construct test. */
@@ -39,8 +43,14 @@ export function resourcesOf(template: Template, type: string): Record<string, Re
 }
 
 /** IAM statements of a function's role (its default policy). */
-export function statementsOf(template: Template, stack: DetainerWatchStack, fn: { role?: unknown }): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
-  const roleId = stack.getLogicalId((fn.role as { node: { defaultChild: Parameters<DetainerWatchStack['getLogicalId']>[0] } }).node.defaultChild);
+export function statementsOf(
+  template: Template,
+  stack: DetainerWatchStack,
+  fn: { role?: unknown },
+): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const roleId = stack.getLogicalId(
+    (fn.role as { node: { defaultChild: Parameters<DetainerWatchStack['getLogicalId']>[0] } }).node.defaultChild,
+  );
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
     (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
   );

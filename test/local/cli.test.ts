@@ -11,9 +11,14 @@ const fixtures = join(root, 'test/fixtures/releases');
 /** The installed CLI, as a user runs it: its own process, its own embedded emulators. */
 function cli(home: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/detainer-watch.mjs'), ...args], { cwd: root, env: { ...process.env, DETAINER_WATCH_HOME: home }, timeout: 180_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(root, 'bin/detainer-watch.mjs'), ...args],
+      { cwd: root, env: { ...process.env, DETAINER_WATCH_HOME: home }, timeout: 180_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,8 +60,28 @@ describe('detainer-watch CLI contract', () => {
       facilityTypes: ['local', 'police', 'state', 'federal', 'ice', 'other'],
       rows: [
         // A jurisdiction table has no denominator and names no facilities.
-        { rank: 1, fips: '06111', name: 'Ventura County', state: 'CA', declined: 188, received: null, rate: null, previousRank: null, facilityTypes: null },
-        { rank: 2, fips: '12086', name: 'Miami-Dade County', state: 'FL', declined: 93, received: null, rate: null, previousRank: null, facilityTypes: null },
+        {
+          rank: 1,
+          fips: '06111',
+          name: 'Ventura County',
+          state: 'CA',
+          declined: 188,
+          received: null,
+          rate: null,
+          previousRank: null,
+          facilityTypes: null,
+        },
+        {
+          rank: 2,
+          fips: '12086',
+          name: 'Miami-Dade County',
+          state: 'FL',
+          declined: 93,
+          received: null,
+          rate: null,
+          previousRank: null,
+          facilityTypes: null,
+        },
       ],
     });
   }, 200_000);
@@ -122,7 +147,7 @@ describe('detainer-watch CLI contract', () => {
     ]);
   }, 300_000);
 
-  it('drills into a county\'s facilities, narrows rankings by facility type, and lists what was not placed', async () => {
+  it("drills into a county's facilities, narrows rankings by facility type, and lists what was not placed", async () => {
     // Act (on the FY2014 records ingested above)
     const history = await cli(home, 'history', 'Contra Costa', '--facilities', '--json');
     const stateOnly = await cli(home, 'rankings', '--source', 'ddp', '--quarter', 'FY2014Q1', '--facility-types', 'state', '--json');
@@ -130,7 +155,9 @@ describe('detainer-watch CLI contract', () => {
     const wrong = await cli(home, 'rankings', '--facility-types', 'jail');
 
     // Assess
-    const point = (JSON.parse(history.stdout) as { quarters: { quarter: string; facilities: { name: string; type: string; declined: number }[] }[] }).quarters[0];
+    const point = (
+      JSON.parse(history.stdout) as { quarters: { quarter: string; facilities: { name: string; type: string; declined: number }[] }[] }
+    ).quarters[0];
     expect(point.quarter).toBe('FY2014Q1');
     expect(point.facilities).toEqual([expect.objectContaining({ name: 'CONTRA COSTA CO. JAIL', type: 'local', declined: 2 })]);
     expect(JSON.parse(stateOnly.stdout)).toMatchObject({ facilityTypes: ['state'], total: 0, rows: [] });
@@ -139,7 +166,7 @@ describe('detainer-watch CLI contract', () => {
     expect(wrong.stderr).toMatch(/facility types are local, police, state, federal, ice, other \(not jail\)/);
   }, 300_000);
 
-  it('keeps another publisher\'s table apart with --as, where the same source would see schema drift', async () => {
+  it("keeps another publisher's table apart with --as, where the same source would see schema drift", async () => {
     // Prepare: its own home with the top-jurisdictions table, then another publisher's table with other columns
     const own = await mkdtemp(join(tmpdir(), 'dw-cli-as-'));
     const other = join(own, 'sheriffs-fy2017q2.csv');
@@ -154,9 +181,10 @@ describe('detainer-watch CLI contract', () => {
 
     // Assess
     expect(same.code).toBe(1);
-    expect(same.stderr.trim()).toMatch(/sheriffs-fy2017q2\.csv: schema drift: .* \(quarantined under source "table"; raw file kept in the archive; if it is another publisher's file, ingest it with --as NAME\)$/);
+    expect(same.stderr.trim()).toMatch(
+      /sheriffs-fy2017q2\.csv: schema drift: .* \(quarantined under source "table"; raw file kept in the archive; if it is another publisher's file, ingest it with --as NAME\)$/,
+    );
     expect(apart.code).toBe(0);
     expect(JSON.parse(rankings.stdout)).toMatchObject({ source: 'sheriffs', quarter: 'FY2017Q2', total: 74 });
   }, 300_000);
 });
-

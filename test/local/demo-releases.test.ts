@@ -36,14 +36,40 @@ const COUNTY_OF: Record<string, string> = {
 };
 
 const Q1_FIRST = {
-  'Ventura CA': 188, 'Miami-Dade FL': 93, 'Denver CO': 74, 'Clark NV': 68, 'Los Angeles CA': 57, 'Travis TX': 45,
-  'Nassau NY': 38, 'Santa Clara CA': 33, 'Cook IL': 29, 'King WA': 24, 'Multnomah OR': 19, 'Contra Costa CA': 15,
-  'San Diego CA': 12, 'Franklin PA': 8, 'unresolved: US MARSHALS, S.DIST.TX': 2, 'unresolved: ERO HOLD ROOM': 1,
+  'Ventura CA': 188,
+  'Miami-Dade FL': 93,
+  'Denver CO': 74,
+  'Clark NV': 68,
+  'Los Angeles CA': 57,
+  'Travis TX': 45,
+  'Nassau NY': 38,
+  'Santa Clara CA': 33,
+  'Cook IL': 29,
+  'King WA': 24,
+  'Multnomah OR': 19,
+  'Contra Costa CA': 15,
+  'San Diego CA': 12,
+  'Franklin PA': 8,
+  'unresolved: US MARSHALS, S.DIST.TX': 2,
+  'unresolved: ERO HOLD ROOM': 1,
 };
 const Q2 = {
-  'Ventura CA': 141, 'Denver CO': 118, 'Miami-Dade FL': 97, 'Clark NV': 71, 'Los Angeles CA': 66, 'Travis TX': 52,
-  'Santa Clara CA': 40, 'Cook IL': 31, 'Multnomah OR': 28, 'Nassau NY': 26, 'King WA': 22, 'Contra Costa CA': 14,
-  'San Diego CA': 13, 'Franklin PA': 9, 'unresolved: US MARSHALS, S.DIST.TX': 1, 'unresolved: ERO HOLD ROOM': 2,
+  'Ventura CA': 141,
+  'Denver CO': 118,
+  'Miami-Dade FL': 97,
+  'Clark NV': 71,
+  'Los Angeles CA': 66,
+  'Travis TX': 52,
+  'Santa Clara CA': 40,
+  'Cook IL': 31,
+  'Multnomah OR': 28,
+  'Nassau NY': 26,
+  'King WA': 22,
+  'Contra Costa CA': 14,
+  'San Diego CA': 13,
+  'Franklin PA': 9,
+  'unresolved: US MARSHALS, S.DIST.TX': 1,
+  'unresolved: ERO HOLD ROOM': 2,
 };
 const { 'Nassau NY': _retracted, ...q1WithoutNassau } = Q1_FIRST;
 const Q1_REVISED = { ...q1WithoutNassau, 'Clark NV': 61 };
@@ -131,12 +157,26 @@ describe('demo releases', () => {
 
       // Assess
       expect(read.headerRow).toBe(7);
-      expect(read.header).toEqual(expect.arrayContaining([
-        'Detainer Prepare Date', 'Facility State', 'Facility AOR', 'Case Status', 'Detainer Prepared Criminality',
-        'Detention Facility', 'Detention Facility Code', 'Facility City', 'Citizenship Country',
-        'Resume Custody Yes No', 'Detainer Lift Reason', 'Detainer Type', 'Unique Identifier',
-      ]));
-      const declined = Object.values(read.declined).flatMap((q) => Object.values(q)).reduce((a, b) => a + b, 0);
+      expect(read.header).toEqual(
+        expect.arrayContaining([
+          'Detainer Prepare Date',
+          'Facility State',
+          'Facility AOR',
+          'Case Status',
+          'Detainer Prepared Criminality',
+          'Detention Facility',
+          'Detention Facility Code',
+          'Facility City',
+          'Citizenship Country',
+          'Resume Custody Yes No',
+          'Detainer Lift Reason',
+          'Detainer Type',
+          'Unique Identifier',
+        ]),
+      );
+      const declined = Object.values(read.declined)
+        .flatMap((q) => Object.values(q))
+        .reduce((a, b) => a + b, 0);
       expect(read.otherRows / declined).toBeGreaterThan(2.5);
       expect(read.otherRows / declined).toBeLessThan(4);
     });
@@ -151,7 +191,10 @@ describe('demo releases', () => {
     const written = await makeDemoReleases(out);
 
     // Assess
-    const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+    const sha = async (file: string) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
     for (const file of written) expect(await sha(file.path), file.name).toBe(await sha(join(RELEASES_DIR, file.name)));
     expect(written.map((f) => f.name)).toEqual(Object.keys(EXPECTED));
   }, 180_000);

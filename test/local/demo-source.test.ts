@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { discoverReleases } from '../../functions/poll/discover';
 import { HttpFetcher } from '../../functions/poll/fetcher';
-import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
+import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -128,7 +128,7 @@ describe('demo source', () => {
   });
 });
 
-describe('demo source through the poller\'s fetcher and discovery', () => {
+describe("demo source through the poller's fetcher and discovery", () => {
   let source: DemoSource;
   let scratch: string;
   beforeAll(async () => {
@@ -149,14 +149,25 @@ describe('demo source through the poller\'s fetcher and discovery', () => {
 
     // Act
     const index = await fetcher.fetch({ url: config.url, accept: ['text/html'], ...common });
-    const html = index.status === 200 ? index.body?.toString('utf8') ?? '' : '';
+    const html = index.status === 200 ? (index.body?.toString('utf8') ?? '') : '';
     const found = discoverReleases(html, index.url, config);
     const downloads = [];
     for (const release of found) {
       const file = join(scratch, release.url.split('/').at(-1) ?? 'x');
-      downloads.push({ file, result: await fetcher.fetch({ url: release.url, toFile: file, accept: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], ...common }) });
+      downloads.push({
+        file,
+        result: await fetcher.fetch({
+          url: release.url,
+          toFile: file,
+          accept: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          ...common,
+        }),
+      });
     }
-    const again = index.status === 200 ? await fetcher.fetch({ url: config.url, etag: index.etag, lastModified: index.lastModified, ...common }) : index;
+    const again =
+      index.status === 200
+        ? await fetcher.fetch({ url: config.url, etag: index.etag, lastModified: index.lastModified, ...common })
+        : index;
 
     // Assess
     expect(found.map((r) => [r.url, r.publishedAt])).toEqual([

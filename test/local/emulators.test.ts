@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../functions/commons/all-clients';
 import { ensureBucket, ensureTable, startEmulators } from '../../local/emulators';
 
@@ -77,7 +77,9 @@ describe('startEmulators', () => {
     process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9/external-ses';
 
     // Act
-    const emulators = await startEmulators({ home: join(home, 'external'), services: ['s3', 'ses'] }).finally(() => delete process.env.AWS_ENDPOINT_URL_SES);
+    const emulators = await startEmulators({ home: join(home, 'external'), services: ['s3', 'ses'] }).finally(
+      () => delete process.env.AWS_ENDPOINT_URL_SES,
+    );
 
     // Assess
     try {
@@ -103,9 +105,13 @@ describe('startEmulators', () => {
 
   it('takes every emulator down with a parent that is killed outright', async () => {
     // Prepare
-    const parent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./emulators-parent.ts', import.meta.url)), join(home, 'orphans')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./emulators-parent.ts', import.meta.url)), join(home, 'orphans')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: parent.stdout! }).once('line', resolve);
       parent.once('exit', (code) => reject(new Error(`parent exited early (${code})`)));

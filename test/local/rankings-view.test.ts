@@ -16,7 +16,12 @@ function stored(source: string, byQuarter: Record<string, Spec[]>): StoredQuarte
   for (const [quarter, specs] of Object.entries(byQuarter)) {
     for (const [facility, city, state, declined, received] of specs) {
       for (let i = 0; i < received; i++) {
-        const o: Observation = { place: { facility, city, state }, count: i < declined ? 1 : 0, received: 1, date: `${firstMonth[quarter]}-1${i % 9}` };
+        const o: Observation = {
+          place: { facility, city, state },
+          count: i < declined ? 1 : 0,
+          received: 1,
+          date: `${firstMonth[quarter]}-1${i % 9}`,
+        };
         tallies.add(o);
       }
     }
@@ -49,7 +54,13 @@ describe('rankings view', () => {
     const view = rankingJson(all[0], all);
 
     // Assess
-    expect(view).toMatchObject({ source: 'ddp', quarter: 'FY2017Q1', total: 164, by: 'declined', facilityTypes: ['local', 'police', 'state', 'federal', 'ice', 'other'] });
+    expect(view).toMatchObject({
+      source: 'ddp',
+      quarter: 'FY2017Q1',
+      total: 164,
+      by: 'declined',
+      facilityTypes: ['local', 'police', 'state', 'federal', 'ice', 'other'],
+    });
     expect(view.rows.map((r) => [r.rank, r.name, r.declined, r.received, r.rate, r.facilityTypes])).toEqual([
       [1, 'Denver County', 60, 400, 0.15, ['local', 'federal']],
       [2, 'Ventura County', 50, 60, 0.833, ['local']],
@@ -135,7 +146,7 @@ describe('rankings view', () => {
 });
 
 describe('history view', () => {
-  it('shows received and rate per quarter, and with --facilities each facility\'s received and declined', () => {
+  it("shows received and rate per quarter, and with --facilities each facility's received and declined", () => {
     // Prepare
     const all = stored('ddp', { FY2017Q1: Q1, FY2017Q2: Q2 });
 

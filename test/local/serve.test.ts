@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocal, SITE_BUCKET_NAME, type LocalRuntime } from '../../local/runtime';
+import { type LocalRuntime, openLocal, SITE_BUCKET_NAME } from '../../local/runtime';
 import { serve } from '../../local/serve';
 import { serveStateFile } from '../../local/serve-state';
 
@@ -21,8 +21,17 @@ describe('detainer-watch serve', () => {
     // Prepare
     home = await mkdtemp(join(tmpdir(), 'dw-serve-'));
     local = await openLocal({ home, config: { schedule: 'cron(7 * * * ? *)', timeZone: 'America/New_York' } });
-    await local.clients.s3.send(new PutObjectCommand({ Bucket: SITE_BUCKET_NAME, Key: 'index.html', Body: '<h1>rankings</h1>', ContentType: 'text/html; charset=utf-8' }));
-    await local.clients.s3.send(new PutObjectCommand({ Bucket: SITE_BUCKET_NAME, Key: 'feed.json', Body: '{"items":[]}', ContentType: 'application/feed+json' }));
+    await local.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: SITE_BUCKET_NAME,
+        Key: 'index.html',
+        Body: '<h1>rankings</h1>',
+        ContentType: 'text/html; charset=utf-8',
+      }),
+    );
+    await local.clients.s3.send(
+      new PutObjectCommand({ Bucket: SITE_BUCKET_NAME, Key: 'feed.json', Body: '{"items":[]}', ContentType: 'application/feed+json' }),
+    );
     const until = new Promise<void>((resolve) => (stop = resolve));
     served = serve(local, { port: 0, out: (line) => printed.push(line), until });
     for (let i = 0; i < 100 && !existsSync(serveStateFile(home)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -49,14 +58,22 @@ describe('detainer-watch serve', () => {
     const [index, feed, missing] = await Promise.all([fetch(`${url}/`), fetch(`${url}/feed.json`), fetch(`${url}/nothing.html`)]);
 
     // Assess
-    expect([index.status, index.headers.get('content-type'), await index.text()]).toEqual([200, 'text/html; charset=utf-8', '<h1>rankings</h1>']);
+    expect([index.status, index.headers.get('content-type'), await index.text()]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      '<h1>rankings</h1>',
+    ]);
     expect([feed.status, feed.headers.get('content-type')]).toEqual([200, 'application/feed+json']);
     expect(missing.status).toBe(404);
   });
 
   it('hands /api/ requests to the subscription handler as Function URL events (a forged token changes nothing)', async () => {
     // Act
-    const forged = await fetch(`${url}/api/unsubscribe?token=eyJlIjoiYSJ9.forged`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const forged = await fetch(`${url}/api/unsubscribe?token=eyJlIjoiYSJ9.forged`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const unknown = await fetch(`${url}/api/nothing`);
 
     // Assess

@@ -17,7 +17,11 @@ describe('describeQuarterChange', () => {
 
   it('names every jurisdiction tied at #1 instead of picking one', () => {
     // Prepare
-    const tied = ranking('FY2014Q1', [[MIAMI_DADE, 1], [VENTURA, 1], [DENVER, 1]]);
+    const tied = ranking('FY2014Q1', [
+      [MIAMI_DADE, 1],
+      [VENTURA, 1],
+      [DENVER, 1],
+    ]);
 
     // Act
     const text = describeQuarterChange(firstSeen(tied));

@@ -10,7 +10,7 @@ import { formatQuarter } from '../../functions/domain/quarter';
 import type { Subscriber, SubscriberFilters } from '../../functions/domain/subscriber';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import { buildMime } from '../../functions/mail/mime';
-import { HOSTILE_COUNTY_NAME, HOSTILE_FACILITY_NAME, backfillChange } from '../fixtures/backfill-change';
+import { backfillChange, HOSTILE_COUNTY_NAME, HOSTILE_FACILITY_NAME } from '../fixtures/backfill-change';
 import { mixedChange } from '../fixtures/fy2017-change-sets';
 
 /**
@@ -18,7 +18,10 @@ import { mixedChange } from '../fixtures/fy2017-change-sets';
  * ingest of a real-size release (8 quarters, ~1,000 counties each) must still arrive whole.
  */
 const LIMIT = 100_000;
-const links = { unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def', archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx' };
+const links = {
+  unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def',
+  archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx',
+};
 const subscriber = (filters: Partial<SubscriberFilters> = {}): Subscriber => ({
   email: 'reporter@example.org',
   status: 'confirmed',
@@ -42,7 +45,11 @@ describe('alert size on a first ingest of a real-size release', () => {
     // Prepare
     const change = backfillChange();
     const full = await buildMime(
-      { ...composeAlert(change, subscriber(), links), html: renderAlertHtml(alertDocument(change, subscriber(), links)), text: renderAlertText(alertDocument(change, subscriber(), links)) },
+      {
+        ...composeAlert(change, subscriber(), links),
+        html: renderAlertHtml(alertDocument(change, subscriber(), links)),
+        text: renderAlertText(alertDocument(change, subscriber(), links)),
+      },
       { from: 'alerts@example.org', to: 'reporter@example.org' },
     );
 
@@ -78,7 +85,9 @@ describe('alert size on a first ingest of a real-size release', () => {
     const last = digest.quarters[7];
     const leader = last.after.rows[0];
     expect(text).toContain(`#1: ${leader.jurisdiction.name}, ${leader.jurisdiction.state} with ${leader.declined}`);
-    expect(text).toContain(`Total, all jurisdictions: ${last.totalAfter} (${last.totalBefore} in ${formatQuarter(digest.quarters[6].quarter)})`);
+    expect(text).toContain(
+      `Total, all jurisdictions: ${last.totalAfter} (${last.totalBefore} in ${formatQuarter(digest.quarters[6].quarter)})`,
+    );
     expect(text).toMatch(/^Biggest moves: (?:[^;]+; ){3}… and \d+ more$/m);
     expect(text).toMatch(/^ {2}… and 110 more facilities \(\d+ declined\)$/m);
     const unresolvedTotal = digest.unresolved.reduce((sum, u) => sum + u.declined, 0);

@@ -1,19 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseChange } from '../../functions/domain/change';
 import { diffRanking, orderQuarterChanges } from '../../functions/domain/diff';
 import { composeAlert } from '../../functions/domain/email';
 import { alertDocument } from '../../functions/domain/email/alert-document';
 import { filterForSubscriber } from '../../functions/domain/filter';
-import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import type { Jurisdiction } from '../../functions/domain/jurisdiction';
 import { formatQuarter } from '../../functions/domain/quarter';
 import { hashRanking } from '../../functions/domain/ranking';
+import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import { backfillChange } from '../fixtures/backfill-change';
-import { FY2017Q2_COUNTS, RELEASE_2, mixedChange, q1, ranking } from '../fixtures/fy2017-change-sets';
+import { FY2017Q2_COUNTS, mixedChange, q1, RELEASE_2, ranking } from '../fixtures/fy2017-change-sets';
 
 /**
  * Renders a real alert in headless Chromium (Debian package `chromium`, which CI installs) and
@@ -21,8 +21,20 @@ import { FY2017Q2_COUNTS, RELEASE_2, mixedChange, q1, ranking } from '../fixture
  * OS temp dir, never into the repository; DW_KEEP_RENDER=1 keeps it for a person to look at.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LINKS = { unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def', archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx' };
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LINKS = {
+  unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def',
+  archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx',
+};
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A real unresolved ICE facility name, long and unbreakable in places: the widest row a phone has to fit. */
 const TGK: Jurisdiction = { kind: 'facility', name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', state: 'FL' };
@@ -31,7 +43,14 @@ const TGK: Jurisdiction = { kind: 'facility', name: 'TURNER GUIFORD KNIGHT (TGK)
 function longFacilityChange(): ReleaseChange {
   const change = mixedChange();
   const after = ranking('FY2017Q2', [...FY2017Q2_COUNTS, [TGK, 60]], { release: RELEASE_2 });
-  const q2 = diffRanking({ before: q1(), after, afterHash: hashRanking(after), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 10 })!;
+  const q2 = diffRanking({
+    before: q1(),
+    after,
+    afterHash: hashRanking(after),
+    baseline: 'previous-quarter',
+    baselineQuarter: 'FY2017Q1',
+    topN: 10,
+  })!;
   return {
     ...change,
     quarters: orderQuarterChanges([q2, ...change.quarters.filter((q) => q.quarter !== 'FY2017Q2')]),
@@ -54,7 +73,12 @@ describe('alert HTML rendered in Chromium', () => {
 
   it('shows the ranking table and bars whose widths follow the counts', { timeout: 60_000 }, async () => {
     // Prepare
-    const subscriber = { email: 'reporter@example.org', status: 'confirmed' as const, filters: DEFAULT_FILTERS, createdAt: '2026-11-01T00:00:00.000Z' };
+    const subscriber = {
+      email: 'reporter@example.org',
+      status: 'confirmed' as const,
+      filters: DEFAULT_FILTERS,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
     const digest = filterForSubscriber(mixedChange(), DEFAULT_FILTERS)!;
     const email = composeAlert(digest, subscriber, LINKS);
     const counts = digest.quarters[0].after.rows.slice(0, 10).map((r) => r.declined);
@@ -64,7 +88,10 @@ describe('alert HTML rendered in Chromium', () => {
     // Act
     await page.setContent(email.html, { waitUntil: 'load' });
     await page.screenshot({ path: png, fullPage: true });
-    const firstTable = page.locator('th', { hasText: /^Juris\u00ADdiction$/ }).first().locator('xpath=ancestor::table[1]');
+    const firstTable = page
+      .locator('th', { hasText: /^Juris\u00ADdiction$/ })
+      .first()
+      .locator('xpath=ancestor::table[1]');
     const tableBox = await firstTable.boundingBox();
     const bars = await firstTable.locator('td.dw-bar').evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().width));
     const denver = await firstTable.locator('td', { hasText: 'Denver County, CO' }).first().boundingBox();
@@ -77,12 +104,19 @@ describe('alert HTML rendered in Chromium', () => {
     expect(denver!.width).toBeGreaterThan(0);
     expect(bars).toHaveLength(counts.length);
     for (const width of bars) expect(width).toBeGreaterThan(0);
-    bars.forEach((width, i) => expect(Math.abs(width / bars[0] - counts[i] / counts[0])).toBeLessThan(0.03));
+    for (const [i, width] of bars.entries()) expect(Math.abs(width / bars[0] - counts[i] / counts[0])).toBeLessThan(0.03);
   });
 
-  it('fits a 375 px phone with or without the head <style>: no sideways scroll, every count and bar on screen', { timeout: 60_000 }, async () => {
+  it('fits a 375 px phone with or without the head <style>: no sideways scroll, every count and bar on screen', {
+    timeout: 60_000,
+  }, async () => {
     // Prepare
-    const subscriber = { email: 'reporter@example.org', status: 'confirmed' as const, filters: DEFAULT_FILTERS, createdAt: '2026-11-01T00:00:00.000Z' };
+    const subscriber = {
+      email: 'reporter@example.org',
+      status: 'confirmed' as const,
+      filters: DEFAULT_FILTERS,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
     const digest = filterForSubscriber(longFacilityChange(), DEFAULT_FILTERS)!;
     const email = composeAlert(digest, subscriber, LINKS);
     const sections = alertDocument(digest, subscriber, LINKS).quarters.filter((q) => q.detail === undefined);
@@ -91,7 +125,10 @@ describe('alert HTML rendered in Chromium', () => {
 
     // Act
     const layouts = [];
-    for (const [mode, html] of [['styled', email.html], ['inline-only', inlineOnly]] as const) {
+    for (const [mode, html] of [
+      ['styled', email.html],
+      ['inline-only', inlineOnly],
+    ] as const) {
       const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
       await page.setContent(html, { waitUntil: 'load' });
       await page.screenshot({ path: join(dir, `alert-375-${mode}.png`), fullPage: true });
@@ -155,14 +192,19 @@ describe('alert HTML rendered in Chromium', () => {
           expect(row.bar).toBeGreaterThan(0);
           expect(row.barRight).toBeLessThanOrEqual(375);
         }
-        rows.forEach((row, i) => expect(Math.abs(row.bar / rows[0].bar - counts[i] / counts[0])).toBeLessThan(0.03));
+        for (const [i, row] of rows.entries()) expect(Math.abs(row.bar / rows[0].bar - counts[i] / counts[0])).toBeLessThan(0.03);
       });
     }
   });
 
   it('lays out a condensed 8-quarter alert whole: one bar table, every quarter, the unsubscribe link', { timeout: 60_000 }, async () => {
     // Prepare
-    const subscriber = { email: 'reporter@example.org', status: 'confirmed' as const, filters: DEFAULT_FILTERS, createdAt: '2026-11-01T00:00:00.000Z' };
+    const subscriber = {
+      email: 'reporter@example.org',
+      status: 'confirmed' as const,
+      filters: DEFAULT_FILTERS,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
     const digest = filterForSubscriber(backfillChange(), DEFAULT_FILTERS)!;
     const email = composeAlert(digest, subscriber, LINKS);
     const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
@@ -172,7 +214,15 @@ describe('alert HTML rendered in Chromium', () => {
     const bars = await page.locator('td.dw-bar').count();
     // A quarter's title is a div whose own text (its badges aside) is the quarter.
     const titled = await page.locator('div').evaluateAll((divs) =>
-      divs.filter((d) => d.getBoundingClientRect().height > 0).map((d) => [...d.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim()),
+      divs
+        .filter((d) => d.getBoundingClientRect().height > 0)
+        .map((d) =>
+          [...d.childNodes]
+            .filter((n) => n.nodeType === 3)
+            .map((n) => n.textContent)
+            .join('')
+            .trim(),
+        ),
     );
     const unsubscribe = await page.getByRole('link', { name: 'Unsubscribe' }).boundingBox();
     const scripts = await page.locator('script, img').count();

@@ -1,17 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MessageRejected, SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SESClient, SendRawEmailCommand, MessageRejected } from '@aws-sdk/client-ses';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../functions/commons/all-clients';
-import { SesMailer, isAmbiguousSendError } from '../../functions/mail/ses-mailer';
+import { isAmbiguousSendError, SesMailer } from '../../functions/mail/ses-mailer';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 
 const env = useEmulators({ table: false, bucket: false });
 
 function rawMessage(to: string, subject: string): Buffer {
   return Buffer.from(
-    [`From: detainer-watch <alerts@example.org>`, `To: ${to}`, `Subject: ${subject}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Denver County, CO rises to #2.', ''].join('\r\n'),
+    [
+      `From: detainer-watch <alerts@example.org>`,
+      `To: ${to}`,
+      `Subject: ${subject}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Denver County, CO rises to #2.',
+      '',
+    ].join('\r\n'),
   );
 }
 
@@ -25,7 +34,9 @@ function errorResponse(code: string, message: string): string {
 const servers: Server[] = [];
 
 /** A stand-in for SES on 127.0.0.1 whose nth request (from 1) gets `behaviour(n)`. */
-async function fakeSes(behaviour: (n: number) => 'reset' | 'stall' | 'ok' | { status: number; body: string }): Promise<{ url: string; requests: () => number }> {
+async function fakeSes(
+  behaviour: (n: number) => 'reset' | 'stall' | 'ok' | { status: number; body: string },
+): Promise<{ url: string; requests: () => number }> {
   let count = 0;
   const server = createServer((request, response) => {
     request.resume();
@@ -61,7 +72,11 @@ describe('SesMailer against aws-ses-v2-local', () => {
     const to = `${uniqueName('reader')}@example.org`;
 
     // Act
-    const { messageId } = await mailer.sendRaw({ from: 'alerts@example.org', to, raw: rawMessage(to, 'FY2017 Q2: Denver County, CO rises to #2') });
+    const { messageId } = await mailer.sendRaw({
+      from: 'alerts@example.org',
+      to,
+      raw: rawMessage(to, 'FY2017 Q2: Denver County, CO rises to #2'),
+    });
 
     // Assess
     const stored = await sesMessages(env.endpoints.ses, to);
@@ -77,7 +92,11 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes(() => 'reset');
 
     // Act
-    const attempt = (await mailerFor(ses.url, 2)).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
+    const attempt = (await mailerFor(ses.url, 2)).sendRaw({
+      from: 'a@example.org',
+      to: 'b@example.org',
+      raw: rawMessage('b@example.org', 'x'),
+    });
 
     // Assess
     const error = await attempt.catch((e: unknown) => e);
@@ -91,7 +110,11 @@ describe('SesMailer failures', () => {
     const ses = await fakeSes((n) => (n === 1 ? 'reset' : 'ok'));
 
     // Act
-    const result = await (await mailerFor(ses.url, 3)).sendRaw({ from: 'a@example.org', to: 'b@example.org', raw: rawMessage('b@example.org', 'x') });
+    const result = await (await mailerFor(ses.url, 3)).sendRaw({
+      from: 'a@example.org',
+      to: 'b@example.org',
+      raw: rawMessage('b@example.org', 'x'),
+    });
 
     // Assess
     expect(result).toEqual({ messageId: 'fake-id-1', retriedAfterAmbiguous: true });
@@ -143,7 +166,9 @@ describe('SesMailer failures', () => {
 
   it('calls a throttled last attempt ambiguous when an earlier attempt lost its answer', async () => {
     // Prepare
-    const ses = await fakeSes((n) => (n === 1 ? 'reset' : { status: 400, body: errorResponse('Throttling', 'Maximum sending rate exceeded.') }));
+    const ses = await fakeSes((n) =>
+      n === 1 ? 'reset' : { status: 400, body: errorResponse('Throttling', 'Maximum sending rate exceeded.') },
+    );
 
     // Act
     const error = await (await mailerFor(ses.url, 2))

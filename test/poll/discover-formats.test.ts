@@ -6,7 +6,12 @@ const SOURCE = { linkPattern: 'box\\.com/', linkText: '^(xlsx|parquet|csv|dta|sa
 
 /** A reactable widget as the Deportation Data Project's page embeds it: one row per release, a cell of links per format. */
 function widgetPage(rows: Array<{ records: string; links: string[] }>): string {
-  const data = { Records: rows.map((r) => r.records), Download: rows.map((r) => r.links.map((f) => `<a href='https://ucla.box.com/shared/static/detainers-${r.records}.${f}'>${f}</a>`).join(' ')) };
+  const data = {
+    Records: rows.map((r) => r.records),
+    Download: rows.map((r) =>
+      r.links.map((f) => `<a href='https://ucla.box.com/shared/static/detainers-${r.records}.${f}'>${f}</a>`).join(' '),
+    ),
+  };
   return `<html><body><h2 id="detainers">Detainers</h2><script type="application/json">${JSON.stringify({ x: { tag: { attribs: { data } } } })}</script></body></html>`;
 }
 

@@ -56,14 +56,20 @@ describe('discoverReleases', () => {
     const releases = discoverReleases(DDP_PAGE, PAGE_URL, SOURCE);
 
     // Assess
-    expect(releases).toEqual([
-      // First seen in the table of contents; the date comes from its section further down.
-      { url: 'https://deportationdata.org/data/ice/2026-03/detainers.xlsx', label: 'Latest detainers file', publishedAt: '2026-03-03' },
-      { url: 'https://deportationdata.org/data/ice/2026-03/arrests.XLSX', label: 'Arrests (XLSX)', publishedAt: '2026-03-03' },
-      { url: 'https://deportationdata.org/data/ice/2025-06/detainers.xlsx', label: 'ICE detainers, September 2023 – June 2025', publishedAt: '2025-07-15' },
-      { url: 'https://deportationdata.org/files/ice-detainers-fy2017.xlsx', label: 'FY2017 detainers', publishedAt: '2017-11-20' },
-      { url: 'https://deportationdata.org/files/ice-detainers-fy2016.xlsx', label: 'FY2016 detainers' },
-    ].map(({ publishedAt, ...rest }) => (publishedAt ? { ...rest, publishedAt } : rest)));
+    expect(releases).toEqual(
+      [
+        // First seen in the table of contents; the date comes from its section further down.
+        { url: 'https://deportationdata.org/data/ice/2026-03/detainers.xlsx', label: 'Latest detainers file', publishedAt: '2026-03-03' },
+        { url: 'https://deportationdata.org/data/ice/2026-03/arrests.XLSX', label: 'Arrests (XLSX)', publishedAt: '2026-03-03' },
+        {
+          url: 'https://deportationdata.org/data/ice/2025-06/detainers.xlsx',
+          label: 'ICE detainers, September 2023 – June 2025',
+          publishedAt: '2025-07-15',
+        },
+        { url: 'https://deportationdata.org/files/ice-detainers-fy2017.xlsx', label: 'FY2017 detainers', publishedAt: '2017-11-20' },
+        { url: 'https://deportationdata.org/files/ice-detainers-fy2016.xlsx', label: 'FY2016 detainers' },
+      ].map(({ publishedAt, ...rest }) => (publishedAt ? { ...rest, publishedAt } : rest)),
+    );
   });
 
   it('ignores links on hosts outside the allow-list even when they match, and links that do not match', () => {
@@ -160,9 +166,14 @@ describe('discoverReleases', () => {
 
   describe('on the data page as the Deportation Data Project builds it (Quarto + reactable: links in JSON, files on Box)', () => {
     const page = readFileSync(join(import.meta.dirname, '../fixtures/pages/ddp-ice-data.html'), 'utf8');
-    const DDP = { linkPattern: 'box\\.com/', linkText: '^xlsx$', section: 'detainers', allowedHosts: ['deportationdata.org', 'ucla.app.box.com', 'ucla.box.com', '*.boxcloud.com'] };
+    const DDP = {
+      linkPattern: 'box\\.com/',
+      linkText: '^xlsx$',
+      section: 'detainers',
+      allowedHosts: ['deportationdata.org', 'ucla.app.box.com', 'ucla.box.com', '*.boxcloud.com'],
+    };
 
-    it('finds the current detainers workbook, and only it: not the other tables\' files, the ZIP, or the collapsed past datasets', () => {
+    it("finds the current detainers workbook, and only it: not the other tables' files, the ZIP, or the collapsed past datasets", () => {
       // Act
       const found = discoverReleases(page, PAGE_URL, DDP);
 
@@ -190,7 +201,9 @@ describe('discoverReleases', () => {
         '1000000000010',
         'detentionsfixture.xlsx',
       ]);
-      expect(everywhere.find((r) => r.url.endsWith('f_1100000000001'))?.label).toBe('Latest ICE data release: Arrests · Sep. 2023 · Late Jun. 2025 · Jul. 2025 · 265K');
+      expect(everywhere.find((r) => r.url.endsWith('f_1100000000001'))?.label).toBe(
+        'Latest ICE data release: Arrests · Sep. 2023 · Late Jun. 2025 · Jul. 2025 · 265K',
+      );
     });
 
     it('adds the past datasets when told to, with their text files when the link text allows them', () => {
@@ -216,13 +229,17 @@ describe('discoverReleases', () => {
       const found = [discoverReleases(page, PAGE_URL, stackDefault), discoverReleases(page, PAGE_URL, localDefault)];
 
       // Assess
-      for (const links of found) expect(links.map((r) => r.url)).toEqual(['https://ucla.app.box.com/index.php?rm=box_download_shared_file&shared_name=3kq0fixture7w2n&file_id=f_1100000000002']);
+      for (const links of found)
+        expect(links.map((r) => r.url)).toEqual([
+          'https://ucla.app.box.com/index.php?rm=box_download_shared_file&shared_name=3kq0fixture7w2n&file_id=f_1100000000002',
+        ]);
       expect(stackDefault.url).toBe(PAGE_URL);
     });
 
     it('fails loudly when the section is gone (the page changed), rather than finding nothing', () => {
       // Act
-      const discover = () => discoverReleases(page.replace('id="detainers"', 'id="holds"').replace('>Detainers</h2>', '>Holds</h2>'), PAGE_URL, DDP);
+      const discover = () =>
+        discoverReleases(page.replace('id="detainers"', 'id="holds"').replace('>Detainers</h2>', '>Holds</h2>'), PAGE_URL, DDP);
 
       // Assess
       expect(discover).toThrow('https://deportationdata.org/data/ice.html: the page has no section "detainers"');
@@ -242,4 +259,3 @@ describe('discoverReleases', () => {
     });
   });
 });
-

@@ -53,13 +53,19 @@ function request(path: string, extra: Partial<FetchRequest> = {}): FetchRequest 
 }
 
 async function refusal(promise: Promise<unknown>): Promise<FetchRefusedError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FetchRefusedError);
   return error as FetchRefusedError;
 }
 
 async function failure(promise: Promise<unknown>): Promise<FetchFailedError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(FetchFailedError);
   return error as FetchFailedError;
 }
@@ -68,7 +74,9 @@ describe('HttpFetcher: download', () => {
   it('returns the body with its SHA-256, size and validators', async () => {
     // Prepare
     const body = Buffer.from('PK\u0003\u0004 not really a workbook, but bytes are bytes');
-    routes.set('/r.xlsx', (_req, res) => res.writeHead(200, { 'Content-Type': XLSX, ETag: '"abc"', 'Last-Modified': 'Tue, 17 Jan 2017 12:00:00 GMT' }).end(body));
+    routes.set('/r.xlsx', (_req, res) =>
+      res.writeHead(200, { 'Content-Type': XLSX, ETag: '"abc"', 'Last-Modified': 'Tue, 17 Jan 2017 12:00:00 GMT' }).end(body),
+    );
 
     // Act
     const result = await new HttpFetcher().fetch(request('/r.xlsx', { accept: [XLSX] }));
@@ -105,7 +113,9 @@ describe('HttpFetcher: download', () => {
   it('decodes a compressed answer and hashes the decoded bytes', async () => {
     // Prepare
     const page = Buffer.from('<html><a href="r.xlsx">r</a></html>');
-    routes.set('/index.html', (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' }).end(gzipSync(page)));
+    routes.set('/index.html', (_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' }).end(gzipSync(page)),
+    );
 
     // Act
     const result = await new HttpFetcher().fetch(request('/index.html', { accept: ['text/html'] }));
@@ -179,7 +189,9 @@ describe('HttpFetcher: redirects', () => {
     const resolve = vi.fn(async () => [{ address: '192.168.1.20', family: 4 }]);
 
     // Act
-    const error = await refusal(new HttpFetcher({ resolve }).fetch(request('/r.xlsx', { allowedHosts: ['127.0.0.1', 'files.internal.test'] })));
+    const error = await refusal(
+      new HttpFetcher({ resolve }).fetch(request('/r.xlsx', { allowedHosts: ['127.0.0.1', 'files.internal.test'] })),
+    );
 
     // Assess
     expect(error.reason).toBe('files.internal.test resolves to 192.168.1.20 is a private address, refused');
@@ -230,7 +242,14 @@ describe('HttpFetcher: addresses', () => {
     const resolve = vi.fn(async () => [{ address: '10.0.0.5', family: 4 }]);
 
     // Act
-    const error = await refusal(new HttpFetcher({ resolve }).fetch({ url: 'http://releases.example.org/ddp.xlsx', allowedHosts: ['releases.example.org'], maxBytes: 1024, timeoutMs: 1000 }));
+    const error = await refusal(
+      new HttpFetcher({ resolve }).fetch({
+        url: 'http://releases.example.org/ddp.xlsx',
+        allowedHosts: ['releases.example.org'],
+        maxBytes: 1024,
+        timeoutMs: 1000,
+      }),
+    );
 
     // Assess
     expect(error.reason).toBe('releases.example.org resolves to 10.0.0.5 is a private address, refused');
@@ -257,10 +276,20 @@ describe('HttpFetcher: addresses', () => {
 
   it('refuses when any of several answers is forbidden', async () => {
     // Prepare
-    const resolve = vi.fn(async () => [{ address: '93.184.216.34', family: 4 }, { address: 'fd00::5', family: 6 }]);
+    const resolve = vi.fn(async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: 'fd00::5', family: 6 },
+    ]);
 
     // Act
-    const error = await refusal(new HttpFetcher({ resolve }).fetch({ url: 'http://mixed.example/r.xlsx', allowedHosts: ['mixed.example'], maxBytes: 1024, timeoutMs: 1000 }));
+    const error = await refusal(
+      new HttpFetcher({ resolve }).fetch({
+        url: 'http://mixed.example/r.xlsx',
+        allowedHosts: ['mixed.example'],
+        maxBytes: 1024,
+        timeoutMs: 1000,
+      }),
+    );
 
     // Assess
     expect(error.reason).toBe('mixed.example resolves to fd00::5 is a unique-local address, refused');
@@ -353,7 +382,9 @@ describe('HttpFetcher: size, time and type', () => {
 
   it('refuses an HTML page served where a spreadsheet is expected', async () => {
     // Prepare
-    routes.set('/r.xlsx', (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>Please sign in</html>'));
+    routes.set('/r.xlsx', (_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<html>Please sign in</html>'),
+    );
 
     // Act
     const error = await refusal(new HttpFetcher().fetch(request('/r.xlsx', { accept: [XLSX, 'application/octet-stream'] })));

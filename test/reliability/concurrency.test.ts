@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestRelease, type IngestReport } from '../../functions/ingest/ingest';
 import type { SQSEvent } from 'aws-lambda';
-import type { BatchReport } from '../../functions/deliver/deliver-batch';
-import { localContext } from '../../local/lambda-context';
-import { pollSource } from '../../functions/poll/poll';
-import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ATTEMPTS } from '../../functions/commons/clients';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import type { BatchReport } from '../../functions/deliver/deliver-batch';
+import { type IngestReport, ingestRelease } from '../../functions/ingest/ingest';
+import { pollSource } from '../../functions/poll/poll';
+import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
+import { localContext } from '../../local/lambda-context';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { demoReaders, openPipeline, type Pipeline } from './pipeline';
 
 const emulators = useEmulators();
@@ -21,7 +21,15 @@ describe('concurrent runs of one step', () => {
   beforeAll(async () => {
     demo = await startDemoSource({ published: 1 });
     for (const name of ['a', 'b']) {
-      pipelines.push(await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag: `${tag}-${name}` }));
+      pipelines.push(
+        await openPipeline({
+          endpoints: emulators.endpoints,
+          tableName: emulators.tableName,
+          bucket: emulators.bucket,
+          workDir: emulators.workDir,
+          tag: `${tag}-${name}`,
+        }),
+      );
     }
     for (const reader of demoReaders(tag)) await pipelines[0].deps.subscribers.putSubscriber(reader);
   });
@@ -48,13 +56,16 @@ describe('concurrent runs of one step', () => {
     const settled = await Promise.allSettled(pipelines.map((p) => ingestRelease(p.deps, release.archiveKey)));
     const outcomes: IngestReport['outcome'][] = [];
     for (const [i, result] of settled.entries()) {
-      outcomes.push(result.status === 'fulfilled' ? result.value.outcome : (await ingestRelease(pipelines[i].deps, release.archiveKey)).outcome);
+      outcomes.push(
+        result.status === 'fulfilled' ? result.value.outcome : (await ingestRelease(pipelines[i].deps, release.archiveKey)).outcome,
+      );
     }
 
     // Assess
     const quarters = await pipelines[0].deps.rankings.listQuarters('demo');
     expect(outcomes.sort()).toEqual(['already-ingested', 'ingested']);
-    for (const failed of settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((failed.reason as Error).name).toBe('ConflictError');
+    for (const failed of settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected'))
+      expect((failed.reason as Error).name).toBe('ConflictError');
     expect(quarters.length).toBeGreaterThan(0);
     for (const quarter of quarters) expect(await pipelines[0].deps.rankings.quarterHistory('demo', quarter.quarter)).toHaveLength(1);
     expect(await pipelines[0].deps.rankings.listPendingChanges()).toHaveLength(1);
@@ -64,8 +75,26 @@ describe('concurrent runs of one step', () => {
     // Prepare
     const [change] = await pipelines[0].deps.rankings.listPendingChanges();
     const body = JSON.stringify({ changeId: change.id, emails: demoReaders(tag).map((r) => r.email) });
-    const event = (id: string): SQSEvent => ({ Records: [{ messageId: id, receiptHandle: id, body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'notify', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:0:deliveries', awsRegion: 'us-east-1' }] });
-    const reportsOf = (p: Pipeline) => p.composition.takeEvents().filter((e) => e.step === 'deliver').map((e) => e.report as BatchReport);
+    const event = (id: string): SQSEvent => ({
+      Records: [
+        {
+          messageId: id,
+          receiptHandle: id,
+          body,
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'notify', ApproximateFirstReceiveTimestamp: '0' },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:0:deliveries',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    });
+    const reportsOf = (p: Pipeline) =>
+      p.composition
+        .takeEvents()
+        .filter((e) => e.step === 'deliver')
+        .map((e) => e.report as BatchReport);
 
     // Act
     const responses = await Promise.all(pipelines.map((p, i) => p.composition.handlers.deliver(event(`m${i}`), localContext('deliver'))));
@@ -94,7 +123,13 @@ describe('bounded retries against a permanently failing dependency', () => {
     demo = await startDemoSource({ published: 1 });
     source = await startFaultProxy({ target: demo.url, service: 'http', rate: 1, kinds: ['http500'] });
     ddb = await startFaultProxy({ target: emulators.endpoints.dynamodb, service: 'dynamodb' });
-    pipeline = await openPipeline({ endpoints: { ...emulators.endpoints, dynamodb: ddb.url }, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag });
+    pipeline = await openPipeline({
+      endpoints: { ...emulators.endpoints, dynamodb: ddb.url },
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag,
+    });
   });
 
   afterAll(async () => {
@@ -108,7 +143,13 @@ describe('bounded retries against a permanently failing dependency', () => {
     const errors: unknown[] = [];
 
     // Act
-    for (let poll = 0; poll < 5; poll++) errors.push(await pollSource(pipeline.deps, config).then(() => null, (e: unknown) => e));
+    for (let poll = 0; poll < 5; poll++)
+      errors.push(
+        await pollSource(pipeline.deps, config).then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      );
 
     // Assess
     const operator = await sesMessages(emulators.endpoints.ses, `operator+${tag}@`);
@@ -127,7 +168,10 @@ describe('bounded retries against a permanently failing dependency', () => {
     const before = ddb.decisions.length;
 
     // Act
-    const error = await pollSource(pipeline.deps, demoSourceConfig(demo.url)).then(() => null, (e: unknown) => e);
+    const error = await pollSource(pipeline.deps, demoSourceConfig(demo.url)).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     // Assess: the first read fails after its attempts and the step stops (the failure count cannot be saved either).
     ddb.setRate(0);

@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
-import { ensureBucket, ensureTable, startEmulators, type Emulators } from '../../local/emulators';
+import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
+import { type Emulators, ensureBucket, ensureTable, startEmulators } from '../../local/emulators';
 import { BUCKET_NAME, TABLE_NAME } from '../../local/runtime';
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy';
 import { uniqueName } from '../support/emulators';
-import { demoReaders, finalState, openPipeline, runRelease, type FinalState, type Pipeline } from './pipeline';
+import { type FaultProxy, type ProxiedRequest, startFaultProxy } from '../support/fault-proxy';
+import { demoReaders, type FinalState, finalState, openPipeline, type Pipeline, runRelease } from './pipeline';
 
 const CHILD = fileURLToPath(new URL('./crash/pipeline-child.ts', import.meta.url));
 
@@ -68,7 +68,14 @@ describe('crash at each step boundary, then resume', () => {
   }
 
   /** SIGKILL the running child at the request the rule matches. */
-  function killAt(proxy: FaultProxy, name: string, match: (r: ProxiedRequest) => boolean, action: 'hold' | 'lost-ack', nth = 1, beforeKill?: () => Promise<void>): void {
+  function killAt(
+    proxy: FaultProxy,
+    name: string,
+    match: (r: ProxiedRequest) => boolean,
+    action: 'hold' | 'lost-ack',
+    nth = 1,
+    beforeKill?: () => Promise<void>,
+  ): void {
     proxy.addRule({
       name,
       match,
@@ -95,7 +102,13 @@ describe('crash at each step boundary, then resume', () => {
     // The uninterrupted reference run, in this process, on its own table and bucket.
     const refTable = uniqueName('dw-ref');
     const refBucket = uniqueName('dw-ref');
-    const direct = await openPipeline({ endpoints: emulators.endpoints, tableName: refTable, bucket: refBucket, workDir: home, tag: refTag });
+    const direct = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: refTable,
+      bucket: refBucket,
+      workDir: home,
+      tag: refTag,
+    });
     await ensureTable(direct.clients.dynamodb, refTable);
     await ensureBucket(direct.clients.s3, refBucket);
     for (const reader of demoReaders(refTag)) await direct.deps.subscribers.putSubscriber(reader);

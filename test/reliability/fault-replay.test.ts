@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
+import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
 import { ensureBucket, ensureTable } from '../../local/emulators';
-import { FAULT_KINDS, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { uniqueName, useEmulators } from '../support/emulators';
-import { demoReaders, duplicates, finalState, movableClock, openPipeline, runRelease, type FinalState, type Pipeline, type StepOutcome } from './pipeline';
+import { FAULT_KINDS, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import {
+  demoReaders,
+  duplicates,
+  type FinalState,
+  finalState,
+  movableClock,
+  openPipeline,
+  type Pipeline,
+  runRelease,
+  type StepOutcome,
+} from './pipeline';
 
 const FAULT_RATE = 0.2;
 const SEED = Number(process.env.DW_FAULT_SEED ?? 20_260_611);
@@ -28,7 +38,13 @@ describe('demo replay under 20% faults', () => {
   const outcomes: StepOutcome[] = [];
   const tags = { clean: uniqueName('clean'), faulted: uniqueName('fault') };
 
-  async function replay(pipeline: Pipeline, sourceUrl: string, tag: string, clock?: { advance(ms: number): void }, steps: StepOutcome[] = []): Promise<void> {
+  async function replay(
+    pipeline: Pipeline,
+    sourceUrl: string,
+    tag: string,
+    clock?: { advance(ms: number): void },
+    steps: StepOutcome[] = [],
+  ): Promise<void> {
     for (const reader of demoReaders(tag)) await pipeline.deps.subscribers.putSubscriber(reader);
     const source = demoSourceConfig(sourceUrl);
     for (let n = 1; n <= demo.source!.releases.length; n++) {
@@ -41,7 +57,13 @@ describe('demo replay under 20% faults', () => {
     demo.source = await startDemoSource({ published: 0 });
 
     // Fault-free run on its own table and bucket.
-    const cleanRun = await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag: tags.clean });
+    const cleanRun = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag: tags.clean,
+    });
     pipelines.push(cleanRun);
     await replay(cleanRun, demo.source.url, tags.clean);
     clean = await finalState(cleanRun.deps, 'demo', emulators.endpoints.ses, tags.clean);

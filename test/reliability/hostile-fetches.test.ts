@@ -20,7 +20,13 @@ describe('hostile downloads through poll', () => {
   let endlessBytesSent = 0;
 
   beforeAll(async () => {
-    pipeline = await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag: uniqueName('fetch') });
+    pipeline = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag: uniqueName('fetch'),
+    });
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const index = (href: string) => {
@@ -67,11 +73,22 @@ describe('hostile downloads through poll', () => {
   });
 
   function source(name: string, extraHosts: string[] = []): SourceConfig {
-    return { name, url: `${base}/${name}/index.html`, linkPattern: '\\.xlsx$', allowedHosts: ['127.0.0.1', ...extraHosts], parser: 'ddp', maxBytes: CAP, allowLoopback: true };
+    return {
+      name,
+      url: `${base}/${name}/index.html`,
+      linkPattern: '\\.xlsx$',
+      allowedHosts: ['127.0.0.1', ...extraHosts],
+      parser: 'ddp',
+      maxBytes: CAP,
+      allowLoopback: true,
+    };
   }
 
   async function expectRefused(config: SourceConfig, reason: RegExp): Promise<void> {
-    const error = await pollSource(pipeline.deps, config).then(() => null, (e: unknown) => e as Error);
+    const error = await pollSource(pipeline.deps, config).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(reason);
     expect(await pipeline.deps.releases.listReleases(config.name)).toEqual([]);
     expect((await pipeline.deps.releases.getSourceState(config.name))?.consecutiveFailures).toBe(1);

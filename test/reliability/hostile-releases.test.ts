@@ -37,7 +37,7 @@ async function demoRows(keep: number): Promise<Buffer> {
 }
 
 function tabTable(rows: string[][]): Buffer {
-  return Buffer.from([['Quarter', 'AOR/Jurisdiction', 'State', 'Declined'], ...rows].map((r) => r.join('\t')).join('\n') + '\n', 'utf8');
+  return Buffer.from(`${[['Quarter', 'AOR/Jurisdiction', 'State', 'Declined'], ...rows].map((r) => r.join('\t')).join('\n')}\n`, 'utf8');
 }
 
 /**
@@ -52,14 +52,26 @@ describe('hostile and broken releases end to end', () => {
   const operator = `operator+${tag}@detainer-watch.local`;
 
   beforeAll(async () => {
-    pipeline = await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag, config: { minResolutionRate: 0.5 } });
+    pipeline = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag,
+      config: { minResolutionRate: 0.5 },
+    });
     for (const reader of demoReaders(tag)) await pipeline.deps.subscribers.putSubscriber(reader);
   });
 
   afterAll(() => pipeline?.destroy());
 
   /** Archive bytes and record the release as poll would; the bucket's notification takes it through the chain (ingest, notify, deliver). */
-  async function ingestBytes(source: string, bytes: Buffer, format: ReleaseFormat, extension: string): Promise<{ report: IngestReport; key: string; sha256: string }> {
+  async function ingestBytes(
+    source: string,
+    bytes: Buffer,
+    format: ReleaseFormat,
+    extension: string,
+  ): Promise<{ report: IngestReport; key: string; sha256: string }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const key = releaseKey(source, sha256, extension);
     const file = join(emulators.workDir, `${sha256}.${extension}`);
@@ -88,7 +100,14 @@ describe('hostile and broken releases end to end', () => {
     return total;
   }
 
-  async function expectQuarantined(source: string, bytes: Buffer, format: ReleaseFormat, extension: string, reason: RegExp, outcome: 'quarantined' | 'held' = 'quarantined'): Promise<void> {
+  async function expectQuarantined(
+    source: string,
+    bytes: Buffer,
+    format: ReleaseFormat,
+    extension: string,
+    reason: RegExp,
+    outcome: 'quarantined' | 'held' = 'quarantined',
+  ): Promise<void> {
     const mailBefore = await subscriberMail();
     const operatorBefore = (await sesMessages(emulators.endpoints.ses, operator)).length;
     const quartersBefore = await pipeline.deps.rankings.listQuarters(source);
@@ -107,7 +126,11 @@ describe('hostile and broken releases end to end', () => {
     expect(await subscriberMail()).toBe(mailBefore);
     expect(toOperator).toHaveLength(operatorBefore + 1);
     expect(toOperator.at(-1)!.destination.to).toEqual([operator]);
-    expect(createHash('sha256').update(await readFile(kept)).digest('hex')).toBe(sha256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(kept))
+        .digest('hex'),
+    ).toBe(sha256);
   }
 
   it('refuses a truncated XLSX', async () => {
@@ -120,7 +143,9 @@ describe('hostile and broken releases end to end', () => {
   });
 
   it('refuses an HTML login page served as .xlsx', async () => {
-    const login = Buffer.from('<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"><input name="password" type="password"></form></body></html>');
+    const login = Buffer.from(
+      '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"><input name="password" type="password"></form></body></html>',
+    );
     await expectQuarantined('login-page', login, 'ddp', 'xlsx', /HTML.*not an XLSX/i);
   });
 
@@ -172,11 +197,30 @@ describe('hostile and broken releases end to end', () => {
 
   it('holds a release whose quarter total falls past the configured share without a declared revision', async () => {
     // Prepare
-    const baseline = await ingestBytes('dropping', tabTable([['FY2017Q1', 'Miami-Dade', 'FL', '93'], ['FY2017Q1', 'Denver', 'CO', '74'], ['FY2017Q1', 'Travis', 'TX', '40']]), 'table', 'tsv');
+    const baseline = await ingestBytes(
+      'dropping',
+      tabTable([
+        ['FY2017Q1', 'Miami-Dade', 'FL', '93'],
+        ['FY2017Q1', 'Denver', 'CO', '74'],
+        ['FY2017Q1', 'Travis', 'TX', '40'],
+      ]),
+      'table',
+      'tsv',
+    );
     expect(baseline.report.outcome).toBe('ingested');
 
     // Act + Assess
-    await expectQuarantined('dropping', tabTable([['FY2017Q1', 'Miami-Dade', 'FL', '20'], ['FY2017Q1', 'Denver', 'CO', '10']]), 'table', 'tsv', /falls from 207 to 30/, 'held');
+    await expectQuarantined(
+      'dropping',
+      tabTable([
+        ['FY2017Q1', 'Miami-Dade', 'FL', '20'],
+        ['FY2017Q1', 'Denver', 'CO', '10'],
+      ]),
+      'table',
+      'tsv',
+      /falls from 207 to 30/,
+      'held',
+    );
   });
 
   it('quarantines schema drift: far fewer rows than the previous release of the source', async () => {
@@ -192,7 +236,11 @@ describe('hostile and broken releases end to end', () => {
     // Prepare
     const workbook = await demoWorkbook();
     const sheet = workbook.worksheets[0];
-    const hostile = ['=HYPERLINK("http://evil.example/","click")', '<script>alert(1)</script> JAIL', 'EVIL JAIL\r\nBcc: victim@evil.example'];
+    const hostile = [
+      '=HYPERLINK("http://evil.example/","click")',
+      '<script>alert(1)</script> JAIL',
+      'EVIL JAIL\r\nBcc: victim@evil.example',
+    ];
     let placed = 0;
     for (let row = HEADER_ROW + 1; row <= sheet.rowCount && placed < hostile.length; row++) {
       if (String(sheet.getRow(row).getCell(LIFT_REASON_COLUMN).value).toLowerCase() !== 'detainer declined by lea') continue;

@@ -1,20 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryQueueSettings } from '../../functions/composition/event-sources';
 import type { BatchReport } from '../../functions/deliver/deliver-batch';
 import type { IngestReport } from '../../functions/ingest/ingest';
-import { deliveryQueueSettings } from '../../functions/composition/event-sources';
-import { demoSourceConfig, startDemoSource, type DemoSource } from '../../local/demo/demo-source';
+import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
 import { ensureBucket, ensureTable } from '../../local/emulators';
 import { localContext } from '../../local/lambda-context';
 import { objectCreatedRecord } from '../../local/s3-notifications';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { demoReaders, movableClock, openPipeline, type Pipeline } from './pipeline';
 
 /** The message S3 puts on the release queue for an archived release, as the ingest handler receives it. */
 function releaseQueueEvent(bucket: string, key: string): SQSEvent {
   const body = JSON.stringify({ Records: [objectCreatedRecord(bucket, { key, size: 1, eTag: 'e' }, new Date())] });
-  return { Records: [{ messageId: 'm1', receiptHandle: 'r1', body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:0:releases', awsRegion: 'us-east-1' }] };
+  return {
+    Records: [
+      {
+        messageId: 'm1',
+        receiptHandle: 'r1',
+        body,
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:0:releases',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
 }
 
 const sum = (reports: BatchReport[], key: keyof Omit<BatchReport, 'changeId'>) => reports.reduce((n, r) => n + r[key], 0);
@@ -32,7 +46,11 @@ describe('lost acknowledgements, one per service', () => {
   let bucket: string;
   const clock = movableClock();
   const tag = uniqueName('lost');
-  const deliveries = () => pipeline.composition.takeEvents().filter((e) => e.step === 'deliver').map((e) => e.report as BatchReport);
+  const deliveries = () =>
+    pipeline.composition
+      .takeEvents()
+      .filter((e) => e.step === 'deliver')
+      .map((e) => e.report as BatchReport);
 
   beforeAll(async () => {
     demo = await startDemoSource({ published: 1 });
@@ -62,13 +80,20 @@ describe('lost acknowledgements, one per service', () => {
 
   it('DynamoDB conditional put: the retry fails its condition against its own first write, and the release counts as created', async () => {
     // Prepare
-    ddb.addRule({ name: 'lost release record', match: (r) => r.operation === 'PutItem' && r.body.includes('RELEASE#'), nth: 1, action: 'lost-ack' });
+    ddb.addRule({
+      name: 'lost release record',
+      match: (r) => r.operation === 'PutItem' && r.body.includes('RELEASE#'),
+      nth: 1,
+      action: 'lost-ack',
+    });
 
     // Act
     const [report] = await pipeline.composition.handlers.poll({}, localContext('poll'));
 
     // Assess
-    const releasePuts = ddb.decisions.filter((d) => d.operation === 'PutItem' && (d.rule === 'lost release record' || d.upstreamStatus === 400));
+    const releasePuts = ddb.decisions.filter(
+      (d) => d.operation === 'PutItem' && (d.rule === 'lost release record' || d.upstreamStatus === 400),
+    );
     expect(releasePuts.map((d) => [d.fault, d.upstreamStatus])).toEqual([
       ['lost-ack', 200],
       ['pass', 400],
@@ -90,7 +115,9 @@ describe('lost acknowledgements, one per service', () => {
     // Assess
     const commits = ddb.decisions.filter((d) => d.operation === 'TransactWriteItems');
     const committed = pipeline.log.lines.find((l) => l.message === 'release ingested');
-    console.info(`commit retried after a lost acknowledgement: DynamoDB answered ${commits[1]?.upstreamStatus}, outcome ${String(committed?.fields.outcome)}`);
+    console.info(
+      `commit retried after a lost acknowledgement: DynamoDB answered ${commits[1]?.upstreamStatus}, outcome ${String(committed?.fields.outcome)}`,
+    );
     expect(commits[0]).toMatchObject({ fault: 'lost-ack', upstreamStatus: 200 });
     expect(commits).toHaveLength(2);
     // DynamoDB Local answers the retry by its ClientRequestToken (200) or fails it against our own items (400).
@@ -104,15 +131,34 @@ describe('lost acknowledgements, one per service', () => {
 
   it('DynamoDB transaction retried outside the SDK idempotency window: its own token makes it already-committed, another token a conflict', async () => {
     // Prepare: a commit replayed as a new call (a new ClientRequestToken), as after a lost acknowledgement past the SDK's retries.
-    const release = { source: 'replayed', sha256: 'a'.repeat(64), url: 'https://example.org/r.xlsx', archiveKey: `raw/replayed/${'a'.repeat(64)}.xlsx`, bytes: 1, format: 'ddp' as const, firstSeen: new Date().toISOString(), status: 'archived' as const };
-    const ranking = { source: 'replayed', quarter: 'FY2017Q1' as const, complete: true, total: 5, release: release.sha256, rows: [{ rank: 1, jurisdiction: { kind: 'county' as const, fips: '08031', name: 'Denver County', state: 'CO' }, declined: 5 }] };
+    const release = {
+      source: 'replayed',
+      sha256: 'a'.repeat(64),
+      url: 'https://example.org/r.xlsx',
+      archiveKey: `raw/replayed/${'a'.repeat(64)}.xlsx`,
+      bytes: 1,
+      format: 'ddp' as const,
+      firstSeen: new Date().toISOString(),
+      status: 'archived' as const,
+    };
+    const ranking = {
+      source: 'replayed',
+      quarter: 'FY2017Q1' as const,
+      complete: true,
+      total: 5,
+      release: release.sha256,
+      rows: [{ rank: 1, jurisdiction: { kind: 'county' as const, fips: '08031', name: 'Denver County', state: 'CO' }, declined: 5 }],
+    };
     const input = { release, quarters: [{ ranking, hash: 'h1', expectedVersion: null }], change: null, token: 'attempt-1' };
     await pipeline.deps.releases.recordRelease(release);
 
     // Act
     const first = await pipeline.deps.rankings.commitRelease(input);
     const replay = await pipeline.deps.rankings.commitRelease(input);
-    const other = await pipeline.deps.rankings.commitRelease({ ...input, token: 'attempt-2' }).then(() => null, (e: unknown) => e);
+    const other = await pipeline.deps.rankings.commitRelease({ ...input, token: 'attempt-2' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     // Assess
     expect([first, replay]).toEqual(['committed', 'already-committed']);
@@ -123,7 +169,12 @@ describe('lost acknowledgements, one per service', () => {
   it('SES: a send whose acknowledgement was lost is retried by the SDK, delivered, and marked as possibly duplicated', async () => {
     // Prepare
     const [reader] = demoReaders(tag);
-    ses.addRule({ name: 'lost send', match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email), nth: 1, action: 'lost-ack' });
+    ses.addRule({
+      name: 'lost send',
+      match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email),
+      nth: 1,
+      action: 'lost-ack',
+    });
     const [change] = await pipeline.deps.rankings.listPendingChanges();
 
     // Act: the stream hands the change to notify, which queues batches for deliver.
@@ -133,7 +184,11 @@ describe('lost acknowledgements, one per service', () => {
     const reports = deliveries();
     const sends = await pipeline.deps.sendLog.listSends(change.id);
     const toReader = await sesMessages(emulators.endpoints.ses, reader.email);
-    expect({ sent: sum(reports, 'sent'), lost: sum(reports, 'lostAcknowledgements'), retry: sum(reports, 'failed') + sum(reports, 'ambiguous') + sum(reports, 'inFlight') }).toEqual({ sent: 3, lost: 1, retry: 0 });
+    expect({
+      sent: sum(reports, 'sent'),
+      lost: sum(reports, 'lostAcknowledgements'),
+      retry: sum(reports, 'failed') + sum(reports, 'ambiguous') + sum(reports, 'inFlight'),
+    }).toEqual({ sent: 3, lost: 1, retry: 0 });
     expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
     expect(pipeline.metrics.get('LostAcknowledgements')).toBe(1);
     expect(sends.find((s) => s.email === reader.email)).toMatchObject({ status: 'sent', attempts: 1, retriedAfterAmbiguous: true });
@@ -148,7 +203,11 @@ describe('lost acknowledgements, one per service', () => {
     await pipeline.composition.handlers.poll({}, localContext('poll'));
     const reader = demoReaders(tag)[0];
     ses.clearRules();
-    ses.addRule({ name: 'every attempt lost', match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email), action: 'lost-ack' });
+    ses.addRule({
+      name: 'every attempt lost',
+      match: (r) => r.operation === 'SendRawEmail' && r.recipients.includes(reader.email),
+      action: 'lost-ack',
+    });
     const before = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
 
     // Act 1: S3 notification → ingest → stream → notify → delivery queue → deliver, every send to the reader ambiguous.
@@ -177,7 +236,11 @@ describe('lost acknowledgements, one per service', () => {
     expect(second).toHaveLength(1);
     expect(second[0]).toMatchObject({ sent: 1, lostAcknowledgements: 1, ambiguous: 0 });
     expect(pipeline.composition.queues.deliveries.stats()).toMatchObject({ visible: 0, hidden: 0 });
-    expect((await pipeline.deps.sendLog.listSends(changeId)).find((s) => s.email === reader.email)).toMatchObject({ status: 'sent', attempts: 2, retriedAfterAmbiguous: true });
+    expect((await pipeline.deps.sendLog.listSends(changeId)).find((s) => s.email === reader.email)).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      retriedAfterAmbiguous: true,
+    });
     // Every lost acknowledgement left one copy at SES, and the retry the one the reader was promised.
     expect(after - before).toBe(lost + 1);
   });
@@ -189,7 +252,11 @@ describe('lost acknowledgements, one per service', () => {
     const reader = demoReaders(tag)[0];
     ses.clearRules();
     ddb.clearRules();
-    ddb.addRule({ name: 'record lost', match: (r) => r.operation === 'UpdateItem' && r.body.includes('"sent"') && r.body.includes(reader.email), action: 'hold' });
+    ddb.addRule({
+      name: 'record lost',
+      match: (r) => r.operation === 'UpdateItem' && r.body.includes('"sent"') && r.body.includes(reader.email),
+      action: 'hold',
+    });
     const before = (await sesMessages(emulators.endpoints.ses, reader.email)).length;
     const lostBefore = pipeline.metrics.get('LostAcknowledgements') ?? 0;
 

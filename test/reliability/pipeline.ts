@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createClients, type Clients } from '../../functions/commons/all-clients';
-import { createStreamsClient } from '../../local/streams-client';
+import { type Clients, createClients } from '../../functions/commons/all-clients';
 import { RUNTIME_DEFAULTS, type RuntimeConfig, type SourceConfig } from '../../functions/commons/config';
 import type { Deps, Log } from '../../functions/commons/deps';
+import { RELEASE_QUEUE } from '../../functions/composition/event-sources';
 import type { ReleaseChange } from '../../functions/domain/change';
 import { DEFAULT_FILTERS, type Subscriber } from '../../functions/domain/subscriber';
-import { RELEASE_QUEUE } from '../../functions/composition/event-sources';
 import { composeLocal, type LocalComposition } from '../../local/composition';
 import { DEMO_SUBSCRIBERS } from '../../local/demo-run';
 import { localContext } from '../../local/lambda-context';
+import { createStreamsClient } from '../../local/streams-client';
 import { sesMessages } from '../support/emulators';
 
 /**
@@ -28,7 +28,10 @@ export interface LogLine {
 
 export function memoryLog(): Log & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (message: string, fields: Record<string, unknown> = {}) => void lines.push({ level, message, fields });
+  const at =
+    (level: LogLine['level']) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      void lines.push({ level, message, fields });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -136,7 +139,12 @@ export interface StepOutcome {
 }
 
 /** Run a step until it succeeds, at most `max` times; throws the last error past that. */
-export async function untilDone<T>(step: string, run: () => Promise<T>, outcomes: StepOutcome[], options: { max?: number; done?: (result: T) => boolean; beforeRetry?: () => void } = {}): Promise<T> {
+export async function untilDone<T>(
+  step: string,
+  run: () => Promise<T>,
+  outcomes: StepOutcome[],
+  options: { max?: number; done?: (result: T) => boolean; beforeRetry?: () => void } = {},
+): Promise<T> {
   const max = options.max ?? 50;
   let last: unknown;
   for (let attempt = 1; attempt <= max; attempt++) {
@@ -169,7 +177,10 @@ export async function settle(pipeline: Pipeline, outcomes: StepOutcome[], clock?
       outcomes.push({ step: 'chain', attempts: round });
       return;
     }
-    if (!clock) throw new Error(`messages wait on ${waiting.map((q) => q.name).join(', ')} and the suite has no clock to pass their visibility timeout`);
+    if (!clock)
+      throw new Error(
+        `messages wait on ${waiting.map((q) => q.name).join(', ')} and the suite has no clock to pass their visibility timeout`,
+      );
     clock.advance(RELEASE_QUEUE.visibilityTimeoutSeconds * 1000 + 1_000);
   }
   throw new Error('the chain did not settle in 30 rounds');
@@ -179,7 +190,12 @@ export async function settle(pipeline: Pipeline, outcomes: StepOutcome[], clock?
  * One release of the demo sequence: the scheduled poll (retried as the scheduler retries a failed
  * invocation), then the chain it sets off until idle.
  */
-export async function runRelease(pipeline: Pipeline, source: SourceConfig, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
+export async function runRelease(
+  pipeline: Pipeline,
+  source: SourceConfig,
+  outcomes: StepOutcome[],
+  clock?: { advance(ms: number): void },
+): Promise<void> {
   const config = pipeline.deps.config;
   config.sources = [...config.sources.filter((s) => s.name !== source.name), source];
   await untilDone('poll', () => pipeline.composition.handlers.poll({ sources: [source.name] }, localContext('poll')), outcomes);
@@ -204,7 +220,12 @@ export async function finalState(deps: Deps, source: string, sesEndpoint: string
   }
   const mail = await sesMessages(sesEndpoint, `+${tag}@`);
   return {
-    rankings: quarters.map((q) => ({ quarter: q.quarter, version: q.version, hash: q.hash, top: q.rows.slice(0, 10).map((r) => `${r.jurisdiction.name}:${r.declined}`) })),
+    rankings: quarters.map((q) => ({
+      quarter: q.quarter,
+      version: q.version,
+      hash: q.hash,
+      top: q.rows.slice(0, 10).map((r) => `${r.jurisdiction.name}:${r.declined}`),
+    })),
     changes: changes.map((c) => ({ release: c.release, quarters: c.quarters.map((q) => ({ quarter: q.quarter, kind: q.kind })) })),
     messages: mail.flatMap((m) => m.destination.to.map((to) => `${to.replace(`+${tag}@`, '@')} → ${m.subject}`)).sort(),
   };

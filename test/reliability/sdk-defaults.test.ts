@@ -3,15 +3,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { S3Archive } from '../../functions/archive/s3-archive';
-import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../functions/commons/all-clients';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { useEmulators, uniqueName } from '../support/emulators';
+import { type Clients, createClients, LOCAL_CREDENTIALS } from '../../functions/commons/all-clients';
+import { uniqueName, useEmulators } from '../support/emulators';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 
 /**
  * Facts about the AWS SDK v3 defaults, measured against the emulators through the fault proxy.
@@ -54,7 +54,9 @@ describe('SDK defaults the clients override', () => {
     const { dynamodb } = await clients({ dynamodb: ddb.url }, 1);
 
     // Act
-    const error = await dynamodb.send(new GetCommand({ TableName: emulators.tableName, Key: { pk: 'a', sk: 'b' } })).catch((e: unknown) => e);
+    const error = await dynamodb
+      .send(new GetCommand({ TableName: emulators.tableName, Key: { pk: 'a', sk: 'b' } }))
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT' });
@@ -106,20 +108,40 @@ describe('SDK defaults the clients override', () => {
   it('retries an S3 PutObject with a Buffer body, but not one with a stream body', async () => {
     // Prepare
     const s3 = await proxy('s3');
-    s3.addRule({ name: 'first buffer put', match: (r) => r.operation === 'PUT object' && r.path.includes('buffer-body'), nth: 1, action: 'http503' });
-    s3.addRule({ name: 'first stream put', match: (r) => r.operation === 'PUT object' && r.path.includes('stream-body'), nth: 1, action: 'http503' });
+    s3.addRule({
+      name: 'first buffer put',
+      match: (r) => r.operation === 'PUT object' && r.path.includes('buffer-body'),
+      nth: 1,
+      action: 'http503',
+    });
+    s3.addRule({
+      name: 'first stream put',
+      match: (r) => r.operation === 'PUT object' && r.path.includes('stream-body'),
+      nth: 1,
+      action: 'http503',
+    });
     const { s3: client } = await clients({ s3: s3.url }, 4, 5_000);
 
     // Act
     await client.send(new PutObjectCommand({ Bucket: emulators.bucket, Key: 'buffer-body', Body: Buffer.from('bytes') }));
     const streamError = await client
-      .send(new PutObjectCommand({ Bucket: emulators.bucket, Key: 'stream-body', Body: Readable.from([Buffer.from('bytes')]), ContentLength: 5 }))
+      .send(
+        new PutObjectCommand({
+          Bucket: emulators.bucket,
+          Key: 'stream-body',
+          Body: Readable.from([Buffer.from('bytes')]),
+          ContentLength: 5,
+        }),
+      )
       .catch((e: unknown) => e);
     const stored = await client.send(new GetObjectCommand({ Bucket: emulators.bucket, Key: 'buffer-body' }));
 
     // Assess
     expect(await stored.Body?.transformToString()).toBe('bytes');
-    expect(s3.decisions.filter((d) => d.path.includes('buffer-body') && d.method === 'PUT').map((d) => d.fault)).toEqual(['http503', 'pass']);
+    expect(s3.decisions.filter((d) => d.path.includes('buffer-body') && d.method === 'PUT').map((d) => d.fault)).toEqual([
+      'http503',
+      'pass',
+    ]);
     expect(streamError).toMatchObject({ $metadata: { httpStatusCode: 503 } });
     expect(s3.decisions.filter((d) => d.path.includes('stream-body')).map((d) => d.fault)).toEqual(['http503']);
   });
@@ -136,7 +158,9 @@ describe('SDK defaults the clients override', () => {
     const key = `raw/retry/${createHash('sha256').update(bytes).digest('hex')}.xlsx`;
 
     // Act
-    const result = await new S3Archive(client, emulators.bucket).putFile(key, file, { sha256: createHash('sha256').update(bytes).digest('hex') });
+    const result = await new S3Archive(client, emulators.bucket).putFile(key, file, {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     const stored = await client.send(new GetObjectCommand({ Bucket: emulators.bucket, Key: key }));
 
     // Assess

@@ -24,9 +24,21 @@ describe('signed subscription links over HTTP', () => {
   const other = `other+${uniqueName('token')}@example.org`;
 
   beforeAll(async () => {
-    pipeline = await openPipeline({ endpoints: emulators.endpoints, tableName: emulators.tableName, bucket: emulators.bucket, workDir: emulators.workDir, tag: uniqueName('sec') });
+    pipeline = await openPipeline({
+      endpoints: emulators.endpoints,
+      tableName: emulators.tableName,
+      bucket: emulators.bucket,
+      workDir: emulators.workDir,
+      tag: uniqueName('sec'),
+    });
     for (const email of [reader, other]) {
-      await pipeline.deps.subscribers.putSubscriber({ email, status: 'confirmed', filters: DEFAULT_FILTERS, createdAt: '2026-01-01T00:00:00.000Z', confirmedAt: '2026-01-01T00:00:00.000Z' });
+      await pipeline.deps.subscribers.putSubscriber({
+        email,
+        status: 'confirmed',
+        filters: DEFAULT_FILTERS,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        confirmedAt: '2026-01-01T00:00:00.000Z',
+      });
     }
     server = await startSubscriptionServer(pipeline.deps);
   });
@@ -38,9 +50,15 @@ describe('signed subscription links over HTTP', () => {
 
   // RFC 8058 one-click: a POST; a GET only shows the button (a link scanner must not unsubscribe).
   const unsubscribe = async (token: string) =>
-    (await fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status;
+    (
+      await fetch(`${server.url}/unsubscribe?token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    ).status;
 
-  it('refuses a forged, an expired and another address\'s unsubscribe token, and honours a genuine one', async () => {
+  it("refuses a forged, an expired and another address's unsubscribe token, and honours a genuine one", async () => {
     // Prepare
     const forged = signToken('not-the-secret', { email: reader, action: 'unsubscribe' });
     const expired = signToken(SECRET, { email: reader, action: 'unsubscribe', expiresAt: Date.now() - 60_000 });
@@ -51,7 +69,10 @@ describe('signed subscription links over HTTP', () => {
 
     // Act
     const refused = [await unsubscribe(forged), await unsubscribe(expired), await unsubscribe(swapped), await unsubscribe(confirmToken)];
-    const statusAfterRefusals = [(await pipeline.deps.subscribers.getSubscriber(reader))?.status, (await pipeline.deps.subscribers.getSubscriber(other))?.status];
+    const statusAfterRefusals = [
+      (await pipeline.deps.subscribers.getSubscriber(reader))?.status,
+      (await pipeline.deps.subscribers.getSubscriber(other))?.status,
+    ];
     const genuine = await unsubscribe(signToken(SECRET, { email: reader, action: 'unsubscribe' }));
 
     // Assess
@@ -64,11 +85,15 @@ describe('signed subscription links over HTTP', () => {
 });
 
 describe('no secrets in the repository, no addresses or secrets in the logs', () => {
-
   it('keeps AWS keys, private keys and generated secrets out of every tracked file', async () => {
     // Prepare
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter(Boolean);
-    const patterns = [/AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /^\s*aws_secret_access_key\s*=\s*[A-Za-z0-9/+]{40}/im, /"?SecretAccessKey"?\s*[:=]\s*"[A-Za-z0-9/+]{40}"/];
+    const patterns = [
+      /AKIA[0-9A-Z]{16}/,
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+      /^\s*aws_secret_access_key\s*=\s*[A-Za-z0-9/+]{40}/im,
+      /"?SecretAccessKey"?\s*[:=]\s*"[A-Za-z0-9/+]{40}"/,
+    ];
 
     // Act
     const hits: string[] = [];
@@ -87,7 +112,8 @@ describe('no secrets in the repository, no addresses or secrets in the logs', ()
   it('writes ids, not email addresses or the token secret, to the local log during the demo', async () => {
     // Prepare: the CLI's own runtime, pointed at this suite's emulators through the standard variables.
     const saved = Object.fromEntries(Object.values(ENDPOINT_ENV).map((name) => [name, process.env[name]]));
-    for (const [service, name] of Object.entries(ENDPOINT_ENV)) process.env[name] = emulators.endpoints[service as keyof typeof emulators.endpoints];
+    for (const [service, name] of Object.entries(ENDPOINT_ENV))
+      process.env[name] = emulators.endpoints[service as keyof typeof emulators.endpoints];
     const home = join(emulators.workDir, 'local');
     let output = '';
 

@@ -9,10 +9,23 @@ import { keyOfPath, sitePaths } from '../../functions/site/site-paths';
 /** The port's contract kept in memory: the S3 adapter behind it is exercised in site-handler and site-browser tests. */
 class MemoryPublisher implements SitePublisher {
   readonly objects = new Map<string, StoredSiteObject>();
-  async list() { return new Map([...this.objects].map(([k, o]) => [k, o.etag ?? ''])); }
-  async put(o: SiteObject) { this.objects.set(o.key, { body: Buffer.from(o.body), contentType: o.contentType, cacheControl: o.cacheControl, etag: `"${o.key.length}"` }); }
-  async delete(keys: string[]) { for (const k of keys) this.objects.delete(k); }
-  async get(key: string) { return this.objects.get(key); }
+  async list() {
+    return new Map([...this.objects].map(([k, o]) => [k, o.etag ?? '']));
+  }
+  async put(o: SiteObject) {
+    this.objects.set(o.key, {
+      body: Buffer.from(o.body),
+      contentType: o.contentType,
+      cacheControl: o.cacheControl,
+      etag: `"${o.key.length}"`,
+    });
+  }
+  async delete(keys: string[]) {
+    for (const k of keys) this.objects.delete(k);
+  }
+  async get(key: string) {
+    return this.objects.get(key);
+  }
 }
 
 describe('objectKey', () => {
@@ -40,8 +53,18 @@ describe('site request handler', () => {
   let base: string;
 
   beforeAll(async () => {
-    await publisher.put({ key: 'index.html', body: '<h1>Rankings</h1>', contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=60' });
-    await publisher.put({ key: '404.html', body: '<h1>Page not found</h1>', contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=60' });
+    await publisher.put({
+      key: 'index.html',
+      body: '<h1>Rankings</h1>',
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'public, max-age=60',
+    });
+    await publisher.put({
+      key: '404.html',
+      body: '<h1>Page not found</h1>',
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'public, max-age=60',
+    });
     const handle = createSiteRequestHandler(publisher);
     server = createServer((req, res) => void handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,7 +72,7 @@ describe('site request handler', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('serves / as index.html with the object\'s type and cache policy and the security headers', async () => {
+  it("serves / as index.html with the object's type and cache policy and the security headers", async () => {
     // Act
     const response = await fetch(`${base}/`);
 
@@ -74,7 +97,7 @@ describe('site request handler', () => {
     expect(head.headers.get('content-length')).toBe(String('<h1>Rankings</h1>'.length));
   });
 
-  it('answers 404 with the site\'s page, and 405 to a POST (the subscription endpoint is elsewhere)', async () => {
+  it("answers 404 with the site's page, and 405 to a POST (the subscription endpoint is elsewhere)", async () => {
     // Act
     const missing = await fetch(`${base}/nope.html`);
     const post = await fetch(`${base}/`, { method: 'POST', body: 'x' });

@@ -52,7 +52,12 @@ describe('site handler', () => {
     const site = deps();
 
     // Act
-    const response = await createSiteHandler(site)(streamEvent([{ pk: 'QUARTER#ddp#FY2017Q1', sk: 'HEAD' }, { ...changeRecord(changeIds[0]), eventName: 'MODIFY' }]));
+    const response = await createSiteHandler(site)(
+      streamEvent([
+        { pk: 'QUARTER#ddp#FY2017Q1', sk: 'HEAD' },
+        { ...changeRecord(changeIds[0]), eventName: 'MODIFY' },
+      ]),
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
@@ -70,12 +75,26 @@ describe('site handler', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     const published = await keys();
-    expect(published).toEqual(expect.arrayContaining([
-      'index.html', 'about.html', 'subscribe.html', '404.html',
-      'quarters/ddp/FY2017Q1.html', 'quarters/ddp/FY2017Q2.html', 'quarters/ddp/FY2017Q3.html',
-      'counties/06111.html', 'counties/36059.html', 'feed.atom', 'feed.json', 'feeds/CA.atom', 'feeds/NY.json',
-    ]));
-    expect(published.filter((k) => /^assets\/site\.[0-9a-f]{12}\.css$/.test(k) || /^assets\/sort\.[0-9a-f]{12}\.js$/.test(k))).toHaveLength(2);
+    expect(published).toEqual(
+      expect.arrayContaining([
+        'index.html',
+        'about.html',
+        'subscribe.html',
+        '404.html',
+        'quarters/ddp/FY2017Q1.html',
+        'quarters/ddp/FY2017Q2.html',
+        'quarters/ddp/FY2017Q3.html',
+        'counties/06111.html',
+        'counties/36059.html',
+        'feed.atom',
+        'feed.json',
+        'feeds/CA.atom',
+        'feeds/NY.json',
+      ]),
+    );
+    expect(published.filter((k) => /^assets\/site\.[0-9a-f]{12}\.css$/.test(k) || /^assets\/sort\.[0-9a-f]{12}\.js$/.test(k))).toHaveLength(
+      2,
+    );
     const page = await env.clients.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key: 'index.html' }));
     expect(page).toMatchObject({ ContentType: 'text/html; charset=utf-8', CacheControl: 'public, max-age=60' });
     const css = await env.clients.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key: published.find((k) => k.endsWith('.css'))! }));
@@ -112,11 +131,21 @@ describe('site handler', () => {
 
   it('reports the first change record of the batch when publishing fails, so the stream retries it', async () => {
     // Prepare
-    const failing: SitePublisher = { ...new S3SitePublisher(env.clients.s3, env.bucket), list: async () => { throw new Error('bucket unreachable'); }, put: async () => {}, delete: async () => {}, get: async () => undefined };
+    const failing: SitePublisher = {
+      ...new S3SitePublisher(env.clients.s3, env.bucket),
+      list: async () => {
+        throw new Error('bucket unreachable');
+      },
+      put: async () => {},
+      delete: async () => {},
+      get: async () => undefined,
+    };
     const site = deps({ publisher: failing });
 
     // Act
-    const response = await createSiteHandler(site)(streamEvent([{ pk: 'QUARTER#ddp#FY2017Q1', sk: 'HEAD' }, changeRecord(changeIds[1]), changeRecord(changeIds[2])]));
+    const response = await createSiteHandler(site)(
+      streamEvent([{ pk: 'QUARTER#ddp#FY2017Q1', sk: 'HEAD' }, changeRecord(changeIds[1]), changeRecord(changeIds[2])]),
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1001' }]);
@@ -130,7 +159,12 @@ describe('site handler', () => {
     const json = parseJsonFeed(rawJson);
 
     // Assess
-    expect(atom.entries?.map((e) => e.id)).toEqual(changeIds.slice().reverse().map((id) => `tag:detainer-watch,2017:change/ddp/${id.split('#')[1]}`));
+    expect(atom.entries?.map((e) => e.id)).toEqual(
+      changeIds
+        .slice()
+        .reverse()
+        .map((id) => `tag:detainer-watch,2017:change/ddp/${id.split('#')[1]}`),
+    );
     expect(atom.entries?.[0].title?.value).toMatch(/FY2017 Q3/);
     expect(atom.entries?.[0].links?.[0].href).toBe(`${SITE_URL}/quarters/ddp/FY2017Q3.html`);
     expect(atom.links?.find((l) => l.rel === 'self')?.href).toBe(`${SITE_URL}/feed.atom`);

@@ -1,12 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { rankTallies } from '../../functions/domain/ranking';
+import { describe, expect, it } from 'vitest';
 import type { FacilityTally, Ranking } from '../../functions/domain/ranking';
+import { rankTallies } from '../../functions/domain/ranking';
+import { ConflictError } from '../../functions/store/conflict-error';
 import { DynamoRankingStore, packRows } from '../../functions/store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
-import { ConflictError } from '../../functions/store/conflict-error';
 import { keys } from '../../functions/store/table-schema';
-import { useEmulators, uniqueName } from '../support/emulators';
+import { uniqueName, useEmulators } from '../support/emulators';
 import { counties, county, ranking, release, releaseChange } from './store-fixtures';
 
 const env = useEmulators({ bucket: false });
@@ -23,7 +23,14 @@ const denver = county('08031', 'Denver County', 'CO');
 const dade = county('12086', 'Miami-Dade County', 'FL');
 
 async function itemsOf(pk: string) {
-  const { Items } = await env.clients.dynamodb.send(new QueryCommand({ TableName: env.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
+  const { Items } = await env.clients.dynamodb.send(
+    new QueryCommand({
+      TableName: env.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
   return Items ?? [];
 }
 
@@ -34,8 +41,25 @@ describe('DynamoRankingStore.commitRelease', () => {
     const source = uniqueName('src');
     const rel = release(source, '1'.repeat(64));
     await releases.recordRelease(rel);
-    const q1 = ranking(source, 'FY2017Q1', [[ventura, 188], [denver, 120], [dade, 120]], rel.sha256);
-    const q2 = ranking(source, 'FY2017Q2', [[denver, 90], [ventura, 40]], rel.sha256);
+    const q1 = ranking(
+      source,
+      'FY2017Q1',
+      [
+        [ventura, 188],
+        [denver, 120],
+        [dade, 120],
+      ],
+      rel.sha256,
+    );
+    const q2 = ranking(
+      source,
+      'FY2017Q2',
+      [
+        [denver, 90],
+        [ventura, 40],
+      ],
+      rel.sha256,
+    );
     const change = releaseChange(rel, [q1, q2]);
 
     // Act
@@ -71,7 +95,12 @@ describe('DynamoRankingStore.commitRelease', () => {
     const first = release(source, '2'.repeat(64));
     const q1 = ranking(source, 'FY2017Q1', [[ventura, 10]], first.sha256);
     await releases.recordRelease(first);
-    await rankings.commitRelease({ release: first, quarters: [{ ranking: q1, hash: 'v1', expectedVersion: null }], change: releaseChange(first, [q1]), token: 't1' });
+    await rankings.commitRelease({
+      release: first,
+      quarters: [{ ranking: q1, hash: 'v1', expectedVersion: null }],
+      change: releaseChange(first, [q1]),
+      token: 't1',
+    });
     const second = release(source, '3'.repeat(64));
     await releases.recordRelease(second);
     const revisedQ1 = ranking(source, 'FY2017Q1', [[ventura, 12]], second.sha256);
@@ -104,7 +133,12 @@ describe('DynamoRankingStore.commitRelease', () => {
     const rel = release(source, '4'.repeat(64));
     await releases.recordRelease(rel);
     const q1 = ranking(source, 'FY2018Q1', [[dade, 3]], rel.sha256);
-    const input = { release: rel, quarters: [{ ranking: q1, hash: 'x', expectedVersion: null }], change: releaseChange(rel, [q1]), token: 'same-token' };
+    const input = {
+      release: rel,
+      quarters: [{ ranking: q1, hash: 'x', expectedVersion: null }],
+      change: releaseChange(rel, [q1]),
+      token: 'same-token',
+    };
     await rankings.commitRelease(input);
 
     // Act
@@ -141,10 +175,36 @@ describe('DynamoRankingStore.commitRelease', () => {
     const b = release(source, '7'.repeat(64), '2026-02-01T00:00:00.000Z');
     const c = release(source, '8'.repeat(64), '2026-03-01T00:00:00.000Z');
     for (const rel of [a, b, c]) await releases.recordRelease(rel);
-    const v1 = ranking(source, 'FY2017Q1', [[ventura, 10], [denver, 8]], a.sha256);
-    const v2 = ranking(source, 'FY2017Q1', [[ventura, 10], [denver, 11]], b.sha256);
-    await rankings.commitRelease({ release: a, quarters: [{ ranking: v1, hash: 'A', expectedVersion: null }], change: releaseChange(a, [v1]), token: 'a' });
-    await rankings.commitRelease({ release: b, quarters: [{ ranking: v2, hash: 'B', expectedVersion: 1 }], change: releaseChange(b, [v2]), token: 'b' });
+    const v1 = ranking(
+      source,
+      'FY2017Q1',
+      [
+        [ventura, 10],
+        [denver, 8],
+      ],
+      a.sha256,
+    );
+    const v2 = ranking(
+      source,
+      'FY2017Q1',
+      [
+        [ventura, 10],
+        [denver, 11],
+      ],
+      b.sha256,
+    );
+    await rankings.commitRelease({
+      release: a,
+      quarters: [{ ranking: v1, hash: 'A', expectedVersion: null }],
+      change: releaseChange(a, [v1]),
+      token: 'a',
+    });
+    await rankings.commitRelease({
+      release: b,
+      quarters: [{ ranking: v2, hash: 'B', expectedVersion: 1 }],
+      change: releaseChange(b, [v2]),
+      token: 'b',
+    });
     const before = (await itemsOf(keys.quarterHead(source, 'FY2017Q1').pk)).length;
 
     // Act
@@ -170,8 +230,14 @@ describe('DynamoRankingStore.commitRelease', () => {
     const rel = release(source, '9'.repeat(64));
     await releases.recordRelease(rel);
     const places = counties(3200);
-    const quarters = (['FY2017Q1', 'FY2017Q2', 'FY2017Q3', 'FY2017Q4', 'FY2018Q1', 'FY2018Q2', 'FY2018Q3', 'FY2018Q4'] as const).map((quarter, q) =>
-      ranking(source, quarter, places.map((place, i) => [place, ((i * 7919 + q * 104729) % 5000) + 1] as [typeof place, number]), rel.sha256),
+    const quarters = (['FY2017Q1', 'FY2017Q2', 'FY2017Q3', 'FY2017Q4', 'FY2018Q1', 'FY2018Q2', 'FY2018Q3', 'FY2018Q4'] as const).map(
+      (quarter, q) =>
+        ranking(
+          source,
+          quarter,
+          places.map((place, i) => [place, ((i * 7919 + q * 104729) % 5000) + 1] as [typeof place, number]),
+          rel.sha256,
+        ),
     );
     const change = releaseChange(rel, quarters);
     change.quarters.forEach((quarterChange) => {
@@ -179,7 +245,12 @@ describe('DynamoRankingStore.commitRelease', () => {
     });
 
     // Act
-    await rankings.commitRelease({ release: rel, quarters: quarters.map((r) => ({ ranking: r, hash: r.quarter, expectedVersion: null })), change, token: 'big' });
+    await rankings.commitRelease({
+      release: rel,
+      quarters: quarters.map((r) => ({ ranking: r, hash: r.quarter, expectedVersion: null })),
+      change,
+      token: 'big',
+    });
 
     // Assess
     const stored = await env.clients.dynamodb.send(new GetCommand({ TableName: env.tableName, Key: keys.change(change.id) }));
@@ -202,8 +273,18 @@ describe('DynamoRankingStore pending changes', () => {
     const qb = ranking(source, 'FY2019Q2', [[ventura, 2]], b.sha256);
     const changeA = { ...releaseChange(a, [qa]), createdAt: '2026-01-01T00:00:00.000Z' };
     const changeB = { ...releaseChange(b, [qb]), createdAt: '2026-01-02T00:00:00.000Z' };
-    await rankings.commitRelease({ release: b, quarters: [{ ranking: qb, hash: 'b', expectedVersion: null }], change: changeB, token: 'b' });
-    await rankings.commitRelease({ release: a, quarters: [{ ranking: qa, hash: 'a', expectedVersion: null }], change: changeA, token: 'a' });
+    await rankings.commitRelease({
+      release: b,
+      quarters: [{ ranking: qb, hash: 'b', expectedVersion: null }],
+      change: changeB,
+      token: 'b',
+    });
+    await rankings.commitRelease({
+      release: a,
+      quarters: [{ ranking: qa, hash: 'a', expectedVersion: null }],
+      change: changeA,
+      token: 'a',
+    });
     const mine = async () => (await rankings.listPendingChanges()).filter((c) => c.source === source).map((c) => c.id);
     const pendingBefore = await mine();
 
@@ -231,13 +312,18 @@ describe('DynamoRankingStore with received counts and facilities', () => {
           { name: 'US MARSHALS, COLORADO', type: 'federal', received: 5, declined: 0 },
         ],
       },
-      { jurisdiction: dade, declined: 12, received: 52, facilities: [{ name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', type: 'local', received: 12, declined: 12 }] },
+      {
+        jurisdiction: dade,
+        declined: 12,
+        received: 52,
+        facilities: [{ name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', type: 'local', received: 12, declined: 12 }],
+      },
       { jurisdiction: ventura, declined: 5, facilities: [{ name: 'VENTURA CO JAIL', type: 'local', declined: 5 }] },
     ]);
     return { source, quarter: 'FY2017Q1', complete: true, total: 50, rows, received: 151, release };
   };
 
-  it('reads back each row\'s received count and facility split, and the quarter\'s received total', async () => {
+  it("reads back each row's received count and facility split, and the quarter's received total", async () => {
     // Prepare
     const { rankings, releases } = stores();
     const source = uniqueName('src');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
 import type { SourceState } from '../../functions/ports/store';
-import { useEmulators, uniqueName } from '../support/emulators';
+import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
+import { uniqueName, useEmulators } from '../support/emulators';
 import { release } from './store-fixtures';
 
 const env = useEmulators({ bucket: false });

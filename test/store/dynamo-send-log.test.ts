@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../../functions/store/dynamo-send-log';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../functions/store/conflict-error';
+import { DEFAULT_SEND_LEASE_MS, DynamoSendLog } from '../../functions/store/dynamo-send-log';
 import { keys, SEND_LOG_RETENTION_DAYS, TABLE_KEYS } from '../../functions/store/table-schema';
-import { useEmulators, uniqueName } from '../support/emulators';
+import { uniqueName, useEmulators } from '../support/emulators';
 
 const env = useEmulators({ bucket: false });
 const now = new Date('2026-06-01T12:00:00.000Z');
@@ -23,7 +23,9 @@ describe('DynamoSendLog', () => {
 
     // Assess
     expect([first, concurrent, afterSent]).toEqual(['claimed', 'in-flight', 'sent']);
-    expect(await sends.listSends(change)).toEqual([{ changeId: change, email: 'a@example.org', status: 'sent', attempts: 1, messageId: 'msg-1' }]);
+    expect(await sends.listSends(change)).toEqual([
+      { changeId: change, email: 'a@example.org', status: 'sent', attempts: 1, messageId: 'msg-1' },
+    ]);
   });
 
   it('recognises its own claim and its own markSent when they are retried', async () => {
@@ -69,7 +71,9 @@ describe('DynamoSendLog', () => {
 
     // Assess
     expect(retry).toBe('in-flight');
-    expect((await sends.listSends()).filter((s) => s.changeId === change)).toEqual([{ changeId: change, email: 'd@example.org', status: 'ambiguous', attempts: 1 }]);
+    expect((await sends.listSends()).filter((s) => s.changeId === change)).toEqual([
+      { changeId: change, email: 'd@example.org', status: 'ambiguous', attempts: 1 },
+    ]);
   });
 
   it("refuses to mark a send held by another attempt's claim", async () => {
@@ -109,7 +113,11 @@ describe('DynamoSendLog policies', () => {
     const change = uniqueName('change');
     const claimedAt = new Date('2026-06-01T12:00:00.000Z');
     await new DynamoSendLog(env.clients.dynamodb, env.tableName, () => claimedAt).claim(change, 'g@example.org', 'dead-run');
-    const at = (minutes: number) => new DynamoSendLog(env.clients.dynamodb, env.tableName, () => new Date(claimedAt.getTime() + minutes * 60_000), { onAmbiguous: 'hold', leaseMs: DEFAULT_SEND_LEASE_MS });
+    const at = (minutes: number) =>
+      new DynamoSendLog(env.clients.dynamodb, env.tableName, () => new Date(claimedAt.getTime() + minutes * 60_000), {
+        onAmbiguous: 'hold',
+        leaseMs: DEFAULT_SEND_LEASE_MS,
+      });
 
     // Act
     const lease = DEFAULT_SEND_LEASE_MS / 60_000;
@@ -124,7 +132,10 @@ describe('DynamoSendLog policies', () => {
   it("re-sends an ambiguous send once under the 'retry' policy, recording a possible duplicate", async () => {
     // Prepare
     const change = uniqueName('change');
-    const retrying = new DynamoSendLog(env.clients.dynamodb, env.tableName, () => now, { onAmbiguous: 'retry', leaseMs: DEFAULT_SEND_LEASE_MS });
+    const retrying = new DynamoSendLog(env.clients.dynamodb, env.tableName, () => now, {
+      onAmbiguous: 'retry',
+      leaseMs: DEFAULT_SEND_LEASE_MS,
+    });
     await retrying.claim(change, 'h@example.org', 'run-1');
     await retrying.markAmbiguous(change, 'h@example.org', 'run-1', 'TimeoutError ETIMEDOUT');
 
@@ -135,6 +146,8 @@ describe('DynamoSendLog policies', () => {
 
     // Assess
     expect([again, afterSent]).toEqual(['claimed-after-ambiguous', 'sent']);
-    expect(await retrying.listSends(change)).toEqual([{ changeId: change, email: 'h@example.org', status: 'sent', attempts: 2, messageId: 'msg-h', retriedAfterAmbiguous: true }]);
+    expect(await retrying.listSends(change)).toEqual([
+      { changeId: change, email: 'h@example.org', status: 'sent', attempts: 2, messageId: 'msg-h', retriedAfterAmbiguous: true },
+    ]);
   });
 });

@@ -1,15 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../functions/store/conflict-error';
 import { DynamoRankingStore } from '../../functions/store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
 import { DynamoSendLog } from '../../functions/store/dynamo-send-log';
 import { DynamoSubscriberStore } from '../../functions/store/dynamo-subscriber-store';
-import { ConflictError } from '../../functions/store/conflict-error';
 import { county, ranking, release, releaseChange } from './store-fixtures';
 
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const ddb = mockClient(documentClient);
 
 afterEach(() => {
@@ -85,7 +92,10 @@ describe('DynamoRankingStore.commitRelease error paths', () => {
     // Prepare
     const store = new DynamoRankingStore(documentClient, 't');
     const input = commitInput('mine');
-    const quarters = Array.from({ length: 50 }, (_, i) => ({ ...input.quarters[0], ranking: { ...input.quarters[0].ranking, quarter: `FY${2000 + i}Q1` as const } }));
+    const quarters = Array.from({ length: 50 }, (_, i) => ({
+      ...input.quarters[0],
+      ranking: { ...input.quarters[0].ranking, quarter: `FY${2000 + i}Q1` as const },
+    }));
 
     // Act
     const attempt = store.commitRelease({ ...input, quarters, change: null });
@@ -113,7 +123,10 @@ describe('conditional failures of single writes', () => {
   it("reads a failed claim back: another token in flight is 'in-flight', its own token is 'claimed'", async () => {
     // Prepare
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', ...meta }));
-    ddb.on(GetCommand).resolvesOnce({ Item: { status: 'in-flight', token: 'other' } }).resolvesOnce({ Item: { status: 'in-flight', token: 'mine' } });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { status: 'in-flight', token: 'other' } })
+      .resolvesOnce({ Item: { status: 'in-flight', token: 'mine' } });
     const log = new DynamoSendLog(documentClient, 't');
 
     // Act
@@ -137,7 +150,14 @@ describe('conditional failures of single writes', () => {
 
   it('follows every page of a subscriber listing', async () => {
     // Prepare
-    const subscriber = (email: string) => ({ pk: `SUBSCRIBER#${email}`, sk: 'SUBSCRIBER', email, status: 'confirmed', filters: {}, createdAt: '2026-01-01' });
+    const subscriber = (email: string) => ({
+      pk: `SUBSCRIBER#${email}`,
+      sk: 'SUBSCRIBER',
+      email,
+      status: 'confirmed',
+      filters: {},
+      createdAt: '2026-01-01',
+    });
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: [subscriber('b@example.org')], LastEvaluatedKey: { pk: 'x1' } })
@@ -149,6 +169,10 @@ describe('conditional failures of single writes', () => {
 
     // Assess
     expect(listed.map((s) => s.email)).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
-    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.ExclusiveStartKey)).toEqual([undefined, { pk: 'x1' }, { pk: 'x2' }]);
+    expect(ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.ExclusiveStartKey)).toEqual([
+      undefined,
+      { pk: 'x1' },
+      { pk: 'x2' },
+    ]);
   });
 });

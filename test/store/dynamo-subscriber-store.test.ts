@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FILTERS, type Subscriber } from '../../functions/domain/subscriber';
 import { DynamoSubscriberStore } from '../../functions/store/dynamo-subscriber-store';
 import { keys } from '../../functions/store/table-schema';
-import { DEFAULT_FILTERS, type Subscriber } from '../../functions/domain/subscriber';
 import { useEmulators } from '../support/emulators';
 
 const env = useEmulators({ bucket: false });
@@ -17,14 +17,22 @@ describe('DynamoSubscriberStore', () => {
     // Prepare
     const subscribers = store();
     const confirmed = Array.from({ length: 10_000 }, (_, i) => subscriber(`reader${String(i).padStart(5, '0')}@example.org`, 'confirmed'));
-    const items = confirmed.map((s) => ({ ...keys.subscriber(s.email), type: 'subscriber', gsi1pk: 'SUBSCRIBERS#confirmed', gsi1sk: s.email, ...s }));
+    const items = confirmed.map((s) => ({
+      ...keys.subscriber(s.email),
+      type: 'subscriber',
+      gsi1pk: 'SUBSCRIBERS#confirmed',
+      gsi1sk: s.email,
+      ...s,
+    }));
     const batches = Array.from({ length: items.length / 25 }, (_, i) => items.slice(i * 25, i * 25 + 25));
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let batch = batches.shift(); batch; batch = batches.shift()) {
           let request = batch.map((Item) => ({ PutRequest: { Item } }));
           while (request.length > 0) {
-            const { UnprocessedItems } = await env.clients.dynamodb.send(new BatchWriteCommand({ RequestItems: { [env.tableName]: request } }));
+            const { UnprocessedItems } = await env.clients.dynamodb.send(
+              new BatchWriteCommand({ RequestItems: { [env.tableName]: request } }),
+            );
             request = (UnprocessedItems?.[env.tableName] ?? []) as typeof request;
           }
         }
@@ -56,7 +64,12 @@ describe('DynamoSubscriberStore', () => {
     expect(confirmed?.status).toBe('confirmed');
     expect(confirmed?.confirmedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const after = await subscribers.getSubscriber('journalist@example.org');
-    expect(after).toMatchObject({ email: 'Journalist@Example.org', status: 'unsubscribed', reason: 'one-click unsubscribe', confirmedAt: confirmed?.confirmedAt });
+    expect(after).toMatchObject({
+      email: 'Journalist@Example.org',
+      status: 'unsubscribed',
+      reason: 'one-click unsubscribe',
+      confirmedAt: confirmed?.confirmedAt,
+    });
     expect((await subscribers.listSubscribers('unsubscribed')).map((s) => s.email)).toContain('Journalist@Example.org');
     expect((await subscribers.listSubscribers('confirmed')).map((s) => s.email)).not.toContain('Journalist@Example.org');
   });
@@ -70,7 +83,11 @@ describe('DynamoSubscriberStore', () => {
     const confirmUnknown = await subscribers.setSubscriberStatus('stranger@example.org', 'confirmed').catch((error: unknown) => error);
 
     // Assess
-    expect(await subscribers.getSubscriber('bounced@example.org')).toMatchObject({ status: 'suppressed', reason: 'Permanent bounce', filters: DEFAULT_FILTERS });
+    expect(await subscribers.getSubscriber('bounced@example.org')).toMatchObject({
+      status: 'suppressed',
+      reason: 'Permanent bounce',
+      filters: DEFAULT_FILTERS,
+    });
     expect(String(confirmUnknown)).toMatch(/no subscriber stranger@example.org/);
     expect(await subscribers.getSubscriber('stranger@example.org')).toBeUndefined();
   });

@@ -1,8 +1,8 @@
-import { rankTallies, type Ranking } from '../../functions/domain/ranking';
+import type { RankingChange, ReleaseChange } from '../../functions/domain/change';
 import type { County } from '../../functions/domain/jurisdiction';
 import type { QuarterId } from '../../functions/domain/quarter';
+import { type Ranking, rankTallies } from '../../functions/domain/ranking';
 import type { Release } from '../../functions/domain/release';
-import type { RankingChange, ReleaseChange } from '../../functions/domain/change';
 
 export function county(fips: string, name: string, state: string): County {
   return { kind: 'county', fips, name, state };

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
-import type { Deps } from '../../functions/commons/deps';
 import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
+import type { Deps } from '../../functions/commons/deps';
 import { composeDeps } from '../../functions/composition/compose-deps';
 import { deliveryChannels } from '../../functions/deliver/channels';
+import { deliverBatch } from '../../functions/deliver/deliver-batch';
 import { handleSesEvent } from '../../functions/feedback/feedback';
 import { ingestRelease } from '../../functions/ingest/ingest';
-import { deliverBatch } from '../../functions/deliver/deliver-batch';
 import { subscribe } from '../../functions/subscription/subscribe';
 import { startSubscriptionServer } from '../../local/subscription-server';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
@@ -35,7 +35,19 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
       clients: env.clients,
       tableName: env.tableName,
       bucket: env.bucket,
-      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: `${tag}-operator@example.org`, subscriptionUrl: 'http://127.0.0.1:8787', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: 120 },
+      config: {
+        sources: [],
+        sender: 'alerts@detainer-watch.local',
+        operatorEmail: `${tag}-operator@example.org`,
+        subscriptionUrl: 'http://127.0.0.1:8787',
+        topN: 10,
+        minResolutionRate: 0.5,
+        maxTotalDrop: 0.5,
+        sendRatePerSecond: 100,
+        deliveryBatchSize: 50,
+        deliveryConcurrency: 2,
+        deliverTimeoutSeconds: 120,
+      },
       tokenSecret: async () => 'test-secret-of-this-suite',
       workDir: join(env.workDir, 'tmp'),
       log: quiet,
@@ -62,7 +74,16 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     const copy = join(env.workDir, 'release.csv');
     await copyFile(fixture, copy);
     await deps.archive.putFile(archiveKey, copy, { sha256 });
-    await deps.releases.recordRelease({ source: 'table', sha256, url: 'file:///release.csv', archiveKey, bytes: 1, format: 'table', firstSeen: new Date().toISOString(), status: 'archived' });
+    await deps.releases.recordRelease({
+      source: 'table',
+      sha256,
+      url: 'file:///release.csv',
+      archiveKey,
+      bytes: 1,
+      format: 'table',
+      firstSeen: new Date().toISOString(),
+      status: 'archived',
+    });
     // Act
     const ingest = await ingestRelease(deps, archiveKey);
     const report = await deliverBatch(deps, { changeId: ingest.change!.id, emails: [reader] });
@@ -77,7 +98,7 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     const link = await confirmLink(reader);
     const first = await fetch(link);
     const again = await fetch(link);
-    const report = await deliverBatch(deps, { changeId: 'table#' + 'a'.repeat(64), emails: [reader] });
+    const report = await deliverBatch(deps, { changeId: `table#${'a'.repeat(64)}`, emails: [reader] });
     // Assess
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
@@ -88,7 +109,11 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
 
   it('refuses a forged unsubscribe token and changes nothing', async () => {
     // Act
-    const response = await fetch(`${server.url}/unsubscribe?token=eyJlIjoiYSJ9.forged`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await fetch(`${server.url}/unsubscribe?token=eyJlIjoiYSJ9.forged`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     // Assess
     expect(response.status).toBe(403);
     expect((await deps.subscribers.getSubscriber(reader))?.status).toBe('confirmed');
@@ -100,7 +125,12 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     const url = /href="(http:\/\/127\.0\.0\.1:8787\/unsubscribe\?token=[^"]+)"/.exec(alert?.body.html ?? '')?.[1]?.replace(/&amp;/g, '&');
     expect(url).toBeDefined();
     const local = url!.replace('http://127.0.0.1:8787', server.url);
-    const oneClick = () => fetch(local, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const oneClick = () =>
+      fetch(local, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     // Act
     const first = await oneClick();
     const second = await oneClick();
@@ -114,7 +144,10 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
     await subscribe(deps, bouncer);
     expect((await fetch(await confirmLink(bouncer))).status).toBe(200);
     // Act
-    const feedback = await handleSesEvent(deps, JSON.stringify({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: bouncer }] } }));
+    const feedback = await handleSesEvent(
+      deps,
+      JSON.stringify({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: bouncer }] } }),
+    );
     // Assess
     expect(feedback.suppressed).toEqual([bouncer]);
     expect((await deps.subscribers.getSubscriber(bouncer))?.status).toBe('suppressed');

@@ -10,7 +10,12 @@ import { handleSubscriptionRequest, type SubscriptionOptions } from '../../funct
  * answers an oversized form. `connectingAddress` stands in for the address the Function URL would see
  * (a CloudFront edge), so tests can keep their counters apart.
  */
-export async function startSiteWithEndpoint(deps: Deps, options: SubscriptionOptions = {}, port = 0, connectingAddress?: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startSiteWithEndpoint(
+  deps: Deps,
+  options: SubscriptionOptions = {},
+  port = 0,
+  connectingAddress?: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -23,7 +28,9 @@ export async function startSiteWithEndpoint(deps: Deps, options: SubscriptionOpt
       }
       if (!url.pathname.startsWith('/api/')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>detainer-watch</title></head><body><main><h1>detainer-watch</h1><p><a href="/api/subscribe">Subscribe to alerts</a></p></main></body></html>');
+        res.end(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>detainer-watch</title></head><body><main><h1>detainer-watch</h1><p><a href="/api/subscribe">Subscribe to alerts</a></p></main></body></html>',
+        );
         return;
       }
       const body = Buffer.concat(chunks).toString('utf8');

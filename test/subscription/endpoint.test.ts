@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
 import { composeDeps } from '../../functions/composition/compose-deps';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import { deliveryChannels } from '../../functions/deliver/channels';
 import { formToken, subscriberId } from '../../functions/domain/subscriber-links';
 import { SUBSCRIPTION_METRIC } from '../../functions/subscription/request-guard';
@@ -31,7 +31,19 @@ describe('subscription endpoint', () => {
       clients: env.clients,
       tableName: env.tableName,
       bucket: 'unused',
-      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: `${tag}-ops@example.org`, subscriptionUrl: 'http://placeholder/api', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: 120 },
+      config: {
+        sources: [],
+        sender: 'alerts@detainer-watch.local',
+        operatorEmail: `${tag}-ops@example.org`,
+        subscriptionUrl: 'http://placeholder/api',
+        topN: 10,
+        minResolutionRate: 0.5,
+        maxTotalDrop: 0.5,
+        sendRatePerSecond: 100,
+        deliveryBatchSize: 50,
+        deliveryConcurrency: 2,
+        deliverTimeoutSeconds: 120,
+      },
       tokenSecret: async () => SECRET,
       workDir: join(env.workDir, 'tmp'),
       log: quiet,
@@ -39,7 +51,13 @@ describe('subscription endpoint', () => {
         for (let i = 0; i < value; i++) counted.push(metric);
       },
     });
-    site = await startSiteWithEndpoint(deps, { limits: { client: { limit: 1000, windowSeconds: 3600 }, connection: { limit: 1000, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } });
+    site = await startSiteWithEndpoint(deps, {
+      limits: {
+        client: { limit: 1000, windowSeconds: 3600 },
+        connection: { limit: 1000, windowSeconds: 3600 },
+        address: { limit: 3, windowSeconds: 3600 },
+      },
+    });
     deps.config.subscriptionUrl = `${site.url}/api`;
     origin = site.url;
   });
@@ -60,8 +78,16 @@ describe('subscription endpoint', () => {
     return ((await answer.json()) as { token: string }).token;
   }
 
-  async function post(path: string, fields: Record<string, string>, headers: Record<string, string> = { origin }): Promise<{ status: number; text: string }> {
-    const answer = await fetch(`${site.url}${path}`, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  async function post(
+    path: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = { origin },
+  ): Promise<{ status: number; text: string }> {
+    const answer = await fetch(`${site.url}${path}`, {
+      method: 'POST',
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
     return { status: answer.status, text: await answer.text() };
   }
 
@@ -81,13 +107,26 @@ describe('subscription endpoint', () => {
     const token = /name="token" value="([^"]+)"/.exec(page)?.[1];
 
     // Act
-    const answer = await post('/api/subscribe', { token: token ?? '', email: address('reader'), states: 'ca, tx', counties: 'Ventura County, CA\n48201', topN: '5', minMove: '2', minDelta: '10', website: '' });
+    const answer = await post('/api/subscribe', {
+      token: token ?? '',
+      email: address('reader'),
+      states: 'ca, tx',
+      counties: 'Ventura County, CA\n48201',
+      topN: '5',
+      minMove: '2',
+      minDelta: '10',
+      website: '',
+    });
 
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('Check your inbox');
     const stored = await deps.subscribers.getSubscriber(address('reader'));
-    expect(stored).toMatchObject({ status: 'pending', id: subscriberId(SECRET, address('reader')), filters: { states: ['CA', 'TX'], jurisdictions: ['06111', '48201'], topN: 5, minMove: 2, minDelta: 10 } });
+    expect(stored).toMatchObject({
+      status: 'pending',
+      id: subscriberId(SECRET, address('reader')),
+      filters: { states: ['CA', 'TX'], jurisdictions: ['06111', '48201'], topN: 5, minMove: 2, minDelta: 10 },
+    });
     const [mail] = await sesMessages(env.endpoints.ses, address('reader'));
     expect(mail.subject).toBe('Confirm your detainer-watch subscription');
     expect(linkIn(mail.body.html, 'confirm')).not.toContain(tag);
@@ -114,7 +153,9 @@ describe('subscription endpoint', () => {
     await deps.subscribers.setSubscriberStatus(address('bounced'), 'suppressed', 'bounce');
 
     // Act
-    const answers = await Promise.all([address('reader'), address('bounced'), address('newcomer')].map((email) => subscribeForm({ email, states: 'NY' })));
+    const answers = await Promise.all(
+      [address('reader'), address('bounced'), address('newcomer')].map((email) => subscribeForm({ email, states: 'NY' })),
+    );
 
     // Assess
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
@@ -127,7 +168,12 @@ describe('subscription endpoint', () => {
 
   it.each([
     ['an invalid address', { email: 'not-an-address' }, 400, /Enter an email address like name@example.org/],
-    ['an unknown county', { email: 'x@example.org', counties: 'Atlantis County, CA' }, 400, /Unknown county: &quot;Atlantis County, CA&quot;/],
+    [
+      'an unknown county',
+      { email: 'x@example.org', counties: 'Atlantis County, CA' },
+      400,
+      /Unknown county: &quot;Atlantis County, CA&quot;/,
+    ],
     ['a county name found in several states', { email: 'x@example.org', counties: 'Washington County' }, 400, /is in several states/],
     ['an unknown state', { email: 'x@example.org', states: 'CA, ZZ' }, 400, /Not a US state or territory code: ZZ/],
     ['a top N out of bounds', { email: 'x@example.org', topN: '5000' }, 400, /Top N must be a whole number from 1 to 100/],
@@ -190,16 +236,35 @@ describe('subscription endpoint', () => {
 
   async function postThrough(server: { url: string }, name: string, viewer: string): Promise<number> {
     const body = new URLSearchParams({ token: await freshToken(), email: address(name), website: '' }).toString();
-    const answer = await fetch(`${server.url}/api/subscribe`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'cloudfront-viewer-address': viewer } });
+    const answer = await fetch(`${server.url}/api/subscribe`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'cloudfront-viewer-address': viewer },
+    });
     return answer.status;
   }
 
   it('limits posts per client: past the limit every post gets 429, whatever the address', async () => {
     // Prepare
-    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 2, windowSeconds: 3600 }, connection: { limit: 1000, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } }, 0, '192.0.2.10');
+    const strict = await startSiteWithEndpoint(
+      deps,
+      {
+        limits: {
+          client: { limit: 2, windowSeconds: 3600 },
+          connection: { limit: 1000, windowSeconds: 3600 },
+          address: { limit: 3, windowSeconds: 3600 },
+        },
+      },
+      0,
+      '192.0.2.10',
+    );
 
     // Act
-    const statuses = [await postThrough(strict, 'c1', '198.51.100.7:4431'), await postThrough(strict, 'c2', '198.51.100.7:4432'), await postThrough(strict, 'c3', '198.51.100.7:4433')];
+    const statuses = [
+      await postThrough(strict, 'c1', '198.51.100.7:4431'),
+      await postThrough(strict, 'c2', '198.51.100.7:4432'),
+      await postThrough(strict, 'c3', '198.51.100.7:4433'),
+    ];
     await strict.stop();
 
     // Assess
@@ -210,10 +275,25 @@ describe('subscription endpoint', () => {
 
   it('holds a caller that forges a new viewer address each time to the connection limit', async () => {
     // Prepare
-    const strict = await startSiteWithEndpoint(deps, { limits: { client: { limit: 1000, windowSeconds: 3600 }, connection: { limit: 2, windowSeconds: 3600 }, address: { limit: 3, windowSeconds: 3600 } } }, 0, '192.0.2.20');
+    const strict = await startSiteWithEndpoint(
+      deps,
+      {
+        limits: {
+          client: { limit: 1000, windowSeconds: 3600 },
+          connection: { limit: 2, windowSeconds: 3600 },
+          address: { limit: 3, windowSeconds: 3600 },
+        },
+      },
+      0,
+      '192.0.2.20',
+    );
 
     // Act
-    const statuses = [await postThrough(strict, 'f1', '203.0.113.1:1'), await postThrough(strict, 'f2', '203.0.113.2:1'), await postThrough(strict, 'f3', '203.0.113.3:1')];
+    const statuses = [
+      await postThrough(strict, 'f1', '203.0.113.1:1'),
+      await postThrough(strict, 'f2', '203.0.113.2:1'),
+      await postThrough(strict, 'f3', '203.0.113.3:1'),
+    ];
     await strict.stop();
 
     // Assess
@@ -230,8 +310,26 @@ describe('subscription endpoint', () => {
     const page = await (await fetch(preferences)).text();
 
     // Act
-    const saved = await post('/api/preferences', { token, action: 'save', states: 'CA', counties: 'Ventura County, CA', topN: '3', minMove: '0', minDelta: '0', webhook: '' });
-    const privateHook = await post('/api/preferences', { token, action: 'save', states: 'CA', counties: '', topN: '3', minMove: '0', minDelta: '0', webhook: 'https://10.1.2.3/hook' });
+    const saved = await post('/api/preferences', {
+      token,
+      action: 'save',
+      states: 'CA',
+      counties: 'Ventura County, CA',
+      topN: '3',
+      minMove: '0',
+      minDelta: '0',
+      webhook: '',
+    });
+    const privateHook = await post('/api/preferences', {
+      token,
+      action: 'save',
+      states: 'CA',
+      counties: '',
+      topN: '3',
+      minMove: '0',
+      minDelta: '0',
+      webhook: 'https://10.1.2.3/hook',
+    });
     const forged = await post('/api/preferences', { token: `${token}x`, action: 'stop' });
     const crossSite = await post('/api/preferences', { token, action: 'stop' }, { origin: 'https://evil.example' });
     const afterRefusals = await deps.subscribers.getSubscriber(address('reader'));
@@ -262,7 +360,11 @@ describe('subscription endpoint', () => {
     // Act
     const page = await fetch(link);
     const statusAfterGet = (await deps.subscribers.getSubscriber(email))?.status;
-    const oneClick = await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
 
     // Assess
     expect(page.status).toBe(200);

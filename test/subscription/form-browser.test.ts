@@ -1,17 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
 import { composeDeps } from '../../functions/composition/compose-deps';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import { deliveryChannels } from '../../functions/deliver/channels';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { startSiteWithEndpoint } from './endpoint-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -27,16 +36,24 @@ async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const { violations, passes } = await page.locator('html').evaluate(async (root) => {
     const doc = root.ownerDocument;
-    const { axe } = doc.defaultView as unknown as { axe: { run(context: typeof doc, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } };
+    const { axe } = doc.defaultView as unknown as {
+      axe: { run(context: typeof doc, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> };
+    };
     const results = await axe.run(doc, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return { violations: results.violations, passes: results.passes.length };
   });
   if (passes === 0) throw new Error('axe checked nothing on this page');
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** Presses Tab until the focused element matches, as a keyboard user would; fails after 40 presses. */
-async function tabTo(page: Page, describe: string, matches: (element: { id: string; tag: string; text: string }) => boolean): Promise<void> {
+async function tabTo(
+  page: Page,
+  describe: string,
+  matches: (element: { id: string; tag: string; text: string }) => boolean,
+): Promise<void> {
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
     const focused = await page.locator('html').evaluate((root) => {
@@ -67,7 +84,19 @@ describe('subscription form in a real browser', () => {
       clients: env.clients,
       tableName: env.tableName,
       bucket: 'unused',
-      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: 'ops@example.org', subscriptionUrl: 'http://placeholder/api', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: 120 },
+      config: {
+        sources: [],
+        sender: 'alerts@detainer-watch.local',
+        operatorEmail: 'ops@example.org',
+        subscriptionUrl: 'http://placeholder/api',
+        topN: 10,
+        minResolutionRate: 0.5,
+        maxTotalDrop: 0.5,
+        sendRatePerSecond: 100,
+        deliveryBatchSize: 50,
+        deliveryConcurrency: 2,
+        deliverTimeoutSeconds: 120,
+      },
       tokenSecret: async () => 'browser-suite-secret',
       workDir: join(env.workDir, 'tmp'),
       log: quiet,
@@ -100,7 +129,10 @@ describe('subscription form in a real browser', () => {
     // Assess
     expect(response.status()).toBe(400);
     const summary = await page.locator('.error-summary li a').allTextContents();
-    expect(summary).toEqual(['Enter an email address like name@example.org.', 'Unknown county: "Atlantis County, CA". Write it like "Ventura County, CA" or as a FIPS code like 06111.']);
+    expect(summary).toEqual([
+      'Enter an email address like name@example.org.',
+      'Unknown county: "Atlantis County, CA". Write it like "Ventura County, CA" or as a FIPS code like 06111.',
+    ]);
     expect(await page.getAttribute('#email', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#email', 'aria-describedby')).toBe('email-error');
     expect(await page.inputValue('#counties')).toBe('Atlantis County, CA');
@@ -129,7 +161,10 @@ describe('subscription form in a real browser', () => {
     // Assess
     expect(formViolations).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
-    expect(await deps.subscribers.getSubscriber(email)).toMatchObject({ status: 'pending', filters: { states: ['CA'], jurisdictions: ['06111'], topN: 10 } });
+    expect(await deps.subscribers.getSubscriber(email)).toMatchObject({
+      status: 'pending',
+      filters: { states: ['CA'], jurisdictions: ['06111'], topN: 10 },
+    });
     const mails = await sesMessages(env.endpoints.ses, email);
     expect(mails.map((m) => m.subject)).toEqual(['Confirm your detainer-watch subscription']);
   }, 60_000);
@@ -159,6 +194,9 @@ describe('subscription form in a real browser', () => {
     expect(preferencesViolations).toEqual([]);
     expect(countiesShown).toBe('Ventura County, CA');
     expect(await seriousViolations(page)).toEqual([]);
-    expect(await deps.subscribers.getSubscriber(email)).toMatchObject({ status: 'confirmed', filters: { states: ['CA'], jurisdictions: ['06111'], topN: 3 } });
+    expect(await deps.subscribers.getSubscriber(email)).toMatchObject({
+      status: 'confirmed',
+      filters: { states: ['CA'], jurisdictions: ['06111'], topN: 3 },
+    });
   }, 60_000);
 });

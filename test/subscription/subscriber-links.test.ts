@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { confirmUrl, formToken, preferencesUrl, signLinkToken, subscriberId, unsubscribeUrl, verifyLinkToken } from '../../functions/domain/subscriber-links';
+import {
+  confirmUrl,
+  formToken,
+  preferencesUrl,
+  signLinkToken,
+  subscriberId,
+  unsubscribeUrl,
+  verifyLinkToken,
+} from '../../functions/domain/subscriber-links';
 
 const SECRET = 'links-secret-for-tests';
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -12,7 +20,11 @@ function tokenOf(url: string): string {
 describe('subscriber links', () => {
   it('names the subscriber by a keyed hash: the address is not in the link, in any encoding', () => {
     // Act
-    const urls = [confirmUrl(SECRET, 'https://site.example.org/api', reader, NOW), unsubscribeUrl(SECRET, 'https://site.example.org/api', reader), preferencesUrl(SECRET, 'https://site.example.org/api', reader, NOW)];
+    const urls = [
+      confirmUrl(SECRET, 'https://site.example.org/api', reader, NOW),
+      unsubscribeUrl(SECRET, 'https://site.example.org/api', reader),
+      preferencesUrl(SECRET, 'https://site.example.org/api', reader, NOW),
+    ];
 
     // Assess
     for (const url of urls) {
@@ -50,7 +62,9 @@ describe('subscriber links', () => {
     // Prepare
     const unsubscribe = tokenOf(unsubscribeUrl(SECRET, 'https://x/api', reader));
     const [, signature] = unsubscribe.split('.');
-    const otherSubject = Buffer.from(JSON.stringify({ s: subscriberId(SECRET, 'victim@example.org'), p: 'unsubscribe' })).toString('base64url');
+    const otherSubject = Buffer.from(JSON.stringify({ s: subscriberId(SECRET, 'victim@example.org'), p: 'unsubscribe' })).toString(
+      'base64url',
+    );
     const now = NOW.getTime();
 
     // Act + Assess
@@ -59,10 +73,13 @@ describe('subscriber links', () => {
     expect(verifyLinkToken(SECRET, `${otherSubject}.${signature}`, { purpose: 'unsubscribe', now })).toBeNull();
   });
 
-  it.each([[''], ['x'], ['a.b.c'], ['%%.%%'], [42], [null], [`e30.${'A'.repeat(43)}`], ['a'.repeat(2000)]])('refuses the malformed token %s', (token) => {
-    // Act + Assess
-    expect(verifyLinkToken(SECRET, token, { purpose: 'unsubscribe', now: NOW.getTime() })).toBeNull();
-  });
+  it.each([[''], ['x'], ['a.b.c'], ['%%.%%'], [42], [null], [`e30.${'A'.repeat(43)}`], ['a'.repeat(2000)]])(
+    'refuses the malformed token %s',
+    (token) => {
+      // Act + Assess
+      expect(verifyLinkToken(SECRET, token, { purpose: 'unsubscribe', now: NOW.getTime() })).toBeNull();
+    },
+  );
 
   it('issues form tokens that last two hours and name nobody', () => {
     // Act

@@ -50,14 +50,20 @@ describe('DynamoSubscriberStore: links, rate windows, webhook health', () => {
     const now = new Date('2026-12-04T10:15:00Z');
 
     // Act
-    const counts = [await store.countAttempt(`${tag}-k`, 3600, now), await store.countAttempt(`${tag}-k`, 3600, now), await store.countAttempt(`${tag}-other`, 3600, now)];
+    const counts = [
+      await store.countAttempt(`${tag}-k`, 3600, now),
+      await store.countAttempt(`${tag}-k`, 3600, now),
+      await store.countAttempt(`${tag}-other`, 3600, now),
+    ];
     const nextHour = await store.countAttempt(`${tag}-k`, 3600, new Date('2026-12-04T11:00:01Z'));
 
     // Assess
     expect(counts).toEqual([1, 2, 1]);
     expect(nextHour).toBe(1);
     const windowStart = Date.UTC(2026, 11, 4, 10) / 1000;
-    const { Item } = await env.clients.dynamodb.send(new GetCommand({ TableName: env.tableName, Key: keys.rateWindow(`${tag}-k`, windowStart) }));
+    const { Item } = await env.clients.dynamodb.send(
+      new GetCommand({ TableName: env.tableName, Key: keys.rateWindow(`${tag}-k`, windowStart) }),
+    );
     expect(Item?.expiresAt).toBe(windowStart + 7200);
   });
 
@@ -73,7 +79,10 @@ describe('DynamoSubscriberStore: links, rate windows, webhook health', () => {
     const otherUrl = await store.recordWebhookFailure(email, 'https://hooks.example.org/old', 'HTTP 500');
     await store.recordWebhookSuccess(email, webhook.url);
     const afterSuccess = (await store.getSubscriber(email))?.webhook;
-    const disabled = [await store.disableWebhook(email, webhook.url, new Date()), await store.disableWebhook(email, webhook.url, new Date())];
+    const disabled = [
+      await store.disableWebhook(email, webhook.url, new Date()),
+      await store.disableWebhook(email, webhook.url, new Date()),
+    ];
 
     // Assess
     expect([first, second, otherUrl]).toEqual([1, 2, undefined]);

@@ -46,7 +46,10 @@ describe('signToken / verifyToken', () => {
     const token = signToken(SECRET, { email: 'a@example.org', action: 'confirm', expiresAt: Date.UTC(2026, 10, 30) });
 
     // Act + Assess
-    expect(verifyToken(SECRET, token, { action: 'confirm', now: Date.UTC(2026, 10, 29) })).toEqual({ email: 'a@example.org', action: 'confirm' });
+    expect(verifyToken(SECRET, token, { action: 'confirm', now: Date.UTC(2026, 10, 29) })).toEqual({
+      email: 'a@example.org',
+      action: 'confirm',
+    });
     expect(verifyToken(SECRET, token, { action: 'confirm', now: Date.UTC(2026, 11, 1) })).toBeNull();
   });
 

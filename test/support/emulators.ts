@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createClients, type Clients } from '../../functions/commons/all-clients';
-import { ensureBucket, ensureTable, startEmulators, type Emulators, type Service } from '../../local/emulators';
+import { type Clients, createClients } from '../../functions/commons/all-clients';
+import { type Emulators, ensureBucket, ensureTable, type Service, startEmulators } from '../../local/emulators';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -57,7 +57,10 @@ export function useEmulators(options: { table?: boolean; bucket?: boolean } = {}
     }
     // The machine runs many suites at once; a loaded emulator may take longer than AWS ever would.
     const { dynamodb, s3, ses } = context.endpoints;
-    context.clients = await createClients({ endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined }, timeouts: TEST_TIMEOUTS });
+    context.clients = await createClients({
+      endpoints: { dynamodb: dynamodb || undefined, s3: s3 || undefined, ses: ses || undefined },
+      timeouts: TEST_TIMEOUTS,
+    });
     context.tableName = uniqueName('dw-table');
     context.bucket = uniqueName('dw-bucket');
     await Promise.all([

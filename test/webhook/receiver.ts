@@ -10,7 +10,9 @@ export interface ReceivedHook {
  * A plain-HTTP webhook receiver on 127.0.0.1 that records every request and answers the scripted
  * statuses in turn (then 200). Like a careful receiver it deduplicates on `Idempotency-Key`.
  */
-export async function startReceiver(statuses: number[] = []): Promise<{ url: string; received: ReceivedHook[]; processedKeys: Set<string>; script(next: number[]): void; stop(): Promise<void> }> {
+export async function startReceiver(
+  statuses: number[] = [],
+): Promise<{ url: string; received: ReceivedHook[]; processedKeys: Set<string>; script(next: number[]): void; stop(): Promise<void> }> {
   const received: ReceivedHook[] = [];
   const processedKeys = new Set<string>();
   let queue = [...statuses];

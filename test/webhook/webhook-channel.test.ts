@@ -1,19 +1,24 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
 import { composeDeps } from '../../functions/composition/compose-deps';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import { deliveryChannels } from '../../functions/deliver/channels';
 import { filterForSubscriber } from '../../functions/domain/filter';
 import { AmbiguousDeliveryError, type Delivery } from '../../functions/ports/channel';
 import { registerWebhook } from '../../functions/webhook/register-webhook';
-import { WEBHOOK_METRIC, WebhookDeliveryError, type WebhookChannel, type WebhookChannelOptions } from '../../functions/webhook/webhook-channel';
-import { webhookChannel } from '../../functions/webhook/webhook-wiring';
+import {
+  WEBHOOK_METRIC,
+  type WebhookChannel,
+  type WebhookChannelOptions,
+  WebhookDeliveryError,
+} from '../../functions/webhook/webhook-channel';
 import { verifyWebhookSignature } from '../../functions/webhook/webhook-signature';
+import { webhookChannel } from '../../functions/webhook/webhook-wiring';
 import { newQuarterChange } from '../fixtures/fy2017-change-sets';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { startReceiver } from './receiver';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -37,7 +42,19 @@ describe('WebhookChannel', () => {
       clients: env.clients,
       tableName: env.tableName,
       bucket: 'unused',
-      config: { sources: [], sender: 'alerts@detainer-watch.local', operatorEmail: `${tag}-ops@example.org`, subscriptionUrl: 'http://127.0.0.1:8787/api', topN: 10, minResolutionRate: 0.5, maxTotalDrop: 0.5, sendRatePerSecond: 100, deliveryBatchSize: 50, deliveryConcurrency: 2, deliverTimeoutSeconds: 120 },
+      config: {
+        sources: [],
+        sender: 'alerts@detainer-watch.local',
+        operatorEmail: `${tag}-ops@example.org`,
+        subscriptionUrl: 'http://127.0.0.1:8787/api',
+        topN: 10,
+        minResolutionRate: 0.5,
+        maxTotalDrop: 0.5,
+        sendRatePerSecond: 100,
+        deliveryBatchSize: 50,
+        deliveryConcurrency: 2,
+        deliverTimeoutSeconds: 120,
+      },
       tokenSecret: async () => 'hooks-secret',
       workDir: join(env.workDir, 'tmp'),
       log: quiet,
@@ -70,11 +87,19 @@ describe('WebhookChannel', () => {
 
   async function subscriberWithHook(name: string, url: string): Promise<{ delivery: Delivery; secret: string }> {
     const email = `${tag}-${name}@example.org`;
-    await deps.subscribers.putSubscriber({ email, status: 'confirmed', filters: { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 }, createdAt: new Date().toISOString() });
+    await deps.subscribers.putSubscriber({
+      email,
+      status: 'confirmed',
+      filters: { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 },
+      createdAt: new Date().toISOString(),
+    });
     const { secret } = await registerWebhook(deps, email, url, { allowLoopback: true });
     const subscriber = (await deps.subscribers.getSubscriber(email))!;
     const change = newQuarterChange();
-    return { delivery: { digest: filterForSubscriber(change, subscriber.filters)!, subscriber, idempotencyKey: `${change.id}#${email}#webhook` }, secret };
+    return {
+      delivery: { digest: filterForSubscriber(change, subscriber.filters)!, subscriber, idempotencyKey: `${change.id}#${email}#webhook` },
+      secret,
+    };
   }
 
   it('POSTs the digest as JSON, signed over timestamp and body, with the idempotency key', async () => {
@@ -92,11 +117,21 @@ describe('WebhookChannel', () => {
     expect(hook.headers['idempotency-key']).toBe(delivery.idempotencyKey);
     expect(hook.headers['content-type']).toBe('application/json');
     expect(verifyWebhookSignature(secret, String(hook.headers['x-detainer-watch-signature']), hook.body, new Date())).toBe(true);
-    expect(verifyWebhookSignature(secret, String(hook.headers['x-detainer-watch-signature']), hook.body.replace('FY2017', 'FY2018'), new Date())).toBe(false);
-    expect(verifyWebhookSignature(secret, String(hook.headers['x-detainer-watch-signature']), hook.body, new Date(Date.now() + 600_000))).toBe(false);
+    expect(
+      verifyWebhookSignature(secret, String(hook.headers['x-detainer-watch-signature']), hook.body.replace('FY2017', 'FY2018'), new Date()),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature(secret, String(hook.headers['x-detainer-watch-signature']), hook.body, new Date(Date.now() + 600_000)),
+    ).toBe(false);
     expect(document).toMatchObject({ type: 'rankings.changed', id: delivery.idempotencyKey, change: { id: delivery.digest.id } });
     expect(document.quarters[0].rows.length).toBeGreaterThanOrEqual(3);
-    expect(document.quarters[0].rows[0]).toEqual({ rank: 1, fips: expect.any(String), name: expect.any(String), state: expect.any(String), declined: expect.any(Number) });
+    expect(document.quarters[0].rows[0]).toEqual({
+      rank: 1,
+      fips: expect.any(String),
+      name: expect.any(String),
+      state: expect.any(String),
+      declined: expect.any(Number),
+    });
     expect(counted).toEqual([WEBHOOK_METRIC.delivered]);
   });
 
@@ -128,7 +163,10 @@ describe('WebhookChannel', () => {
     await expect(sending).rejects.toThrow(WebhookDeliveryError);
     await expect(sending).rejects.toThrow(/HTTP 410/);
     expect(receiver.received.length - before).toBe(1);
-    expect((await deps.subscribers.getSubscriber(delivery.subscriber.email))?.webhook).toMatchObject({ consecutiveFailures: 1, lastError: 'HTTP 410' });
+    expect((await deps.subscribers.getSubscriber(delivery.subscriber.email))?.webhook).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: 'HTTP 410',
+    });
   });
 
   it('reports a lost acknowledgement as ambiguous; the re-send carries the same key and the receiver processes it once', async () => {

@@ -47,7 +47,9 @@ describe('detainer-watch webhook', () => {
     await run('subscribe', email);
 
     // Act + Assess
-    await expect(run('webhook', email, 'https://10.0.0.7/hook')).rejects.toThrow('https://10.0.0.7/hook: The webhook address points to a private or reserved network (10.0.0.7 is a private address).');
+    await expect(run('webhook', email, 'https://10.0.0.7/hook')).rejects.toThrow(
+      'https://10.0.0.7/hook: The webhook address points to a private or reserved network (10.0.0.7 is a private address).',
+    );
     expect((await stored())?.webhook).toBeUndefined();
   }, 120_000);
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, WebhookUrlRefused } from '../../functions/webhook/webhook-url';
-import { isSlackWebhook, webhookBody } from '../../functions/webhook/webhook-payload';
 import { filterForSubscriber } from '../../functions/domain/filter';
+import { isSlackWebhook, webhookBody } from '../../functions/webhook/webhook-payload';
+import { checkWebhookUrl, WebhookUrlRefused } from '../../functions/webhook/webhook-url';
+import { backfillChange, HOSTILE_COUNTY_NAME } from '../fixtures/backfill-change';
 import { newQuarterChange } from '../fixtures/fy2017-change-sets';
-import { HOSTILE_COUNTY_NAME, backfillChange } from '../fixtures/backfill-change';
 
 const publicDns = async () => [{ address: '93.184.215.14', family: 4 }];
 
-describe('webhook URL policy (the fetcher\'s SSRF rules)', () => {
+describe("webhook URL policy (the fetcher's SSRF rules)", () => {
   it.each([
     ['http://hooks.example.org/x', /must start with https/],
     ['https://user:pw@hooks.example.org/x', /user name or password/],
@@ -24,8 +24,21 @@ describe('webhook URL policy (the fetcher\'s SSRF rules)', () => {
 
   it('refuses a name that resolves to a private address, or to nothing', async () => {
     // Act + Assess
-    await expect(checkWebhookUrl('https://intranet.example.org/hook', { resolve: async () => [{ address: '93.184.215.14', family: 4 }, { address: '192.168.1.10', family: 4 }] })).rejects.toThrow(/resolves to a private or reserved network/);
-    await expect(checkWebhookUrl('https://nowhere.example.org/hook', { resolve: async () => { throw new Error('ENOTFOUND'); } })).rejects.toThrow(WebhookUrlRefused);
+    await expect(
+      checkWebhookUrl('https://intranet.example.org/hook', {
+        resolve: async () => [
+          { address: '93.184.215.14', family: 4 },
+          { address: '192.168.1.10', family: 4 },
+        ],
+      }),
+    ).rejects.toThrow(/resolves to a private or reserved network/);
+    await expect(
+      checkWebhookUrl('https://nowhere.example.org/hook', {
+        resolve: async () => {
+          throw new Error('ENOTFOUND');
+        },
+      }),
+    ).rejects.toThrow(WebhookUrlRefused);
   });
 
   it('accepts a public https URL, and loopback http only when explicitly allowed', async () => {
@@ -37,9 +50,18 @@ describe('webhook URL policy (the fetcher\'s SSRF rules)', () => {
 
 describe('webhook payload', () => {
   const change = newQuarterChange();
-  const delivery = { digest: filterForSubscriber(change, { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 })!, subscriber: { email: 'a@example.org', status: 'confirmed' as const, filters: { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 }, createdAt: '' }, idempotencyKey: 'k-1' };
+  const delivery = {
+    digest: filterForSubscriber(change, { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 })!,
+    subscriber: {
+      email: 'a@example.org',
+      status: 'confirmed' as const,
+      filters: { states: [], jurisdictions: [], topN: 3, minMove: 0, minDelta: 0 },
+      createdAt: '',
+    },
+    idempotencyKey: 'k-1',
+  };
 
-  it('sends Slack\'s { text, blocks } to a Slack incoming webhook, the JSON document elsewhere', () => {
+  it("sends Slack's { text, blocks } to a Slack incoming webhook, the JSON document elsewhere", () => {
     // Act
     const slack = JSON.parse(webhookBody(delivery, new URL('https://hooks.slack.com/services/T0/B0/xyz')));
     const plain = JSON.parse(webhookBody(delivery, new URL('https://hooks.example.org/x')));

@@ -32,7 +32,9 @@ const LISTS: readonly FactListName[] = ['entered', 'left', 'revised', 'retracted
 export function condenseAlert(doc: AlertDocument, level: CondenseLevel): AlertDocument {
   const caps = CAPS[level];
   const [headline, ...others] = doc.quarters;
-  const quarters = headline ? [capSection(headline, caps.headlineFacts, caps.headlineRows), ...others.map((q) => otherSection(q, caps))] : [];
+  const quarters = headline
+    ? [capSection(headline, caps.headlineFacts, caps.headlineRows), ...others.map((q) => otherSection(q, caps))]
+    : [];
   const shown = doc.unresolved.slice(0, caps.unresolved);
   const hidden = doc.unresolved.slice(caps.unresolved);
   const before = doc.unresolvedMore ?? { facilities: 0, declined: 0 };
@@ -41,7 +43,12 @@ export function condenseAlert(doc: AlertDocument, level: CondenseLevel): AlertDo
     quarters,
     unresolved: shown,
     ...(hidden.length || before.facilities
-      ? { unresolvedMore: { facilities: before.facilities + hidden.length, declined: before.declined + hidden.reduce((sum, u) => sum + u.declined, 0) } }
+      ? {
+          unresolvedMore: {
+            facilities: before.facilities + hidden.length,
+            declined: before.declined + hidden.reduce((sum, u) => sum + u.declined, 0),
+          },
+        }
       : {}),
   };
 }
@@ -66,7 +73,13 @@ function capSection(q: QuarterSection, facts: number, rows: number): QuarterSect
 function otherSection(q: QuarterSection, caps: Caps): QuarterSection {
   const tableMoves = q.rows
     .filter((row) => row.move === 'up' || row.move === 'down')
-    .map((row): Fact => ({ name: row.name, detail: `#${row.move === 'up' ? row.rank + row.places : row.rank - row.places} → #${row.rank}`, places: row.places }));
+    .map(
+      (row): Fact => ({
+        name: row.name,
+        detail: `#${row.move === 'up' ? row.rank + row.places : row.rank - row.places} → #${row.rank}`,
+        places: row.places,
+      }),
+    );
   const moved = [...tableMoves, ...q.moved].sort((a, b) => (b.places ?? 0) - (a.places ?? 0));
   // The #1 (ties included) is what a compact section keeps of the table.
   const leaders = q.rows.filter((row) => row.rank === q.rows[0]?.rank);

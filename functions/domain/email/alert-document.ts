@@ -148,7 +148,15 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
 
   const table: TableRow[] = rows.map((row) => {
     const from = row.previousRank;
-    const move: TableRow['move'] = !hasBaseline ? 'none' : from === null ? 'new' : from > row.rank ? 'up' : from < row.rank ? 'down' : 'same';
+    const move: TableRow['move'] = !hasBaseline
+      ? 'none'
+      : from === null
+        ? 'new'
+        : from > row.rank
+          ? 'up'
+          : from < row.rank
+            ? 'down'
+            : 'same';
     const delta = countsComparable && row.previousDeclined !== undefined ? row.declined - row.previousDeclined : null;
     return {
       rank: row.rank,
@@ -168,13 +176,19 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
   const notes: string[] = [];
   if (!q.complete) {
     const span = q.after.coverage ? ` (the release covers ${q.after.coverage.from} to ${q.after.coverage.to})` : '';
-    notes.push(`Partial quarter: the data ends or starts inside ${formatQuarter(q.quarter)}${span}. Counts will grow as later releases fill it in; a lower count here is not a drop.`);
+    notes.push(
+      `Partial quarter: the data ends or starts inside ${formatQuarter(q.quarter)}${span}. Counts will grow as later releases fill it in; a lower count here is not a drop.`,
+    );
   }
-  if (q.complete && q.previousComplete === false) notes.push(`${formatQuarter(q.quarter)} is now complete; the earlier numbers covered only part of it.`);
+  if (q.complete && q.previousComplete === false)
+    notes.push(`${formatQuarter(q.quarter)} is now complete; the earlier numbers covered only part of it.`);
   if (q.kind === 'revision' && q.deltas.length === 0 && q.retracted.length === 0 && q.moved.length > 0) {
     notes.push('These rank moves follow revisions to jurisdictions outside your filters.');
   }
-  if (q.revertsTo) notes.push(`These numbers are the same as version ${q.revertsTo.replace(/^v/, '')} of this quarter: the previous revision has been undone.`);
+  if (q.revertsTo)
+    notes.push(
+      `These numbers are the same as version ${q.revertsTo.replace(/^v/, '')} of this quarter: the previous revision has been undone.`,
+    );
 
   return {
     quarter: formatQuarter(q.quarter),
@@ -185,13 +199,24 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
     comparedWith: comparedWith(q, baselineLabel),
     notes,
     entered: q.entered.map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `${rank(m.from)} → #${m.to}` })),
-    left: q.left.filter((m) => !q.retracted.some((r) => jurisdictionKey(r.jurisdiction) === jurisdictionKey(m.jurisdiction))).map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → ${m.to === null ? 'no longer listed' : `#${m.to}`}` })),
-    revised: q.kind === 'revision' ? q.deltas.map((d) => ({ name: jurisdictionLabel(d.jurisdiction), detail: `${d.before} → ${d.after}` })) : [],
+    left: q.left
+      .filter((m) => !q.retracted.some((r) => jurisdictionKey(r.jurisdiction) === jurisdictionKey(m.jurisdiction)))
+      .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → ${m.to === null ? 'no longer listed' : `#${m.to}`}` })),
+    revised:
+      q.kind === 'revision' ? q.deltas.map((d) => ({ name: jurisdictionLabel(d.jurisdiction), detail: `${d.before} → ${d.after}` })) : [],
     retracted: q.retracted.map((d) => ({ name: jurisdictionLabel(d.jurisdiction), detail: `${d.before} → removed from this release` })),
     // Moves in the table are already visible as arrows; list the ones that happened outside it.
     moved: q.moved
-      .filter((m) => !shownKeys.has(jurisdictionKey(m.jurisdiction)) && !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)))
-      .map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `#${m.from} → #${m.to}`, places: Math.abs((m.from ?? 0) - (m.to ?? 0)) })),
+      .filter(
+        (m) =>
+          !shownKeys.has(jurisdictionKey(m.jurisdiction)) &&
+          !q.left.some((l) => jurisdictionKey(l.jurisdiction) === jurisdictionKey(m.jurisdiction)),
+      )
+      .map((m) => ({
+        name: jurisdictionLabel(m.jurisdiction),
+        detail: `#${m.from} → #${m.to}`,
+        places: Math.abs((m.from ?? 0) - (m.to ?? 0)),
+      })),
     drivers: driverFacts(q, rows),
     topN: q.topN,
     tableTitle: tableTitle(q, filters, table.length),
@@ -200,7 +225,12 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
     total: {
       after: q.totalAfter,
       before: countsComparable ? q.totalBefore : null,
-      beforeLabel: !countsComparable || q.totalBefore === null ? null : q.baseline === 'stored-version' ? 'before this release' : `in ${baselineLabel ?? 'the previous quarter'}`,
+      beforeLabel:
+        !countsComparable || q.totalBefore === null
+          ? null
+          : q.baseline === 'stored-version'
+            ? 'before this release'
+            : `in ${baselineLabel ?? 'the previous quarter'}`,
     },
   };
 }
@@ -238,7 +268,8 @@ function tableTitle(q: RankingChange, filters: SubscriberFilters, rows: number):
 }
 
 function comparedWith(q: RankingChange, baselineLabel: string | null): string {
-  if (q.baseline === 'none') return `The first ${formatQuarter(q.quarter)} numbers detainer-watch has seen; later releases will be compared with them.`;
+  if (q.baseline === 'none')
+    return `The first ${formatQuarter(q.quarter)} numbers detainer-watch has seen; later releases will be compared with them.`;
   if (q.baseline === 'stored-version') return `Changes are against the ${formatQuarter(q.quarter)} numbers of an earlier release.`;
   if (!q.complete) return `Ranks are compared with ${baselineLabel ?? 'the previous quarter'}.`;
   return `Rank moves and count changes are against ${baselineLabel ?? 'the previous quarter'}.`;

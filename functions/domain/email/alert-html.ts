@@ -1,5 +1,5 @@
-import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
 import { andMore, leaders, totalLine, unresolvedTotals } from './alert-condensed';
+import type { AlertDocument, Fact, QuarterSection, TableRow } from './alert-document';
 import { escapeHtml as e, isWebUrl } from './html';
 
 /**
@@ -26,7 +26,7 @@ export function renderAlertHtml(doc: AlertDocument): string {
 <tr><td class="dw-pad" bgcolor="#1d2b45" style="background:#1d2b45;padding:20px 20px;border-radius:8px 8px 0 0;">
 <div style="font-size:12px;letter-spacing:1.5px;text-transform:uppercase;color:#9fb3d9;">detainer-watch · declined detainers</div>
 <div style="font-size:22px;line-height:1.3;font-weight:bold;color:#ffffff;margin-top:6px;">${e(first ? first.heading : doc.subject)}</div>
-${first && first.headline.length ? `<div style="font-size:16px;line-height:1.4;color:#e6ecf7;margin-top:6px;">${first.headline.map(e).join('<br>')}</div>` : ''}
+${first?.headline.length ? `<div style="font-size:16px;line-height:1.4;color:#e6ecf7;margin-top:6px;">${first.headline.map(e).join('<br>')}</div>` : ''}
 </td></tr>
 <tr><td class="dw-pad" style="padding:16px 20px 0 20px;font-size:14px;line-height:1.5;color:#3d4759;">${e(doc.intro)}</td></tr>
 ${doc.quarters.map((q, i) => quarterHtml(q, i > 0)).join('\n')}
@@ -112,7 +112,9 @@ ${list('Biggest moves', q.moved, q.more?.moved)}
 }
 
 function quarterLineHtml(q: QuarterSection): string {
-  const lead = leaders(q).map((f) => `${f.name} ${f.detail}`).join(', ');
+  const lead = leaders(q)
+    .map((f) => `${f.name} ${f.detail}`)
+    .join(', ');
   return `<tr><td class="dw-pad" style="padding:8px 20px 0 20px;font-size:13px;line-height:1.5;color:#1f2937;"><b>${e(q.quarter)}</b> · ${e(q.kindLabel)}${q.partial ? ' · partial' : ''}${lead ? ` · #1 ${e(lead)}` : ''} · ${e(totalLine(q))}</td></tr>`;
 }
 
@@ -149,7 +151,8 @@ ${q.deltaLabel ? `<td style="padding:8px ${PAD};border-top:2px solid #d9dee7;${N
 
 function rowHtml(row: TableRow, withDelta: boolean, shaded: boolean): string {
   const bg = shaded ? 'background:#f7f9fc;' : '';
-  const cell = (content: string, style = '') => `<td style="padding:6px ${PAD};border-bottom:1px solid #edf0f4;${bg}${style}">${content}</td>`;
+  const cell = (content: string, style = '') =>
+    `<td style="padding:6px ${PAD};border-bottom:1px solid #edf0f4;${bg}${style}">${content}</td>`;
   return `<tr>
 ${cell(e(row.rank), `${NUM}font-weight:bold;color:#1d2b45;`)}
 ${cell(moveHtml(row), 'text-align:center;white-space:nowrap;')}
@@ -185,10 +188,12 @@ function deltaHtml(delta: number, partial: boolean): string {
 /** A bar is a two-cell table: the filled cell's width is the row's share of the largest count. */
 function barHtml(percent: number): string {
   const rest = Math.max(0, 100 - percent);
-  return `<table class="dw-barbox" role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;"><tr>` +
+  return (
+    `<table class="dw-barbox" role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;"><tr>` +
     `<td class="dw-bar" width="${percent}%" height="12" bgcolor="#4f6fae" style="width:${percent}%;height:12px;background:#4f6fae;border-radius:2px;font-size:0;line-height:0;">&nbsp;</td>` +
     (rest > 0 ? `<td width="${rest}%" style="width:${rest}%;font-size:0;line-height:0;">&nbsp;</td>` : '') +
-    `</tr></table>`;
+    `</tr></table>`
+  );
 }
 
 function unresolvedHtml(doc: AlertDocument): string {
@@ -205,7 +210,8 @@ ${doc.unresolved.map((u) => `<tr><td style="padding:0 12px 0 0;${WRAP}">${e(u.na
 
 function releaseHtml(doc: AlertDocument): string {
   const r = doc.release;
-  const link = (url: string, text: string) => (isWebUrl(url) ? `<a href="${e(url)}" style="color:#1d4ed8;word-break:break-all;">${e(text)}</a>` : e(text));
+  const link = (url: string, text: string) =>
+    isWebUrl(url) ? `<a href="${e(url)}" style="color:#1d4ed8;word-break:break-all;">${e(text)}</a>` : e(text);
   const line = (label: string, value: string) =>
     `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;white-space:nowrap;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${value}</td></tr>`;
   return `<tr><td class="dw-pad" style="padding:24px 20px 20px 20px;">

@@ -12,7 +12,9 @@ export function renderAlertText(doc: AlertDocument): string {
       'NOT PLACED IN A COUNTY',
       `${total} declined detainers at ${facilities} ${facilities === 1 ? 'facility' : 'facilities'} could not be placed in a county; ${doc.resolution} of this release's declined detainers were placed.`,
       ...doc.unresolved.map((u) => `  - ${u.name}${u.state ? `, ${u.state}` : ''}: ${u.declined}`),
-      ...(doc.unresolvedMore ? [`  ${andMore(doc.unresolvedMore.facilities, 'facility', 'facilities')} (${doc.unresolvedMore.declined} declined)`] : []),
+      ...(doc.unresolvedMore
+        ? [`  ${andMore(doc.unresolvedMore.facilities, 'facility', 'facilities')} (${doc.unresolvedMore.declined} declined)`]
+        : []),
     );
   }
   const r = doc.release;
@@ -37,14 +39,17 @@ export function renderAlertText(doc: AlertDocument): string {
 function quarterText(q: QuarterSection): string[] {
   const title = `${q.heading.toUpperCase()} [${q.kindLabel.toLowerCase()}${q.partial ? ', partial' : ''}]`;
   if (q.detail === 'line') {
-    const lead = leaders(q).map((f) => `${f.name} ${f.detail}`).join(', ');
+    const lead = leaders(q)
+      .map((f) => `${f.name} ${f.detail}`)
+      .join(', ');
     return [`${q.quarter} [${q.kindLabel.toLowerCase()}${q.partial ? ', partial' : ''}]${lead ? ` #1 ${lead}` : ''}; ${totalLine(q)}`];
   }
   const out = [title, '='.repeat(Math.min(72, title.length))];
   if (q.headline.length) out.push(q.headline.join('; '));
   if (q.detail === 'compact') {
     const list = (name: string, items: Fact[], more = 0) => {
-      if (items.length + more) out.push(`${name}: ${[...items.map((f) => `${f.name} ${f.detail}`), ...(more ? [andMore(more, '', '')] : [])].join('; ')}`);
+      if (items.length + more)
+        out.push(`${name}: ${[...items.map((f) => `${f.name} ${f.detail}`), ...(more ? [andMore(more, '', '')] : [])].join('; ')}`);
     };
     list('#1', leaders(q));
     list(`Entered the top ${q.topN}`, q.entered, q.more?.entered);
@@ -91,15 +96,35 @@ function table(q: QuarterSection): string[] {
       ...(withRate ? [rate.padEnd(Math.max(4, rateWidth))] : []),
       ...(withDelta ? [delta.padStart(deltaWidth)] : []),
       bar,
-    ].join('  ').trimEnd();
+    ]
+      .join('  ')
+      .trimEnd();
   const lines = [line('#', 'Move', 'Jurisdiction', 'Declined', 'Rate', q.deltaLabel ?? '', '')];
   q.rows.forEach((row, i) => {
-    lines.push(line(String(row.rank), move(row), row.name, String(row.declined), rates[i], row.delta === null ? '' : signed(row.delta), '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH)))));
+    lines.push(
+      line(
+        String(row.rank),
+        move(row),
+        row.name,
+        String(row.declined),
+        rates[i],
+        row.delta === null ? '' : signed(row.delta),
+        '█'.repeat(Math.max(1, Math.round((row.barPercent / 100) * BAR_WIDTH))),
+      ),
+    );
   });
   if (q.more?.rows) lines.push(`      ${andMore(q.more.rows, 'row', 'rows')}`);
   const totalDelta = q.total.before === null ? '' : signed(q.total.after - q.total.before);
   lines.push(
-    line('', '', totalLabel, String(q.total.after), '', q.partial && totalDelta.startsWith('-') ? '' : totalDelta, q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')')),
+    line(
+      '',
+      '',
+      totalLabel,
+      String(q.total.after),
+      '',
+      q.partial && totalDelta.startsWith('-') ? '' : totalDelta,
+      q.total.before === null ? '' : `(${q.total.before} ${q.total.beforeLabel ?? ''})`.replace(' )', ')'),
+    ),
   );
   return lines;
 }

@@ -2,7 +2,7 @@ import type { ReleaseChange } from '../change';
 import type { Subscriber } from '../subscriber';
 import { CONDENSE_LEVELS, condenseAlert } from './alert-condensed';
 import type { AlertDocument } from './alert-document';
-import { alertDocument, type AlertLinks } from './alert-document';
+import { type AlertLinks, alertDocument } from './alert-document';
 import { renderAlertHtml } from './alert-html';
 import { renderAlertText } from './alert-text';
 import type { ComposedEmail } from './composed-email';

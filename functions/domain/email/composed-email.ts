@@ -15,6 +15,7 @@ export interface ComposedEmail {
 export function headerText(value: string, maxLength = 250): string {
   const oneLine = value
     .replace(/[\s\u0085\u2028\u2029]+/g, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips from a mail header
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim();
   return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1).trimEnd()}…` : oneLine;

@@ -1,6 +1,6 @@
+import { headerUrl } from './alert';
 import type { ComposedEmail } from './composed-email';
 import { escapeHtml as e } from './html';
-import { headerUrl } from './alert';
 
 /** The double opt-in message: nothing is sent to an address until its owner follows this link. */
 export function composeConfirmation(email: string, confirmUrl: string): ComposedEmail {

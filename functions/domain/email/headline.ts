@@ -1,7 +1,7 @@
 import type { RankingChange, ReleaseChange, RowWithPrevious } from '../change';
+import { topWithTies } from '../filter';
 import { jurisdictionKey, jurisdictionLabel } from '../jurisdiction';
 import { formatQuarter } from '../quarter';
-import { topWithTies } from '../filter';
 import { headerText } from './composed-email';
 
 /** The rows a quarter's table shows: the change's rows up to its top N (ties kept). */

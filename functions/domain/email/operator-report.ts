@@ -26,7 +26,8 @@ const ACTION: Record<OperatorReportKind, string> = {
   held: 'The release was archived but not published to subscribers. Review it, then ingest it again.',
   'low-resolution': 'Nothing was sent to subscribers. Add aliases for the facilities below, then ingest the release again.',
   'source-failing': 'Polling continues on schedule; check the source address and its availability.',
-  warnings: 'The release was ingested and its changes go to subscribers. Check the warnings below; if one changes the counts, fix the file or the parser and ingest it again.',
+  warnings:
+    'The release was ingested and its changes go to subscribers. Check the warnings below; if one changes the counts, fix the file or the parser and ingest it again.',
 };
 
 /** A message for the operator only: subscribers never see quarantines, holds or failures. */
@@ -41,11 +42,14 @@ export function composeOperatorReport(kind: OperatorReportKind, details: Operato
     `Reason: ${details.reason}`,
     '',
     ACTION[kind],
-    ...(unresolved.length ? ['', 'Unresolved facilities (declined detainers):', ...unresolved.map((u) => `  - ${u.name}: ${u.declined}`)] : []),
+    ...(unresolved.length
+      ? ['', 'Unresolved facilities (declined detainers):', ...unresolved.map((u) => `  - ${u.name}: ${u.declined}`)]
+      : []),
     ...(details.warnings?.length ? ['', 'Warnings:', ...details.warnings.map((w) => `  - ${w}`)] : []),
     '',
   ].join('\n');
-  const row = (label: string, value: string) => `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${e(value)}</td></tr>`;
+  const row = (label: string, value: string) =>
+    `<tr><td style="padding:2px 16px 2px 0;color:#6b7485;vertical-align:top;">${e(label)}</td><td style="padding:2px 0;">${e(value)}</td></tr>`;
   const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${e(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#ffffff;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2937;font-size:14px;line-height:1.5;">

@@ -2,7 +2,12 @@ import type { ComposedEmail } from './composed-email';
 import { escapeHtml as e } from './html';
 
 /** Told to a webhook's owner when it is disabled after failing deliveries in a row; alerts by email go on. */
-export function composeWebhookDisabled(details: { url: string; failures: number; lastError: string; preferencesUrl?: string | undefined }): ComposedEmail {
+export function composeWebhookDisabled(details: {
+  url: string;
+  failures: number;
+  lastError: string;
+  preferencesUrl?: string | undefined;
+}): ComposedEmail {
   const subject = 'Your detainer-watch webhook was disabled';
   const again = details.preferencesUrl
     ? `To turn it on again, fix the receiver and save the webhook address on your preferences page: ${details.preferencesUrl}`

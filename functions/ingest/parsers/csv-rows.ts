@@ -216,7 +216,12 @@ export async function readCsvRows(
       if (!scanner) {
         start = UTF8_BOM.every((byte, i) => window[i] === byte) ? 3 : 0;
         const sample = window.toString('latin1', start, Math.min(filled, start + 65536));
-        scanner = new CsvScanner(detectDelimiter(sample).charCodeAt(0), onRow, options.select ?? {}, options.onWarning ?? (() => undefined));
+        scanner = new CsvScanner(
+          detectDelimiter(sample).charCodeAt(0),
+          onRow,
+          options.select ?? {},
+          options.onWarning ?? (() => undefined),
+        );
       }
       const used = scanner.scan(window, start, filled, false, offset);
       if (scanner.stopped) break;

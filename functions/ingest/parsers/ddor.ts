@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DateRange } from '../../domain/quarter';
-import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
+import { InvalidReleaseError, type Observation, type Parser, type ParseSummary } from '../../domain/release';
 import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
 
 type DdorField = 'state' | 'county' | 'facility' | 'citizenship' | 'issued' | 'declined' | 'notable';
@@ -224,13 +224,24 @@ interface DeclinedRow {
   cells: Partial<Record<DdorField, string>>;
 }
 
-export async function parseDdorWith(file: string, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
+export async function parseDdorWith(
+  file: string,
+  sink: (o: Observation) => void,
+  options: { label?: string; now?: Date } = {},
+): Promise<ParseSummary> {
   const label = options.label ?? file;
   const plausible = plausibleDateRange(options.now);
   // Loaded on first use: pdfjs is large and only this parser needs it.
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const data = new Uint8Array(await readFile(file));
-  const task = getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true, verbosity: 0 });
+  const task = getDocument({
+    data,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: true,
+    verbosity: 0,
+  });
   let week: DateRange | undefined;
   let section: string | undefined;
   /** The title of a section II heading without "declined detainers", which may follow on the next line. */
@@ -320,7 +331,8 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
         const previous = rows[rows.length - 1];
         const near = lastRowLine !== undefined && lastRowLine.page === pageNumber && lastRowLine.y - line.y <= 1.6 * line.size;
         if (previous && near && fields.length > 0 && fields.every((f) => WRAPPING.has(f))) {
-          for (const field of fields) previous.cells[field] = previous.cells[field] ? `${previous.cells[field]} ${cells[field]}` : cells[field];
+          for (const field of fields)
+            previous.cells[field] = previous.cells[field] ? `${previous.cells[field]} ${cells[field]}` : cells[field];
           lastRowLine = { page: pageNumber, y: line.y };
         }
       }
@@ -331,7 +343,10 @@ export async function parseDdorWith(file: string, sink: (o: Observation) => void
   }
 
   if (!sawSectionII) {
-    throw new InvalidReleaseError(label, 'no section II "Jurisdictions with Recorded Declined Detainers": not a Declined Detainer Outcome Report in the 2017 layout');
+    throw new InvalidReleaseError(
+      label,
+      'no section II "Jurisdictions with Recorded Declined Detainers": not a Declined Detainer Outcome Report in the 2017 layout',
+    );
   }
   return sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader });
 }
@@ -349,7 +364,17 @@ interface SectionII {
   datedLinesWithoutHeader: number;
 }
 
-function sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader }: SectionII): ParseSummary {
+function sectionIISummary({
+  label,
+  plausible,
+  sink,
+  rows,
+  week,
+  printedTotal,
+  headerNames,
+  sawHeader,
+  datedLinesWithoutHeader,
+}: SectionII): ParseSummary {
   const warnings: string[] = [];
   let first: string | undefined;
   let last: string | undefined;
@@ -369,7 +394,10 @@ function sectionIISummary({ label, plausible, sink, rows, week, printedTotal, he
     });
   }
   const faults: string[] = [];
-  if (!sawHeader && datedLinesWithoutHeader > 0) faults.push(`section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`);
+  if (!sawHeader && datedLinesWithoutHeader > 0)
+    faults.push(
+      `section II has ${datedLinesWithoutHeader} dated line${datedLinesWithoutHeader === 1 ? '' : 's'} but no table header with State, County and Declined Date columns`,
+    );
   if (rows.length === 0) warnings.push('section II lists no declined detainers');
   if (printedTotal !== undefined && printedTotal !== rows.length) {
     faults.push(`section II prints a total of ${printedTotal} declined detainers but ${rows.length} rows were read`);

@@ -8,13 +8,13 @@
  * date. See docs/data-formats.md for the aliases and docs/data-sources.md for the sources.
  */
 import type { Place } from '../../domain/jurisdiction';
-import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
-import { cellText, type Cell } from './cell';
-import { describeField, matchColumns, requireColumns, type ColumnIndex, type ColumnSpec } from './header-row';
+import { InvalidReleaseError, type Observation, type Parser, type ParseSummary } from '../../domain/release';
+import { type Cell, cellText } from './cell';
+import { type ColumnIndex, type ColumnSpec, describeField, matchColumns, requireColumns } from './header-row';
+import { isDeclined } from './lift-reason';
 import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
 import { openReleaseFile, type ReleaseFile } from './release-file';
-import { parseRows, type LayoutHeader, type ReadFacts, type RowLayout, type RowPlace } from './row-parser';
-import { isDeclined } from './lift-reason';
+import { type LayoutHeader, parseRows, type ReadFacts, type RowLayout, type RowPlace } from './row-parser';
 import { COUNT_ALIASES } from './table';
 
 export { isDeclined } from './lift-reason';
@@ -22,36 +22,142 @@ export { isDeclined } from './lift-reason';
 /** Each field under ICE's name first, then the DDP's processed names, NPR's, and variants. */
 export const RECORD_COLUMNS = {
   prepareDate: {
-    aliases: ['Detainer Prepare Date', 'detainer_prepare_date', 'date', 'Detainer Prepared Date', 'Prepare Date', 'Prepared Date', 'Date Prepared', 'Detainer Date', 'Detainer Prepare Datetime', 'Detainer Issue Date', 'Issued Date'],
+    aliases: [
+      'Detainer Prepare Date',
+      'detainer_prepare_date',
+      'date',
+      'Detainer Prepared Date',
+      'Prepare Date',
+      'Prepared Date',
+      'Date Prepared',
+      'Detainer Date',
+      'Detainer Prepare Datetime',
+      'Detainer Issue Date',
+      'Issued Date',
+    ],
     required: true,
   },
-  liftReason: { aliases: ['Detainer Lift Reason', 'detainer_lift_reason', 'lift_reason', 'Lift Reason', 'Detainer Lift Reason Description', 'Reason Lifted'], required: true },
+  liftReason: {
+    aliases: [
+      'Detainer Lift Reason',
+      'detainer_lift_reason',
+      'lift_reason',
+      'Lift Reason',
+      'Detainer Lift Reason Description',
+      'Reason Lifted',
+    ],
+    required: true,
+  },
   facility: {
-    aliases: ['Detention Facility', 'detention_facility', 'det_facility', 'Detainer Facility', 'Detainer Detention Facility', 'Detention Facility Name', 'Detainer Facility Name', 'Facility Name', 'Facility', 'Jail'],
+    aliases: [
+      'Detention Facility',
+      'detention_facility',
+      'det_facility',
+      'Detainer Facility',
+      'Detainer Detention Facility',
+      'Detention Facility Name',
+      'Detainer Facility Name',
+      'Facility Name',
+      'Facility',
+      'Jail',
+    ],
     required: true,
   },
   city: {
-    aliases: ['Facility City', 'facility_city', 'city', 'Detention Facility City', 'Detainer Facility City', 'Detainer Detention Facility City', 'Det Facility City'],
+    aliases: [
+      'Facility City',
+      'facility_city',
+      'city',
+      'Detention Facility City',
+      'Detainer Facility City',
+      'Detainer Detention Facility City',
+      'Det Facility City',
+    ],
     required: false,
   },
   state: {
-    aliases: ['Facility State', 'facility_state', 'state', 'Detention Facility State', 'Detainer Facility State', 'Detainer Detention Facility State', 'Det Facility State', 'Facility State Code', 'State Code', 'State Name', 'ST'],
+    aliases: [
+      'Facility State',
+      'facility_state',
+      'state',
+      'Detention Facility State',
+      'Detainer Facility State',
+      'Detainer Detention Facility State',
+      'Det Facility State',
+      'Facility State Code',
+      'State Code',
+      'State Name',
+      'ST',
+    ],
     required: true,
   },
-  county: { aliases: ['Facility County', 'facility_county', 'county', 'Detention Facility County', 'Detainer Facility County', 'Det Facility County', 'County Name'], required: false },
-  facilityType: {
-    aliases: ['Facility Type', 'facility_type', 'Detention Facility Type', 'Detainer Facility Type', 'Det Facility Type', 'Facility Type Description', 'det_facility_type'],
+  county: {
+    aliases: [
+      'Facility County',
+      'facility_county',
+      'county',
+      'Detention Facility County',
+      'Detainer Facility County',
+      'Det Facility County',
+      'County Name',
+    ],
     required: false,
   },
-  facilityCode: { aliases: ['Detention Facility Code', 'detention_facility_code', 'Detainer Facility Code', 'Det Facility Code', 'Facility Code'], required: false },
-  aor: { aliases: ['Facility AOR', 'facility_aor', 'AOR', 'Detainer AOR', 'Area of Responsibility', 'Facility Area of Responsibility', 'Responsible AOR'], required: false },
+  facilityType: {
+    aliases: [
+      'Facility Type',
+      'facility_type',
+      'Detention Facility Type',
+      'Detainer Facility Type',
+      'Det Facility Type',
+      'Facility Type Description',
+      'det_facility_type',
+    ],
+    required: false,
+  },
+  facilityCode: {
+    aliases: ['Detention Facility Code', 'detention_facility_code', 'Detainer Facility Code', 'Det Facility Code', 'Facility Code'],
+    required: false,
+  },
+  aor: {
+    aliases: [
+      'Facility AOR',
+      'facility_aor',
+      'AOR',
+      'Detainer AOR',
+      'Area of Responsibility',
+      'Facility Area of Responsibility',
+      'Responsible AOR',
+    ],
+    required: false,
+  },
   citizenship: { aliases: ['Citizenship Country', 'citizenship_country', 'Country of Citizenship', 'Citizenship'], required: false },
   criminality: {
-    aliases: ['Detainer Prepared Criminality', 'detainer_prepared_criminality', 'Detainer Criminality', 'Detainer Prepare Criminality', 'Criminality', 'Offense Category', 'Offence Category', 'Offense', 'Offence'],
+    aliases: [
+      'Detainer Prepared Criminality',
+      'detainer_prepared_criminality',
+      'Detainer Criminality',
+      'Detainer Prepare Criminality',
+      'Criminality',
+      'Offense Category',
+      'Offence Category',
+      'Offense',
+      'Offence',
+    ],
     required: false,
   },
   detainerType: { aliases: ['Detainer Type', 'detainer_type'], required: false },
-  person: { aliases: ['Unique Identifier', 'unique_identifier', 'Anonymized Identifier', 'Alien Number Unique Identifier', 'Unique ID', 'Person ID'], required: false },
+  person: {
+    aliases: [
+      'Unique Identifier',
+      'unique_identifier',
+      'Anonymized Identifier',
+      'Alien Number Unique Identifier',
+      'Unique ID',
+      'Person ID',
+    ],
+    required: false,
+  },
 } satisfies Record<string, ColumnSpec>;
 
 type RecordField = keyof typeof RECORD_COLUMNS;
@@ -62,9 +168,12 @@ const RECOGNISED_ONLY: ReadonlySet<RecordField> = new Set(['citizenship', 'detai
 /** The positions of the columns a record-level header maps that the layout reads (bench floors read the same). */
 export function recordColumnsRead(cells: readonly Cell[]): number[] {
   const { columns } = matchColumns(cells, RECORD_COLUMNS);
-  return (Object.entries(columns) as Array<[RecordField, number]>).filter(([field]) => !RECOGNISED_ONLY.has(field)).map(([, index]) => index);
+  return (Object.entries(columns) as Array<[RecordField, number]>)
+    .filter(([field]) => !RECOGNISED_ONLY.has(field))
+    .map(([, index]) => index);
 }
-type RecordColumns = Required<Pick<ColumnIndex<RecordField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> & ColumnIndex<RecordField>;
+type RecordColumns = Required<Pick<ColumnIndex<RecordField>, 'prepareDate' | 'facility' | 'state' | 'liftReason'>> &
+  ColumnIndex<RecordField>;
 
 const DAY_MS = 86_400_000;
 /** Excel serials of plausible dates (1900 to 9999); larger numbers are epoch times or YYYYMMDD. */
@@ -113,7 +222,14 @@ export class RecordLayout implements RowLayout {
   private c!: RecordColumns;
   private where: RowPlace = (n) => `row ${n}`;
   private dateColumn = '';
-  private readonly counts: RecordTallies = { rowsRead: 0, rowsKept: 0, undated: 0, declinedUndated: 0, declinedWithoutPlace: 0, duplicates: 0 };
+  private readonly counts: RecordTallies = {
+    rowsRead: 0,
+    rowsKept: 0,
+    undated: 0,
+    declinedUndated: 0,
+    declinedWithoutPlace: 0,
+    duplicates: 0,
+  };
   private readonly plausible: { from: string; to: string };
   private readonly reasons = new Map<string, boolean>();
   private readonly lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
@@ -184,7 +300,8 @@ export class RecordLayout implements RowLayout {
       if (declined) counts.declinedUndated++;
       return;
     }
-    if (date < this.plausible.from || date > this.plausible.to) assertPlausibleDate(date, this.label, `${this.where(rowNumber)}, ${this.dateColumn}`, this.plausible);
+    if (date < this.plausible.from || date > this.plausible.to)
+      assertPlausibleDate(date, this.label, `${this.where(rowNumber)}, ${this.dateColumn}`, this.plausible);
     if (counts.first === undefined || date < counts.first) counts.first = date;
     if (counts.last === undefined || date > counts.last) counts.last = date;
     const place = this.placeOf(cells);
@@ -247,11 +364,18 @@ export class RecordLayout implements RowLayout {
     // Most rows undated is a misread column or a changed date format, not redaction.
     if (counts.undated * 2 > counts.rowsRead) faults.push(undated);
     else if (counts.undated > 0) warnings.push(undated);
-    if (counts.declinedWithoutPlace > 0) warnings.push(`${counts.declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`);
-    if (counts.duplicates > 0) warnings.push(`${counts.duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`);
+    if (counts.declinedWithoutPlace > 0)
+      warnings.push(
+        `${counts.declinedWithoutPlace} declined rows have neither facility nor city (redacted or empty); kept with their state only`,
+      );
+    if (counts.duplicates > 0)
+      warnings.push(
+        `${counts.duplicates} declined rows look like duplicates (same Unique Identifier and facility within 24 hours); counted as published`,
+      );
     if (this.c.city === undefined) warnings.push('no Facility City column: facilities resolve by name only');
     // Thousands of records and not one declined: the lift reasons are spelled in a way not known here.
-    if (counts.rowsKept === 0 && counts.rowsRead >= 1000) faults.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
+    if (counts.rowsKept === 0 && counts.rowsRead >= 1000)
+      faults.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
     else if (counts.rowsKept === 0) warnings.push(`none of the ${counts.rowsRead} records has the lift reason "Detainer Declined by LEA"`);
     return {
       format: 'ddp',
@@ -265,7 +389,11 @@ export class RecordLayout implements RowLayout {
   }
 }
 
-export async function parseDdpWith(file: string | ReleaseFile, sink: (o: Observation) => void, options: DdpParseOptions = {}): Promise<ParseSummary> {
+export async function parseDdpWith(
+  file: string | ReleaseFile,
+  sink: (o: Observation) => void,
+  options: DdpParseOptions = {},
+): Promise<ParseSummary> {
   const release = typeof file === 'string' ? await openReleaseFile(file, options.label) : file;
   return parseRows(release, [new RecordLayout(sink, release.label, options.now)], { xlsxCaps: options.xlsx });
 }

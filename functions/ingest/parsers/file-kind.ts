@@ -35,7 +35,15 @@ const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
 export const UNREADABLE_KINDS: ReadonlySet<FileKind> = new Set(['stata', 'spss', 'feather', 'xls', 'html', 'binary', 'empty']);
 
 /** Data files known by their names alone (old Stata versions have no text signature). */
-const KIND_BY_EXTENSION: Record<string, FileKind> = { dta: 'stata', sav: 'spss', zsav: 'spss', por: 'spss', feather: 'feather', arrow: 'feather', ipc: 'feather' };
+const KIND_BY_EXTENSION: Record<string, FileKind> = {
+  dta: 'stata',
+  sav: 'spss',
+  zsav: 'spss',
+  por: 'spss',
+  feather: 'feather',
+  arrow: 'feather',
+  ipc: 'feather',
+};
 
 /** The kind a file name claims for the formats refused outright, or undefined. */
 export function refusedKindOfName(name: string): FileKind | undefined {

@@ -33,7 +33,10 @@ function headerKey(name: string): string {
 export type ColumnIndex<K extends string> = { [P in K]?: number };
 
 /** Matches a row's cells against the specs; also reports how many fields it found. */
-export function matchColumns<K extends string>(cells: readonly Cell[], specs: Record<K, ColumnSpec>): { columns: ColumnIndex<K>; found: number } {
+export function matchColumns<K extends string>(
+  cells: readonly Cell[],
+  specs: Record<K, ColumnSpec>,
+): { columns: ColumnIndex<K>; found: number } {
   const positions = new Map<string, number>();
   cells.forEach((cell, index) => {
     if (typeof cell === 'string' && cell.trim() !== '') {
@@ -89,7 +92,10 @@ export function requireColumns<K extends string>(
 
 /** `"a", "b", "c" and 4 more`. */
 export function quotedList(names: readonly string[], max = 12): string {
-  const shown = names.slice(0, max).map((n) => `"${n}"`).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((n) => `"${n}"`)
+    .join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 

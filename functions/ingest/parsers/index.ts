@@ -8,16 +8,16 @@ import type { Cell } from './cell';
 import { parseDdorWith } from './ddor';
 import { RecordLayout } from './ddp';
 import { describeFileKind } from './file-kind';
-import { openReleaseFile, readReleaseRows, type ReleaseFile } from './release-file';
+import { openReleaseFile, type ReleaseFile, readReleaseRows } from './release-file';
 import { HEADER_SEARCH_ROWS, parseRows, type RowLayout } from './row-parser';
 import { TableLayout } from './table';
 
-export { parseDdp } from './ddp';
 export { parseDdor } from './ddor';
-export { parseTable } from './table';
-export { readXlsxRows } from './xlsx-rows';
+export { parseDdp } from './ddp';
 export { openReleaseFile } from './release-file';
+export { parseTable } from './table';
 export type { XlsxCell, XlsxReadOptions, XlsxRowHandler } from './xlsx-rows';
+export { readXlsxRows } from './xlsx-rows';
 
 const ROW_KINDS = new Set(['text', 'zip', 'gzip', 'parquet']);
 
@@ -57,23 +57,28 @@ export async function parseRelease(
 export async function guessFormat(path: string, name: string = path): Promise<ReleaseFormat> {
   const file = await openReleaseFile(path, name, 'a release in any known format');
   if (file.kind === 'pdf') return 'ddor';
-  if (!ROW_KINDS.has(file.kind)) throw new InvalidReleaseError(name, `is ${describeFileKind(file.kind)}: not a release in any known format`);
+  if (!ROW_KINDS.has(file.kind))
+    throw new InvalidReleaseError(name, `is ${describeFileKind(file.kind)}: not a release in any known format`);
   const none = () => undefined;
   const record = new RecordLayout(none, name);
   const table = new TableLayout(none, name);
   let found: ReleaseFormat | undefined;
   let sheets = false;
-  await readReleaseRows(file, (cells: Cell[], rowNumber: number) => {
-    for (const layout of [record, table]) {
-      if (layout.match(cells).header) {
-        found = layout === record ? 'ddp' : 'table';
-        return 'stop';
+  await readReleaseRows(
+    file,
+    (cells: Cell[], rowNumber: number) => {
+      for (const layout of [record, table]) {
+        if (layout.match(cells).header) {
+          found = layout === record ? 'ddp' : 'table';
+          return 'stop';
+        }
       }
-    }
-    // Past the title rows of one sheet, the next sheet may hold the header.
-    if (rowNumber < HEADER_SEARCH_ROWS) return undefined;
-    return sheets ? 'next-sheet' : 'stop';
-  }, { xlsx: { sheet: 'all', dates: 'serial', onSheet: () => void (sheets = true) } });
+      // Past the title rows of one sheet, the next sheet may hold the header.
+      if (rowNumber < HEADER_SEARCH_ROWS) return undefined;
+      return sheets ? 'next-sheet' : 'stop';
+    },
+    { xlsx: { sheet: 'all', dates: 'serial', onSheet: () => void (sheets = true) } },
+  );
   if (found) return found;
   // Read again through the skeleton for its one-line refusal naming what was found and needed.
   await parseRows(file, [record, table]);

@@ -4,10 +4,20 @@
  */
 import type { Cell } from './cell';
 
-const DECLINED_REASONS = new Set(['detainer declined by lea', 'declined by lea', 'detainer declined by law enforcement agency', 'detainer declined']);
+const DECLINED_REASONS = new Set([
+  'detainer declined by lea',
+  'declined by lea',
+  'detainer declined by law enforcement agency',
+  'detainer declined',
+]);
 
 /** `Detainer Declined by LEA`, in any case, spacing or punctuation. */
 export function isDeclined(cell: Cell): boolean {
   if (typeof cell !== 'string' || cell.length < 10) return false;
-  return DECLINED_REASONS.has(cell.toLowerCase().replace(/[^a-z]+/g, ' ').trim());
+  return DECLINED_REASONS.has(
+    cell
+      .toLowerCase()
+      .replace(/[^a-z]+/g, ' ')
+      .trim(),
+  );
 }

@@ -5,10 +5,11 @@
  * Dates and timestamps (DATE, TIMESTAMP in ms/µs/ns, INT96) become Excel serial days, the form
  * the XLSX reader gives, so every layout reads one kind of date number.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
-import { decompress as decompressZstd } from 'fzstd';
-import { decompressLz4, decompressLz4Raw } from 'hyparquet-compressors/src/lz4.js';
+
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { decompress as decompressZstd } from 'fzstd';
+import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { decompressLz4, decompressLz4Raw } from 'hyparquet-compressors/src/lz4.js';
 import { InvalidReleaseError } from '../../domain/release';
 import type { Cell, RowHandler, RowSelection } from './cell';
 
@@ -45,7 +46,13 @@ function unreadable(label: string, error: unknown): InvalidReleaseError {
 }
 
 /** One row group's selected columns, as the chunks hyparquet decoded them. */
-async function readGroup(file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: FileMetaData, columns: string[], rowStart: number, rowEnd: number) {
+async function readGroup(
+  file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
+  metadata: FileMetaData,
+  columns: string[],
+  rowStart: number,
+  rowEnd: number,
+) {
   const chunks = new Map<string, ColumnChunk[]>();
   await parquetRead({
     file,
@@ -74,7 +81,12 @@ function valueAt(chunks: ColumnChunk[] | undefined, cursor: { index: number }, r
 }
 
 /** Streams a Parquet file's rows to `onRow`: row 1 is the column names, data rows follow. Returns the rows given. */
-export async function readParquetRows(path: string, label: string, onRow: RowHandler, options: { select?: RowSelection } = {}): Promise<number> {
+export async function readParquetRows(
+  path: string,
+  label: string,
+  onRow: RowHandler,
+  options: { select?: RowSelection } = {},
+): Promise<number> {
   let file;
   let metadata: FileMetaData;
   try {
@@ -94,7 +106,13 @@ export async function readParquetRows(path: string, label: string, onRow: RowHan
     const groupEnd = groupStart + Number(group.num_rows);
     let chunks: Map<string, ColumnChunk[]>;
     try {
-      chunks = await readGroup(file, metadata, wanted.map((w) => w.name), groupStart, groupEnd);
+      chunks = await readGroup(
+        file,
+        metadata,
+        wanted.map((w) => w.name),
+        groupStart,
+        groupEnd,
+      );
     } catch (error) {
       throw unreadable(label, error);
     }

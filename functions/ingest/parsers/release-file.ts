@@ -9,7 +9,7 @@ import yauzl from 'yauzl';
 import { InvalidReleaseError } from '../../domain/release';
 import type { RowHandler, RowSelection } from './cell';
 import { readCsvRows } from './csv-rows';
-import { describeFileKind, fileKindOf, refusedKindOfName, sniffFileKind, UNREADABLE_KINDS, type FileKind } from './file-kind';
+import { describeFileKind, type FileKind, fileKindOf, refusedKindOfName, sniffFileKind, UNREADABLE_KINDS } from './file-kind';
 import { readParquetRows } from './parquet-rows';
 import { readXlsxZipRows, type XlsxReadOptions } from './xlsx-rows';
 
@@ -27,10 +27,12 @@ export interface ReleaseFile {
 export async function openReleaseFile(path: string, label: string = path, expected?: string): Promise<ReleaseFile> {
   const kind = await sniffFileKind(path);
   const named = refusedKindOfName(label) ?? refusedKindOfName(path);
-  if (named && (kind === 'binary' || kind === named || kind === 'gzip')) throw new InvalidReleaseError(label, `is ${describeFileKind(named)}`);
+  if (named && (kind === 'binary' || kind === named || kind === 'gzip'))
+    throw new InvalidReleaseError(label, `is ${describeFileKind(named)}`);
   if (kind === 'stata' || kind === 'spss' || kind === 'feather') throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}`);
   if (kind === 'empty') throw new InvalidReleaseError(label, 'the file is empty (0 bytes)');
-  if (UNREADABLE_KINDS.has(kind)) throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}${expected ? `, not ${expected}` : ''}`);
+  if (UNREADABLE_KINDS.has(kind))
+    throw new InvalidReleaseError(label, `is ${describeFileKind(kind)}${expected ? `, not ${expected}` : ''}`);
   return { path, label, kind };
 }
 
@@ -51,12 +53,17 @@ async function zipContent(file: ReleaseFile): Promise<{ xlsx: true } | { entry: 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // A zip cut short is most often a workbook whose download stopped.
-    if (/end of central directory/i.test(message)) throw new InvalidReleaseError(file.label, 'truncated or corrupt XLSX: the zip directory at the end of the file is missing (the file ends early)');
+    if (/end of central directory/i.test(message))
+      throw new InvalidReleaseError(
+        file.label,
+        'truncated or corrupt XLSX: the zip directory at the end of the file is missing (the file ends early)',
+      );
     throw new InvalidReleaseError(file.label, `truncated or corrupt zip: ${message}`);
   }
   const names: string[] = [];
   try {
-    for await (const entry of zip.eachEntry()) if (!entry.fileName.endsWith('/') && !entry.fileName.startsWith('__MACOSX/')) names.push(entry.fileName);
+    for await (const entry of zip.eachEntry())
+      if (!entry.fileName.endsWith('/') && !entry.fileName.startsWith('__MACOSX/')) names.push(entry.fileName);
   } finally {
     zip.close();
   }
@@ -64,8 +71,12 @@ async function zipContent(file: ReleaseFile): Promise<{ xlsx: true } | { entry: 
   const texts = names.filter((name) => /\.(csv|tsv|txt|psv|tab)$/i.test(name));
   if (texts.length === 1) return { entry: texts[0] };
   const listed = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '');
-  if (texts.length === 0) throw new InvalidReleaseError(file.label, `is a zip archive with no XLSX workbook and no CSV in it (it holds: ${listed || 'nothing'})`);
-  throw new InvalidReleaseError(file.label, `is a zip archive holding ${texts.length} CSV files (${texts.join(', ')}): give the one release file`);
+  if (texts.length === 0)
+    throw new InvalidReleaseError(file.label, `is a zip archive with no XLSX workbook and no CSV in it (it holds: ${listed || 'nothing'})`);
+  throw new InvalidReleaseError(
+    file.label,
+    `is a zip archive holding ${texts.length} CSV files (${texts.join(', ')}): give the one release file`,
+  );
 }
 
 /** The inflated bytes of one zip entry, refusing more than 1000:1 (a zip bomb). */
@@ -109,7 +120,11 @@ function gunzipped(path: string, label: string): AsyncIterable<Buffer> {
 }
 
 /** Streams the rows of any row-based release file; returns how many there were and the container read. */
-export async function readReleaseRows(file: ReleaseFile, onRow: RowHandler, options: RowReadOptions = {}): Promise<{ rows: number; container: RowContainer }> {
+export async function readReleaseRows(
+  file: ReleaseFile,
+  onRow: RowHandler,
+  options: RowReadOptions = {},
+): Promise<{ rows: number; container: RowContainer }> {
   const { label } = file;
   const csv = { select: options.select, onWarning: options.onWarning };
   switch (file.kind) {
@@ -122,7 +137,15 @@ export async function readReleaseRows(file: ReleaseFile, onRow: RowHandler, opti
     case 'zip': {
       const content = await zipContent(file);
       if ('entry' in content) {
-        return { rows: await readCsvRows(textBytes(zipEntryBytes(file, content.entry), label, `a zip archive (${content.entry})`), label, onRow, csv), container: 'csv' };
+        return {
+          rows: await readCsvRows(
+            textBytes(zipEntryBytes(file, content.entry), label, `a zip archive (${content.entry})`),
+            label,
+            onRow,
+            csv,
+          ),
+          container: 'csv',
+        };
       }
       const summary = await readXlsxZipRows(file.path, onRow, { ...options.xlsx, label, select: options.select ?? {} });
       return { rows: summary.rows, container: 'xlsx' };

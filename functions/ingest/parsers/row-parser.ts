@@ -6,9 +6,9 @@
  * header nobody can map are done here, once.
  */
 import { InvalidReleaseError, type ParseSummary } from '../../domain/release';
-import { isBlankRow, type Cell, type RowSelection } from './cell';
+import { type Cell, isBlankRow, type RowSelection } from './cell';
 import { headerNames, quotedList } from './header-row';
-import { readReleaseRows, type ReleaseFile, type RowContainer } from './release-file';
+import { type ReleaseFile, type RowContainer, readReleaseRows } from './release-file';
 
 /** Where a row is, for error lines: `row 12`, or `sheet "Part 2", row 12` past the first worksheet. */
 export type RowPlace = (rowNumber: number) => string;
@@ -71,7 +71,8 @@ class HeaderSearch {
     private readonly select: RowSelection,
   ) {}
 
-  where: RowPlace = (rowNumber) => (this.sheet && this.sheet.index > 0 ? `sheet "${this.sheet.name}", row ${rowNumber}` : `row ${rowNumber}`);
+  where: RowPlace = (rowNumber) =>
+    this.sheet && this.sheet.index > 0 ? `sheet "${this.sheet.name}", row ${rowNumber}` : `row ${rowNumber}`;
 
   /** A row before this sheet's header: the header itself, a title, or too far down. */
   look(cells: Cell[], rowNumber: number): void | 'next-sheet' {
@@ -110,14 +111,21 @@ class HeaderSearch {
 
   /** One line: the columns of the likeliest header row, and what each layout needed. */
   noHeader(where: string): InvalidReleaseError {
-    const found = this.best && this.best.names.length > 0 ? `the likeliest header (row ${this.best.rowNumber}) has ${quotedList(this.best.names)}` : 'no row has column names';
+    const found =
+      this.best && this.best.names.length > 0
+        ? `the likeliest header (row ${this.best.rowNumber}) has ${quotedList(this.best.names)}`
+        : 'no row has column names';
     const needed = this.layouts.map((l) => `a ${l.what} needs ${l.needs}`).join('; ');
     return new InvalidReleaseError(this.file.label, `no header row${where}: ${found}; ${needed}`);
   }
 }
 
 /** Reads a row-based release with the first of `layouts` whose header it finds. */
-export async function parseRows(file: ReleaseFile, layouts: readonly RowLayout[], options: { xlsxCaps?: { maxPartBytes?: number } } = {}): Promise<ParseSummary> {
+export async function parseRows(
+  file: ReleaseFile,
+  layouts: readonly RowLayout[],
+  options: { xlsxCaps?: { maxPartBytes?: number } } = {},
+): Promise<ParseSummary> {
   const select: RowSelection = {};
   const search = new HeaderSearch(file, layouts, select);
   const warnings: string[] = [];
@@ -137,10 +145,16 @@ export async function parseRows(file: ReleaseFile, layouts: readonly RowLayout[]
     xlsx: { sheet: 'all', onSheet, dates: 'serial', ...options.xlsxCaps },
     onWarning: (warning) => warnings.push(warning),
   });
-  if (rows === 0) throw new InvalidReleaseError(file.label, container === 'xlsx' ? 'the worksheet is empty (no rows)' : 'the file is empty (no rows)');
+  if (rows === 0)
+    throw new InvalidReleaseError(file.label, container === 'xlsx' ? 'the worksheet is empty (no rows)' : 'the file is empty (no rows)');
   if (search.sheet && !search.headerInSheet && !sheetDone) search.skippedSheets.push(search.sheet.name);
-  if (!search.chosen) throw search.noHeader(search.skippedSheets.length > 1 ? ` in any of its ${search.skippedSheets.length} worksheets` : '');
-  if (search.dataSheets.length > 1) warnings.push(`read ${search.dataSheets.length} worksheets: ${search.dataSheets.map((d) => `"${d.name}" (${d.rows} row${d.rows === 1 ? '' : 's'})`).join(', ')}`);
-  if (search.skippedSheets.length > 0) warnings.push(`passed over worksheets without a header: ${search.skippedSheets.map((n) => `"${n}"`).join(', ')}`);
+  if (!search.chosen)
+    throw search.noHeader(search.skippedSheets.length > 1 ? ` in any of its ${search.skippedSheets.length} worksheets` : '');
+  if (search.dataSheets.length > 1)
+    warnings.push(
+      `read ${search.dataSheets.length} worksheets: ${search.dataSheets.map((d) => `"${d.name}" (${d.rows} row${d.rows === 1 ? '' : 's'})`).join(', ')}`,
+    );
+  if (search.skippedSheets.length > 0)
+    warnings.push(`passed over worksheets without a header: ${search.skippedSheets.map((n) => `"${n}"`).join(', ')}`);
   return search.chosen.finish({ container, warnings, columns: search.columns });
 }

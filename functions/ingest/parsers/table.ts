@@ -5,28 +5,65 @@
  * (docs/data-sources.md §2: the "284 declined" headline counts serious offences only), so they become
  * category observations that the tally keeps apart from the total.
  */
-import { parseQuarter, quarterOf, quarterRange, type DateRange, type QuarterId } from '../../domain/quarter';
-import { InvalidReleaseError, type Observation, type ParseSummary, type Parser } from '../../domain/release';
-import { cellText, type Cell } from './cell';
-import { describeField, matchColumns, normalizeHeader, requireColumns, type CellValue, type ColumnIndex, type ColumnSpec } from './header-row';
+import { type DateRange, parseQuarter, type QuarterId, quarterOf, quarterRange } from '../../domain/quarter';
+import { InvalidReleaseError, type Observation, type Parser, type ParseSummary } from '../../domain/release';
+import { type Cell, cellText } from './cell';
+import {
+  type CellValue,
+  type ColumnIndex,
+  type ColumnSpec,
+  describeField,
+  matchColumns,
+  normalizeHeader,
+  requireColumns,
+} from './header-row';
 import { isDeclined } from './lift-reason';
 import { assertPlausibleDate, dateRangeIn, parseReleaseDate, plausibleDateRange } from './release-date';
 import { openReleaseFile, type ReleaseFile } from './release-file';
-import { parseRows, type LayoutHeader, type ReadFacts, type RowLayout } from './row-parser';
+import { type LayoutHeader, parseRows, type ReadFacts, type RowLayout } from './row-parser';
 
 /** A declined count's names: a header with one of them is a table, not records. */
-export const COUNT_ALIASES = ['Declined', 'Declined Detainers', 'Detainers Declined', 'Number Declined', 'Declined Detainer Count', 'Total Declined', 'Declined Count', 'Count'];
+export const COUNT_ALIASES = [
+  'Declined',
+  'Declined Detainers',
+  'Detainers Declined',
+  'Number Declined',
+  'Declined Detainer Count',
+  'Total Declined',
+  'Declined Count',
+  'Count',
+];
 
 const TABLE_COLUMNS = {
   // A place is a jurisdiction (with its state) or a facility; header detection checks that one is there.
   jurisdiction: {
-    aliases: ['Jurisdiction', 'County', 'AOR/Jurisdiction', 'Jurisdiction Name', 'County Name', 'Law Enforcement Agency', 'Agency', 'Jail/Jurisdiction'],
+    aliases: [
+      'Jurisdiction',
+      'County',
+      'AOR/Jurisdiction',
+      'Jurisdiction Name',
+      'County Name',
+      'Law Enforcement Agency',
+      'Agency',
+      'Jail/Jurisdiction',
+    ],
     required: false,
   },
   state: { aliases: ['State', 'ST', 'State Name', 'Jurisdiction State', 'Facility State'], required: false },
   count: { aliases: COUNT_ALIASES, required: true },
   fips: { aliases: ['FIPS', 'FIPS Code', 'County FIPS', 'County FIPS Code', 'FIPS County Code', 'GEOID'], required: false },
-  facility: { aliases: ['Facility', 'Detention Facility', 'Jail', 'Det Facility', 'Detainer Detention Facility', 'Detainer Facility', 'Facility Name'], required: false },
+  facility: {
+    aliases: [
+      'Facility',
+      'Detention Facility',
+      'Jail',
+      'Det Facility',
+      'Detainer Detention Facility',
+      'Detainer Facility',
+      'Facility Name',
+    ],
+    required: false,
+  },
   /** Aggregates by lift reason (NPR's exports): only `Detainer Declined by LEA` rows are declined detainers. */
   liftReason: { aliases: ['Lift Reason', 'Detainer Lift Reason'], required: false },
   quarter: { aliases: ['Quarter', 'Fiscal Quarter', 'FY Quarter', 'Period', 'Qtr'], required: false },
@@ -42,9 +79,31 @@ type TableField = keyof typeof TABLE_COLUMNS;
 /** Offence categories as FOIA tables head them; a column so headed is a category count. */
 const CATEGORY_HEADERS = new Set(
   [
-    'Assault', 'Drug/Alcohol', 'Drugs', 'Dangerous Drugs', 'Weapons', 'Weapon Offenses', 'Sex Offenses', 'Sexual Assault', 'Homicide',
-    'Robbery', 'Burglary', 'Larceny', 'Theft', 'Fraud', 'Traffic', 'Traffic Offenses', 'DUI', 'Driving Under the Influence', 'Kidnapping',
-    'Obstruction', 'Family Offenses', 'Domestic Violence', 'Stolen Vehicle', 'Immigration', 'Other',
+    'Assault',
+    'Drug/Alcohol',
+    'Drugs',
+    'Dangerous Drugs',
+    'Weapons',
+    'Weapon Offenses',
+    'Sex Offenses',
+    'Sexual Assault',
+    'Homicide',
+    'Robbery',
+    'Burglary',
+    'Larceny',
+    'Theft',
+    'Fraud',
+    'Traffic',
+    'Traffic Offenses',
+    'DUI',
+    'Driving Under the Influence',
+    'Kidnapping',
+    'Obstruction',
+    'Family Offenses',
+    'Domestic Violence',
+    'Stolen Vehicle',
+    'Immigration',
+    'Other',
   ].map(normalizeHeader),
 );
 
@@ -89,7 +148,10 @@ function quarterOfParts(year: string, quarter: string): QuarterId | undefined {
 function periodQuarter(file: string, where: string, range: DateRange): QuarterId {
   const quarter = quarterOf(range.from);
   if (quarterOf(range.to) !== quarter) {
-    throw new InvalidReleaseError(file, `${where}: period ${range.from} to ${range.to} spans more than one fiscal quarter; counts cannot be attributed`);
+    throw new InvalidReleaseError(
+      file,
+      `${where}: period ${range.from} to ${range.to} spans more than one fiscal quarter; counts cannot be attributed`,
+    );
   }
   return quarter;
 }
@@ -101,10 +163,19 @@ function countOf(file: string, cell: CellValue, rowNumber: number, column: strin
     throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": the count is empty`);
   }
   const text = typeof cell === 'string' ? cell : String(cell);
-  const value = typeof cell === 'number' ? cell : typeof cell === 'bigint' ? Number(cell) : /^\s*[+-]?[\d,]*\.?\d+\s*$/.test(text) ? Number(text.replace(/[,\s]/g, '')) : Number.NaN;
-  if (Number.isNaN(value)) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": "${String(cell).trim()}" is not a count`);
+  const value =
+    typeof cell === 'number'
+      ? cell
+      : typeof cell === 'bigint'
+        ? Number(cell)
+        : /^\s*[+-]?[\d,]*\.?\d+\s*$/.test(text)
+          ? Number(text.replace(/[,\s]/g, ''))
+          : Number.NaN;
+  if (Number.isNaN(value))
+    throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": "${String(cell).trim()}" is not a count`);
   if (value < 0) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": ${value} is negative, not a count`);
-  if (!Number.isInteger(value)) throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": ${value} is fractional, not a count`);
+  if (!Number.isInteger(value))
+    throw new InvalidReleaseError(file, `row ${rowNumber}, column "${column}": ${value} is fractional, not a count`);
   return value;
 }
 
@@ -136,7 +207,8 @@ interface RowPeriod {
 /** The jurisdiction-table layout: a count per jurisdiction (or facility) and period. */
 export class TableLayout implements RowLayout {
   readonly what = 'jurisdiction table';
-  readonly needs = `a place column ${describeField(TABLE_COLUMNS.jurisdiction)} or ${describeField(TABLE_COLUMNS.facility)}, its state, and a declined count ${describeField(TABLE_COLUMNS.count)}`;
+  readonly needs =
+    `a place column ${describeField(TABLE_COLUMNS.jurisdiction)} or ${describeField(TABLE_COLUMNS.facility)}, its state, and a declined count ${describeField(TABLE_COLUMNS.count)}`;
   readonly allSheets = false;
   private c!: Required<Pick<ColumnIndex<TableField>, 'count'>> & ColumnIndex<TableField>;
   private headerCells: Cell[] = [];
@@ -174,12 +246,17 @@ export class TableLayout implements RowLayout {
     requireColumns(header.label, found, TABLE_COLUMNS, rowNumber, cells);
     // Names like "Clark" or "Franklin" are counties of many states: a jurisdiction column needs its state.
     if (found.jurisdiction !== undefined && found.facility === undefined && found.state === undefined) {
-      throw new InvalidReleaseError(header.label, `missing required column "State" next to "${String(cells[found.jurisdiction]).trim()}" in the header on row ${rowNumber}: jurisdiction names are not unique across states`);
+      throw new InvalidReleaseError(
+        header.label,
+        `missing required column "State" next to "${String(cells[found.jurisdiction]).trim()}" in the header on row ${rowNumber}: jurisdiction names are not unique across states`,
+      );
     }
     this.c = found as typeof this.c;
     this.headerCells = [...cells];
     const used = new Set(Object.values(found));
-    this.categories = cells.flatMap((cell, index) => (typeof cell === 'string' && !used.has(index) && isCategoryHeader(cell) ? [{ index, name: cell.trim() }] : []));
+    this.categories = cells.flatMap((cell, index) =>
+      typeof cell === 'string' && !used.has(index) && isCategoryHeader(cell) ? [{ index, name: cell.trim() }] : [],
+    );
     return undefined;
   }
 
@@ -201,11 +278,17 @@ export class TableLayout implements RowLayout {
       this.counts.otherLiftReasons++;
       return;
     }
-    if (jurisdiction === undefined && facility === undefined) throw new InvalidReleaseError(this.label, `row ${rowNumber}: no jurisdiction or facility name`);
+    if (jurisdiction === undefined && facility === undefined)
+      throw new InvalidReleaseError(this.label, `row ${rowNumber}: no jurisdiction or facility name`);
     const state = c.state === undefined ? undefined : cellText(cells[c.state]);
     const count = countOf(this.label, cells[c.count], rowNumber, this.columnName(c.count), false);
     const { quarter, range } = this.periodOf(cells, rowNumber);
-    this.coverage = this.coverage ? { from: range.from < this.coverage.from ? range.from : this.coverage.from, to: range.to > this.coverage.to ? range.to : this.coverage.to } : range;
+    this.coverage = this.coverage
+      ? {
+          from: range.from < this.coverage.from ? range.from : this.coverage.from,
+          to: range.to > this.coverage.to ? range.to : this.coverage.to,
+        }
+      : range;
     assertPlausibleDate(quarterRange(quarter).from, this.label, `row ${rowNumber}, quarter ${quarter}`, this.plausible);
     const fips = c.fips === undefined ? undefined : cellText(cells[c.fips]);
     const place = {
@@ -230,15 +313,26 @@ export class TableLayout implements RowLayout {
     const fiscalYearCell = c.fiscalYear === undefined ? undefined : cellText(cells[c.fiscalYear]);
     if (quarterCell !== undefined) {
       // "FY2017 Q1" in one cell, or "Q1" / "1" beside a Fiscal Year column ("FY2017", "2017").
-      const withYear = fiscalYearCell !== undefined && /^\s*(?:Q(?:tr)?\s*)?[1-4]\s*$/i.test(quarterCell) ? `FY${fiscalYearCell.replace(/^\s*FY\s*/i, '')} Q${quarterCell.replace(/\D/g, '')}` : quarterCell;
+      const withYear =
+        fiscalYearCell !== undefined && /^\s*(?:Q(?:tr)?\s*)?[1-4]\s*$/i.test(quarterCell)
+          ? `FY${fiscalYearCell.replace(/^\s*FY\s*/i, '')} Q${quarterCell.replace(/\D/g, '')}`
+          : quarterCell;
       const quarter = quarterIn(withYear) ?? (/^FY\s?\d{4}\s*Q[1-4]$/i.test(withYear) ? parseQuarter(withYear) : undefined);
-      if (!quarter) throw new InvalidReleaseError(label, `row ${rowNumber}, column "${this.columnName(c.quarter!)}": "${quarterCell}" is not a fiscal quarter (e.g. FY2017 Q1)`);
+      if (!quarter)
+        throw new InvalidReleaseError(
+          label,
+          `row ${rowNumber}, column "${this.columnName(c.quarter!)}": "${quarterCell}" is not a fiscal quarter (e.g. FY2017 Q1)`,
+        );
       return { quarter, range: quarterRange(quarter) };
     }
     if (c.from !== undefined && c.to !== undefined && cellText(cells[c.from]) !== undefined) {
       const from = parseReleaseDate(cells[c.from]);
       const to = parseReleaseDate(cells[c.to]);
-      if (!from || !to || from > to) throw new InvalidReleaseError(label, `row ${rowNumber}: "${String(cells[c.from])}" to "${String(cells[c.to])}" is not a date range`);
+      if (!from || !to || from > to)
+        throw new InvalidReleaseError(
+          label,
+          `row ${rowNumber}: "${String(cells[c.from])}" to "${String(cells[c.to])}" is not a date range`,
+        );
       assertPlausibleDate(from, label, `row ${rowNumber}`, this.plausible);
       assertPlausibleDate(to, label, `row ${rowNumber}`, this.plausible);
       return { quarter: periodQuarter(label, `row ${rowNumber}`, { from, to }), range: { from, to } };
@@ -261,12 +355,16 @@ export class TableLayout implements RowLayout {
 
   finish(read: ReadFacts): ParseSummary {
     const { rowsRead, rowsKept, totalRows, otherLiftReasons } = this.counts;
-    if (rowsKept === 0 && otherLiftReasons > 0) throw new InvalidReleaseError(this.label, `none of the ${otherLiftReasons} rows has the lift reason "Detainer Declined by LEA"`);
+    if (rowsKept === 0 && otherLiftReasons > 0)
+      throw new InvalidReleaseError(this.label, `none of the ${otherLiftReasons} rows has the lift reason "Detainer Declined by LEA"`);
     if (rowsKept === 0) throw new InvalidReleaseError(this.label, 'the table has a header but no jurisdiction rows');
     const warnings = [...read.warnings];
     if (totalRows > 0) warnings.push(`${totalRows} total row(s) left out; totals are recomputed from the jurisdiction rows`);
     if (otherLiftReasons > 0) warnings.push(`${otherLiftReasons} rows with another lift reason than "Detainer Declined by LEA" left out`);
-    if (this.categories.length > 0) warnings.push(`offence categories (${this.categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`);
+    if (this.categories.length > 0)
+      warnings.push(
+        `offence categories (${this.categories.map((c) => c.name).join(', ')}) kept as a breakdown, apart from the declined total`,
+      );
     return {
       format: 'table',
       rowsRead,
@@ -278,7 +376,11 @@ export class TableLayout implements RowLayout {
   }
 }
 
-export async function parseTableWith(file: string | ReleaseFile, sink: (o: Observation) => void, options: { label?: string; now?: Date } = {}): Promise<ParseSummary> {
+export async function parseTableWith(
+  file: string | ReleaseFile,
+  sink: (o: Observation) => void,
+  options: { label?: string; now?: Date } = {},
+): Promise<ParseSummary> {
   const release = typeof file === 'string' ? await openReleaseFile(file, options.label) : file;
   return parseRows(release, [new TableLayout(sink, release.label, options.now)]);
 }

@@ -86,7 +86,8 @@ async function openZip(file: string, label: string): Promise<ZipFile> {
     return await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: false, decodeStrings: true });
   } catch (error) {
     const message = messageOf(error);
-    if (/end of central directory/i.test(message)) throw corrupt(label, 'the zip directory at the end of the file is missing (the file ends early)');
+    if (/end of central directory/i.test(message))
+      throw corrupt(label, 'the zip directory at the end of the file is missing (the file ends early)');
     throw corrupt(label, message);
   }
 }
@@ -658,7 +659,13 @@ export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, optio
       await scanRows(partChunks(ctx, sheet.path, maxPartBytes), st);
       if (st.stopped) break;
     }
-    return { sheetName: layout.sheets.map((s) => s.name).join(', '), sheets: layout.sheets.length, rows: st.rows, stopped: st.stopped, date1904: layout.date1904 };
+    return {
+      sheetName: layout.sheets.map((s) => s.name).join(', '),
+      sheets: layout.sheets.length,
+      rows: st.rows,
+      stopped: st.stopped,
+      date1904: layout.date1904,
+    };
   } finally {
     zip.close();
   }

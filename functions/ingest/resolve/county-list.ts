@@ -9,8 +9,16 @@ interface CountyFile {
 
 // Longest first, so that "City and Borough" is stripped before "Borough".
 const KIND_SUFFIXES = [
-  ' City and Borough', ' Planning Region', ' Census Area', ' Municipality', ' Municipio', ' County',
-  ' Parish', ' Borough', ' District', ' city',
+  ' City and Borough',
+  ' Planning Region',
+  ' Census Area',
+  ' Municipality',
+  ' Municipio',
+  ' County',
+  ' Parish',
+  ' Borough',
+  ' District',
+  ' city',
 ];
 
 /**

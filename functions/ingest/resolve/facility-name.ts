@@ -33,7 +33,9 @@ export function nycPrecinctCounty(words: readonly string[], city: string | undef
   if (!/\b(PCT|PRECINCT)\b/.test(text)) return undefined;
   const nyc = /\b(NYPD|NYC|NEW YORK|MANHATTAN|BROOKLYN|BRONX|QUEENS|STATEN ISLAND)\b/;
   if (!nyc.test(text) && !(city && nyc.test(city.toUpperCase()))) return undefined;
-  const number = Number(/\b(\d{1,3})(?:ST|ND|RD|TH)?\s+(?:PCT|PRECINCT)\b|\b(?:PCT|PRECINCT)\s+(\d{1,3})\b/.exec(text)?.slice(1).find(Boolean));
+  const number = Number(
+    /\b(\d{1,3})(?:ST|ND|RD|TH)?\s+(?:PCT|PRECINCT)\b|\b(?:PCT|PRECINCT)\s+(\d{1,3})\b/.exec(text)?.slice(1).find(Boolean),
+  );
   return PRECINCT_BOROUGHS.find(([from, to]) => number >= from && number <= to)?.[2];
 }
 

@@ -132,7 +132,8 @@ class Rules {
 
   private locate(place: Place, facility: string | undefined): Resolution {
     // A FIPS code the source gives decides, when it names a county of the stated state (if any).
-    const byFips = place.fips && /^\d{4,5}$/.test(place.fips.trim()) ? this.data.counties.byFips.get(place.fips.trim().padStart(5, '0')) : undefined;
+    const byFips =
+      place.fips && /^\d{4,5}$/.test(place.fips.trim()) ? this.data.counties.byFips.get(place.fips.trim().padStart(5, '0')) : undefined;
     if (byFips && (!place.state || this.data.states.normalise(place.state) === byFips.state)) return { jurisdiction: byFips, via: 'fips' };
     const city = place.city ? usableCity(cleanName(place.city)) : undefined;
     const suffix = facility ? stateSuffix(facility, this.data.states) : undefined;
@@ -232,7 +233,8 @@ class Rules {
       } else if (marker === 'CITY') {
         const names = [];
         for (let start = 0; start < i; start++) names.push(nameWords.slice(start, i).join(' '));
-        if (nameWords[i + 1] === 'OF') for (let end = nameWords.length; end > i + 2; end--) names.push(nameWords.slice(i + 2, end).join(' '));
+        if (nameWords[i + 1] === 'OF')
+          for (let end = nameWords.length; end > i + 2; end--) names.push(nameWords.slice(i + 2, end).join(' '));
         for (const name of names) {
           const county = this.data.counties.findIndependentCity(name, state) ?? this.placeAliases.get(`${state}:${placeKey(name)}`);
           if (county) return county;

@@ -30,5 +30,8 @@ export class StateNames {
 }
 
 function stateKey(state: string): string {
-  return state.normalize('NFD').toUpperCase().replace(/[^A-Z]/g, '');
+  return state
+    .normalize('NFD')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
 }

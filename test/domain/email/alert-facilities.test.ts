@@ -14,7 +14,10 @@ type Spec = [facility: string, city: string, state: string, declined: number, re
 /** Two quarters of record-level data through the real tally, the second diffed against the first. */
 function changeOf(q1: Spec[], q2: Spec[]): ReleaseChange {
   const tallies = new QuarterTallies(createResolver());
-  const months: [string, Spec[]][] = [['2016-11', q1], ['2017-02', q2]];
+  const months: [string, Spec[]][] = [
+    ['2016-11', q1],
+    ['2017-02', q2],
+  ];
   for (const [month, specs] of months) {
     for (const [facility, city, state, declined, received] of specs) {
       for (let i = 0; i < received; i++) {
@@ -23,10 +26,27 @@ function changeOf(q1: Spec[], q2: Spec[]): ReleaseChange {
       }
     }
   }
-  tallies.add({ place: { facility: 'NOWHERE HOLDING', city: 'NOWHERE SPRINGS', state: 'TEXAS' }, count: 1, received: 1, date: '2017-02-11' });
-  tallies.add({ place: { facility: 'ELSEWHERE LOCKUP', city: 'NOWHERE SPRINGS', state: 'TEXAS' }, count: 0, received: 1, date: '2017-02-11' });
+  tallies.add({
+    place: { facility: 'NOWHERE HOLDING', city: 'NOWHERE SPRINGS', state: 'TEXAS' },
+    count: 1,
+    received: 1,
+    date: '2017-02-11',
+  });
+  tallies.add({
+    place: { facility: 'ELSEWHERE LOCKUP', city: 'NOWHERE SPRINGS', state: 'TEXAS' },
+    count: 0,
+    received: 1,
+    date: '2017-02-11',
+  });
   const [before, after] = tallies.rankings('ddp', 'r'.repeat(64), { from: '2016-10-01', to: '2017-03-31' });
-  const quarter = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 10 })!;
+  const quarter = diffRanking({
+    before,
+    after,
+    afterHash: hashRanking(after),
+    baseline: 'previous-quarter',
+    baselineQuarter: 'FY2017Q1',
+    topN: 10,
+  })!;
   return {
     id: 'ddp#r',
     source: 'ddp',
@@ -58,14 +78,18 @@ const Q2: Spec[] = [
 const compose = (change: ReleaseChange) => {
   const filters = { ...DEFAULT_FILTERS };
   const digest = filterForSubscriber(change, filters)!;
-  return composeAlert(digest, { email: 'reporter@example.org', status: 'confirmed', filters, createdAt: '2026-11-01T00:00:00.000Z' }, {
-    unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc',
-    archiveUrl: 'https://alerts.example.org/archive/raw/ddp/r.xlsx',
-  });
+  return composeAlert(
+    digest,
+    { email: 'reporter@example.org', status: 'confirmed', filters, createdAt: '2026-11-01T00:00:00.000Z' },
+    {
+      unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc',
+      archiveUrl: 'https://alerts.example.org/archive/raw/ddp/r.xlsx',
+    },
+  );
 };
 
 describe('alert with record-level data', () => {
-  it('states the decline rate beside the leader\'s count in the subject of a first quarter', () => {
+  it("states the decline rate beside the leader's count in the subject of a first quarter", () => {
     // Prepare
     const change = changeOf(Q1, Q2);
     const first = { ...change, quarters: [{ ...change.quarters[0], baseline: 'none' as const, entered: [], moved: [], deltas: [] }] };
@@ -88,7 +112,7 @@ describe('alert with record-level data', () => {
     expect(email.html).toContain('86.7% of 60 received');
   });
 
-  it('names the facilities that drove a county\'s move, largest change first', () => {
+  it("names the facilities that drove a county's move, largest change first", () => {
     // Act
     const email = compose(changeOf(Q1, Q2));
 
@@ -98,7 +122,9 @@ describe('alert with record-level data', () => {
     expect(email.text).toContain(`  - ${line}`);
     expect(email.text).toContain('  - Travis County, TX: TRAVIS CNTY JAIL, TX 40 → 30');
     expect(email.text).not.toContain('NOWHERE HOLDING 0 → 1');
-    expect(email.html).toContain('<b>Denver County, CO</b>: DENVER JUSTICE CENTER 10 → 60; DENVER COUNTY JAIL 14 → 4; US MARSHALS, COLORADO 0 → 7');
+    expect(email.html).toContain(
+      '<b>Denver County, CO</b>: DENVER JUSTICE CENTER 10 → 60; DENVER COUNTY JAIL 14 → 4; US MARSHALS, COLORADO 0 → 7',
+    );
   });
 
   it('lists the facilities not placed in a county that declined detainers (not those that only received some)', () => {

@@ -7,7 +7,7 @@ import type { Jurisdiction } from '../../../functions/domain/jurisdiction';
 import { hashRanking } from '../../../functions/domain/ranking';
 import type { Subscriber, SubscriberFilters } from '../../../functions/domain/subscriber';
 import { DEFAULT_FILTERS } from '../../../functions/domain/subscriber';
-import { VENTURA, firstTrackingChange, mixedChange, newQuarterChange, ranking, revisionChange } from '../../fixtures/fy2017-change-sets';
+import { firstTrackingChange, mixedChange, newQuarterChange, ranking, revisionChange, VENTURA } from '../../fixtures/fy2017-change-sets';
 
 const subscriber = (filters: Partial<SubscriberFilters> = {}): Subscriber => ({
   email: 'reporter@example.org',
@@ -15,7 +15,10 @@ const subscriber = (filters: Partial<SubscriberFilters> = {}): Subscriber => ({
   filters: { ...DEFAULT_FILTERS, ...filters },
   createdAt: '2026-11-01T00:00:00.000Z',
 });
-const links = { unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def', archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx' };
+const links = {
+  unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def',
+  archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx',
+};
 const compose = (change: ReleaseChange, filters: Partial<SubscriberFilters> = {}) => {
   const s = subscriber(filters);
   const digest = filterForSubscriber(change, s.filters);
@@ -29,10 +32,30 @@ describe('composeAlert subject', () => {
   it.each([
     ['first tracking of a quarter', firstTrackingChange, {}, 'FY2017 Q1 declined detainers: Ventura County, CA is #1 with 188'],
     ['a new quarter', newQuarterChange, {}, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1'],
-    ['a revision', revisionChange, {}, 'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61; Nassau County, NY removed (was 38)'],
-    ['a revision seen from Nevada', revisionChange, { states: ['NV'] }, 'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61'],
-    ['a revision seen from California, where only ranks moved', revisionChange, { states: ['CA'] }, 'Revised: FY2017 Q1 declined detainers: Santa Clara County, CA rises to #8'],
-    ['a release with three quarters', mixedChange, {}, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also FY2017 Q1 revised, FY2017 Q3 partial update'],
+    [
+      'a revision',
+      revisionChange,
+      {},
+      'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61; Nassau County, NY removed (was 38)',
+    ],
+    [
+      'a revision seen from Nevada',
+      revisionChange,
+      { states: ['NV'] },
+      'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61',
+    ],
+    [
+      'a revision seen from California, where only ranks moved',
+      revisionChange,
+      { states: ['CA'] },
+      'Revised: FY2017 Q1 declined detainers: Santa Clara County, CA rises to #8',
+    ],
+    [
+      'a release with three quarters',
+      mixedChange,
+      {},
+      'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also FY2017 Q1 revised, FY2017 Q3 partial update',
+    ],
     ['a Colorado subscriber', newQuarterChange, { states: ['CO'] }, 'FY2017 Q2 declined detainers: Denver County, CO rises to #2'],
   ])('states the headline of %s', (_, change, filters, subject) => {
     // Act
@@ -45,13 +68,18 @@ describe('composeAlert subject', () => {
   it('counts the other quarters of a large release instead of naming them', () => {
     // Prepare
     const [q2, q1, q3] = mixedChange().quarters;
-    const change = { ...mixedChange(), quarters: [q2, { ...q2, quarter: 'FY2017Q4' as const }, { ...q2, quarter: 'FY2018Q1' as const }, q1, q3] };
+    const change = {
+      ...mixedChange(),
+      quarters: [q2, { ...q2, quarter: 'FY2017Q4' as const }, { ...q2, quarter: 'FY2018Q1' as const }, q1, q3],
+    };
 
     // Act
     const email = compose(change);
 
     // Assess
-    expect(email.subject).toBe('FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also 2 new quarters, 1 revised, 1 partial update');
+    expect(email.subject).toBe(
+      'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1 — also 2 new quarters, 1 revised, 1 partial update',
+    );
   });
 
   it('says when a revision goes back to earlier numbers', () => {
@@ -59,7 +87,17 @@ describe('composeAlert subject', () => {
     const v1 = ranking('FY2017Q1', [[VENTURA, 188]]);
     const v2 = ranking('FY2017Q1', [[VENTURA, 180]]);
     const before = { ...v2, hash: hashRanking(v2), version: 2 };
-    const quarter = diffRanking({ before, after: v1, afterHash: hashRanking(v1), baseline: 'stored-version', topN: 10, history: [{ version: 1, hash: hashRanking(v1) }, { version: 2, hash: before.hash }] })!;
+    const quarter = diffRanking({
+      before,
+      after: v1,
+      afterHash: hashRanking(v1),
+      baseline: 'stored-version',
+      topN: 10,
+      history: [
+        { version: 1, hash: hashRanking(v1) },
+        { version: 2, hash: before.hash },
+      ],
+    })!;
 
     // Act
     const email = compose({ ...revisionChange(), quarters: [quarter] });
@@ -76,8 +114,28 @@ describe('composeAlert body', () => {
     const email = compose(revisionChange());
 
     // Assess
-    const html = order(email.html, ['Revised: FY2017 Q1 declined detainers', 'Entered the top 10', 'Revised numbers', 'Retracted', 'Top 10', 'Total, all jurisdictions', 'Not placed in a county', 'About this release', 'Unsubscribe']);
-    const text = order(email.text, ['REVISED: FY2017 Q1 DECLINED DETAINERS', 'Entered the top 10:', 'Revised numbers:', 'Retracted:', 'Top 10', 'Total, all jurisdictions', 'NOT PLACED IN A COUNTY', 'ABOUT THIS RELEASE', 'Unsubscribe:']);
+    const html = order(email.html, [
+      'Revised: FY2017 Q1 declined detainers',
+      'Entered the top 10',
+      'Revised numbers',
+      'Retracted',
+      'Top 10',
+      'Total, all jurisdictions',
+      'Not placed in a county',
+      'About this release',
+      'Unsubscribe',
+    ]);
+    const text = order(email.text, [
+      'REVISED: FY2017 Q1 DECLINED DETAINERS',
+      'Entered the top 10:',
+      'Revised numbers:',
+      'Retracted:',
+      'Top 10',
+      'Total, all jurisdictions',
+      'NOT PLACED IN A COUNTY',
+      'ABOUT THIS RELEASE',
+      'Unsubscribe:',
+    ]);
     expect(ascending(html)).toBe(true);
     expect(ascending(text)).toBe(true);
   });
@@ -87,7 +145,15 @@ describe('composeAlert body', () => {
     const email = compose(mixedChange());
 
     // Assess
-    expect(ascending(order(email.text, ['FY2017 Q2 DECLINED DETAINERS [new quarter]', 'REVISED: FY2017 Q1', 'FY2017 Q3 (PARTIAL) DECLINED DETAINERS [new quarter, partial]']))).toBe(true);
+    expect(
+      ascending(
+        order(email.text, [
+          'FY2017 Q2 DECLINED DETAINERS [new quarter]',
+          'REVISED: FY2017 Q1',
+          'FY2017 Q3 (PARTIAL) DECLINED DETAINERS [new quarter, partial]',
+        ]),
+      ),
+    ).toBe(true);
     expect(email.html).toMatch(/FY2017 Q3<span[^>]*>New quarter<\/span><span[^>]*>partial<\/span>/);
     expect(email.html).not.toMatch(/FY2017 Q2<span[^>]*>New quarter<\/span><span[^>]*>partial/);
     expect(email.text).toContain('Partial quarter: the data ends or starts inside FY2017 Q3 (the release covers 2016-10-01 to 2017-05-15)');
@@ -125,8 +191,18 @@ describe('composeAlert body', () => {
   it('shows "new" for a jurisdiction that was not ranked in the baseline', () => {
     // Prepare
     const before = ranking('FY2017Q1', [[VENTURA, 188]]);
-    const after = ranking('FY2017Q2', [[VENTURA, 150], [{ kind: 'county', fips: '06073', name: 'San Diego County', state: 'CA' }, 20]]);
-    const quarter = diffRanking({ before, after, afterHash: hashRanking(after), baseline: 'previous-quarter', baselineQuarter: 'FY2017Q1', topN: 10 })!;
+    const after = ranking('FY2017Q2', [
+      [VENTURA, 150],
+      [{ kind: 'county', fips: '06073', name: 'San Diego County', state: 'CA' }, 20],
+    ]);
+    const quarter = diffRanking({
+      before,
+      after,
+      afterHash: hashRanking(after),
+      baseline: 'previous-quarter',
+      baselineQuarter: 'FY2017Q1',
+      topN: 10,
+    })!;
 
     // Act
     const email = compose({ ...newQuarterChange(), quarters: [quarter] });
@@ -179,7 +255,9 @@ describe('composeAlert body', () => {
     expect(colorado.text).not.toContain('REVISED: FY2017 Q1');
     expect(colorado.text).toContain('\nTop 10 in CO\n');
     expect(compose(mixedChange(), { jurisdictions: ['Denver'] }).html).toContain('>Your jurisdictions</div>');
-    expect(colorado.text).toContain('You receive this because reporter@example.org subscribed to detainer-watch alerts (CO · top 10 · moves of 2+ ranks).');
+    expect(colorado.text).toContain(
+      'You receive this because reporter@example.org subscribed to detainer-watch alerts (CO · top 10 · moves of 2+ ranks).',
+    );
   });
 });
 
@@ -189,7 +267,11 @@ describe('composeAlert with hostile data', () => {
   const hostile = (): ReleaseChange => {
     const script: Jurisdiction = { kind: 'facility', name: SCRIPT, state: 'CA' };
     const evil: Jurisdiction = { kind: 'county', fips: '99999', name: INJECTION, state: 'NV' };
-    const after = ranking('FY2017Q1', [[evil, 300], [script, 200], [VENTURA, 188]]);
+    const after = ranking('FY2017Q1', [
+      [evil, 300],
+      [script, 200],
+      [VENTURA, 188],
+    ]);
     return {
       ...firstTrackingChange(),
       url: 'javascript:alert(2)',
@@ -217,7 +299,8 @@ describe('composeAlert with hostile data', () => {
 
     // Assess
     expect(email.subject).toBe('FY2017 Q1 declined detainers: EVIL Bcc: x@y, NV is #1 with 300');
-    for (const value of [email.subject, ...Object.keys(email.headers), ...Object.values(email.headers)]) expect(value).not.toMatch(/[\r\n]/);
+    for (const value of [email.subject, ...Object.keys(email.headers), ...Object.values(email.headers)])
+      expect(value).not.toMatch(/[\r\n]/);
   });
 
   it('keeps CR/LF out of the List-Unsubscribe header even from a bad link', () => {

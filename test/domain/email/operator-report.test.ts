@@ -4,7 +4,11 @@ import { composeOperatorReport } from '../../../functions/domain/email';
 describe('composeOperatorReport', () => {
   it('names the kind, the source, the file and the reason', () => {
     // Act
-    const email = composeOperatorReport('quarantine', { source: 'ddp', file: 'raw/ddp/ab12.xlsx', reason: 'missing column "Detainer Lift Reason"' });
+    const email = composeOperatorReport('quarantine', {
+      source: 'ddp',
+      file: 'raw/ddp/ab12.xlsx',
+      reason: 'missing column "Detainer Lift Reason"',
+    });
 
     // Assess
     expect(email.subject).toBe('[detainer-watch] Release quarantined: ddp — raw/ddp/ab12.xlsx');
@@ -31,7 +35,11 @@ describe('composeOperatorReport', () => {
 
   it('keeps a hostile file name out of the headers and the markup', () => {
     // Act
-    const email = composeOperatorReport('source-failing', { source: 'demo', file: 'x.xlsx\r\nBcc: a@b <script>', reason: '5 failures in a row' });
+    const email = composeOperatorReport('source-failing', {
+      source: 'demo',
+      file: 'x.xlsx\r\nBcc: a@b <script>',
+      reason: '5 failures in a row',
+    });
 
     // Assess
     expect(email.subject).toBe('[detainer-watch] Source failing repeatedly: demo — x.xlsx Bcc: a@b <script>');

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
  * `SendMessageBatch` (notify hands batches to the delivery queue) and Secrets Manager
  * `GetSecretValue` (deliver signs unsubscribe links). Each sent body is handed to `onMessage`.
  */
-export async function startAwsJsonStub(options: { secret: string; onMessage: (body: string) => void }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startAwsJsonStub(options: {
+  secret: string;
+  onMessage: (body: string) => void;
+}): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -17,7 +20,14 @@ export async function startAwsJsonStub(options: { secret: string; onMessage: (bo
       let answer: unknown;
       if (target === 'AmazonSQS.SendMessageBatch') {
         for (const entry of input.Entries ?? []) options.onMessage(entry.MessageBody);
-        answer = { Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex') })), Failed: [] };
+        answer = {
+          Successful: (input.Entries ?? []).map((e) => ({
+            Id: e.Id,
+            MessageId: randomUUID(),
+            MD5OfMessageBody: createHash('md5').update(e.MessageBody).digest('hex'),
+          })),
+          Failed: [],
+        };
       } else if (target === 'secretsmanager.GetSecretValue') {
         answer = { ARN: input.SecretId, Name: 'token', SecretString: options.secret, VersionId: '1' };
       } else {

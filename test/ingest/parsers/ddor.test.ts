@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,8 @@ function read(observations: Observation[]) {
 
 function byCounty(observations: Observation[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const o of observations) counts[`${o.place.county}, ${o.place.state}`] = (counts[`${o.place.county}, ${o.place.state}`] ?? 0) + o.count;
+  for (const o of observations)
+    counts[`${o.place.county}, ${o.place.state}`] = (counts[`${o.place.county}, ${o.place.state}`] ?? 0) + o.count;
   return counts;
 }
 
@@ -67,7 +68,14 @@ describe('parseDdor', () => {
     expect(report.declined.some((row) => quarterOf(parseReleaseDate(row.issued)!) === 'FY2017Q1')).toBe(true);
     expect(new Set(observations.map((o) => quarterOf(o.date!)))).toEqual(new Set(['FY2017Q2']));
     expect(observations.filter((o) => o.place.county === 'Travis')).toHaveLength(41);
-    expect(summary).toMatchObject({ format: 'ddor', rowsRead: 78, rowsKept: 78, coverage: { from: '2017-02-04', to: '2017-02-10' }, declaredCoverage: true, warnings: [] });
+    expect(summary).toMatchObject({
+      format: 'ddor',
+      rowsRead: 78,
+      rowsKept: 78,
+      coverage: { from: '2017-02-04', to: '2017-02-10' },
+      declaredCoverage: true,
+      warnings: [],
+    });
     expect(summary.columns).toEqual(COLUMNS);
   });
 
@@ -117,14 +125,25 @@ describe('parseDdor', () => {
 
     // Assess
     expect(read(observations)).toEqual(expected(report));
-    expect(summary).toMatchObject({ rowsRead: 78, coverage: { from: '2017-02-04', to: '2017-02-10' }, declaredCoverage: true, warnings: [] });
+    expect(summary).toMatchObject({
+      rowsRead: 78,
+      coverage: { from: '2017-02-04', to: '2017-02-10' },
+      declaredCoverage: true,
+      warnings: [],
+    });
     // Wrapped labels are joined into one column name, not read as a row or a continuation.
     expect(summary.columns).toEqual(COLUMNS);
   });
 
   it.each([
-    ['"Section II:" alone, the title on the next line', ['Section II:', 'Jurisdictions with Recorded Declined Detainers between February 4, 2017 and February 10, 2017']],
-    ['"declined detainers" split across the wrap', ['Section II: Jurisdictions with Recorded Declined', 'Detainers between February 4, 2017 and February 10, 2017']],
+    [
+      '"Section II:" alone, the title on the next line',
+      ['Section II:', 'Jurisdictions with Recorded Declined Detainers between February 4, 2017 and February 10, 2017'],
+    ],
+    [
+      '"declined detainers" split across the wrap',
+      ['Section II: Jurisdictions with Recorded Declined', 'Detainers between February 4, 2017 and February 10, 2017'],
+    ],
     ['"SECTION II." in capitals', ['SECTION II. Jurisdictions with Recorded Declined Detainers']],
     ['"II:"', ['II: Jurisdictions with Recorded Declined Detainers']],
     ['a leading bullet', ['• Section II: Jurisdictions with Recorded Declined Detainers']],
@@ -157,7 +176,15 @@ describe('parseDdor', () => {
     const out = doc.pipe(createWriteStream(file));
     doc.fontSize(10).text('Section II: Jurisdictions with Recorded Declined Detainers', 36, 72, { lineBreak: false });
     doc.fontSize(8);
-    for (const [text, x] of [['TX', 36], ['Travis', 80], ['Travis County Jail', 165], ['Mexico', 360], ['1/5/2017', 450], ['2/4/2017', 540]] as const) doc.text(text, x, 100, { lineBreak: false });
+    for (const [text, x] of [
+      ['TX', 36],
+      ['Travis', 80],
+      ['Travis County Jail', 165],
+      ['Mexico', 360],
+      ['1/5/2017', 450],
+      ['2/4/2017', 540],
+    ] as const)
+      doc.text(text, x, 100, { lineBreak: false });
     doc.end();
     await once(out, 'finish');
 

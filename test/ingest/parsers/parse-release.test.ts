@@ -44,8 +44,18 @@ describe('parseRelease', () => {
   });
 
   it.each([
-    ['a PDF named .xlsx', 'ddp', async () => copyFile(join(FIXTURES, 'ddor-2017-02-04to02-10.pdf'), join(dir, 'report.xlsx')).then(() => join(dir, 'report.xlsx')), /report\.xlsx: is a PDF document, not an XLSX workbook, Parquet file or CSV of detainer records/],
-    ['an HTML login page named .xlsx', 'ddp', () => file('login.xlsx', LOGIN_PAGE), /login\.xlsx: is an HTML page, not an XLSX workbook, Parquet file or CSV/],
+    [
+      'a PDF named .xlsx',
+      'ddp',
+      async () => copyFile(join(FIXTURES, 'ddor-2017-02-04to02-10.pdf'), join(dir, 'report.xlsx')).then(() => join(dir, 'report.xlsx')),
+      /report\.xlsx: is a PDF document, not an XLSX workbook, Parquet file or CSV of detainer records/,
+    ],
+    [
+      'an HTML login page named .xlsx',
+      'ddp',
+      () => file('login.xlsx', LOGIN_PAGE),
+      /login\.xlsx: is an HTML page, not an XLSX workbook, Parquet file or CSV/,
+    ],
     ['an HTML page as a table', 'table', () => file('login.csv', LOGIN_PAGE), /is an HTML page, not a CSV, XLSX or Parquet table/],
     ['a workbook as a DDOR', 'ddor', async () => join(FIXTURES, 'ddp-2023-400rows.xlsx'), /is a zip archive, not a PDF document/],
     ['an empty file', 'ddp', () => file('empty.xlsx', ''), /the file is empty \(0 bytes\)/],
@@ -102,7 +112,10 @@ describe('guessFormat', () => {
 
   it('tells a record-level CSV (one row per detainer) from a jurisdiction table, and reads it as such', async () => {
     // Prepare
-    const records = await file('FY14.csv', 'Prepare Date\tDetainer Lift Reason\tDetainer Detention Facility\tCity\tState\n10/01/13\tDetainer Declined by LEA\tCONTRA COSTA CO. JAIL\tMARTINEZ\tCA\n');
+    const records = await file(
+      'FY14.csv',
+      'Prepare Date\tDetainer Lift Reason\tDetainer Detention Facility\tCity\tState\n10/01/13\tDetainer Declined by LEA\tCONTRA COSTA CO. JAIL\tMARTINEZ\tCA\n',
+    );
     const npr = join(import.meta.dirname, '../resolve/fixtures/nprapps-sanctuary-cities/VISTA.csv');
     const observations: Observation[] = [];
 
@@ -128,4 +141,3 @@ describe('guessFormat', () => {
     expect(asTable.message).toMatch(/top50\.xls: is a legacy Excel 97–2003 workbook .*, not a CSV, XLSX or Parquet table/);
   });
 });
-

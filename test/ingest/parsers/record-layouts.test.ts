@@ -47,7 +47,7 @@ const NPR_ROWS = [
 ];
 
 describe('record-level files shared with processed column names', () => {
-  it('reads NPR\'s republished CSV: every record received, declined ones counted, whatever the spelling of state and lift reason', async () => {
+  it("reads NPR's republished CSV: every record received, declined ones counted, whatever the spelling of state and lift reason", async () => {
     // Prepare
     const path = await file('npr-ca.csv', `${NPR_HEADER}\n${NPR_ROWS.join('\n')}\n`);
 
@@ -64,14 +64,32 @@ describe('record-level files shared with processed column names', () => {
       ['VISTA DETENTION FACILITY', 'VISTA', 'California', '2014-08-19'],
       ['US MARSHALS, COLORADO', 'DENVER', 'co', '2014-10-14'],
     ]);
-    expect(seen[3]).toEqual({ place: { facility: 'VISTA DETENTION FACILITY', city: 'VISTA', state: 'CA' }, count: 0, received: 1, date: '2014-09-02' });
+    expect(seen[3]).toEqual({
+      place: { facility: 'VISTA DETENTION FACILITY', city: 'VISTA', state: 'CA' },
+      count: 0,
+      received: 1,
+      date: '2014-09-02',
+    });
     expect(summary).toMatchObject({ format: 'ddp', rowsRead: 6, rowsKept: 3, coverage: { from: '2014-07-03', to: '2015-01-05' } });
   });
 
   it.each([
-    ['semicolons, CRLF and a byte-order mark', 'semicolon.csv', (rows: string[]) => `\uFEFF${rows.map((r) => r.replaceAll(',', ';').replace('"US MARSHALS; COLORADO"', '"US MARSHALS, COLORADO"')).join('\r\n')}\r\n`],
-    ['tabs (NPR\'s .csv files)', 'tabs.csv', (rows: string[]) => rows.map((r) => r.replaceAll(',', '\t').replace('"US MARSHALS\t COLORADO"', 'US MARSHALS, COLORADO')).join('\n')],
-    ['pipes', 'pipes.txt', (rows: string[]) => rows.map((r) => r.replaceAll(',', '|').replace('"US MARSHALS| COLORADO"', 'US MARSHALS, COLORADO')).join('\n')],
+    [
+      'semicolons, CRLF and a byte-order mark',
+      'semicolon.csv',
+      (rows: string[]) =>
+        `\uFEFF${rows.map((r) => r.replaceAll(',', ';').replace('"US MARSHALS; COLORADO"', '"US MARSHALS, COLORADO"')).join('\r\n')}\r\n`,
+    ],
+    [
+      "tabs (NPR's .csv files)",
+      'tabs.csv',
+      (rows: string[]) => rows.map((r) => r.replaceAll(',', '\t').replace('"US MARSHALS\t COLORADO"', 'US MARSHALS, COLORADO')).join('\n'),
+    ],
+    [
+      'pipes',
+      'pipes.txt',
+      (rows: string[]) => rows.map((r) => r.replaceAll(',', '|').replace('"US MARSHALS| COLORADO"', 'US MARSHALS, COLORADO')).join('\n'),
+    ],
   ])('reads the same records delimited by %s', async (_, name, write) => {
     // Prepare
     const path = await file(name, write([NPR_HEADER, ...NPR_ROWS]));
@@ -110,7 +128,13 @@ describe('record-level files shared with processed column names', () => {
     // Prepare
     const csv = `${NPR_HEADER}\n${NPR_ROWS.join('\n')}\n`;
     const gz = await file('npr-ca.csv.gz', gzipSync(csv));
-    const zip = await file('npr-ca.zip', buildZip([{ name: 'npr-ca/detainers.csv', content: csv }, { name: '__MACOSX/npr-ca/._detainers.csv', content: 'x' }]));
+    const zip = await file(
+      'npr-ca.zip',
+      buildZip([
+        { name: 'npr-ca/detainers.csv', content: csv },
+        { name: '__MACOSX/npr-ca/._detainers.csv', content: 'x' },
+      ]),
+    );
 
     // Act
     const [fromGz, fromZip] = [await records(gz), await records(zip)];
@@ -140,10 +164,12 @@ function ddpColumns(days: number[], reasons: Array<string | null>, facilities: s
 
 const EPOCH_DAY = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
-describe('the Deportation Data Project\'s Parquet', () => {
+describe("the Deportation Data Project's Parquet", () => {
   const N = 2500;
   const days = Array.from({ length: N }, (_, i) => EPOCH_DAY('2023-10-01') + (i % 400));
-  const reasons = Array.from({ length: N }, (_, i) => (i % 10 === 0 ? 'Detainer Declined by LEA' : i % 10 === 1 ? null : 'Booked into Detention'));
+  const reasons = Array.from({ length: N }, (_, i) =>
+    i % 10 === 0 ? 'Detainer Declined by LEA' : i % 10 === 1 ? null : 'Booked into Detention',
+  );
   const facilities = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 'HUDSON COUNTY CORRECTIONAL CENTER' : 'ESSEX COUNTY JAIL'));
   const states = Array.from({ length: N }, (_, i) => (i % 2 === 0 ? 'NEW JERSEY' : 'nj'));
   const declinedCount = reasons.filter((r) => r === 'Detainer Declined by LEA').length;
@@ -152,39 +178,64 @@ describe('the Deportation Data Project\'s Parquet', () => {
     ['SNAPPY', {}],
     ['GZIP', { GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input)) }],
     ['BROTLI', { BROTLI: (input: Uint8Array) => new Uint8Array(brotliCompressSync(input)) }],
-  ] as const)('reads a %s file of several dictionary-encoded row groups with a DATE column and nullable lift reasons', async (codec, compressors) => {
-    // Prepare: int32 days annotated as DATE, as pyarrow writes a date column
-    const columnData = ddpColumns(days, reasons, facilities, states);
-    const schema = [
-      { name: 'root', num_children: columnData.length },
-      { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
-      ...columnData.slice(1).map((c) => ({ name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const })),
-    ];
-    const untyped = columnData.map(({ name, data }) => ({ name, data }));
-    const path = await file(`ddp-${codec}.parquet`, parquetWriteBuffer({ columnData: untyped, schema, codec, compressors, rowGroupSize: 700 }));
+  ] as const)(
+    'reads a %s file of several dictionary-encoded row groups with a DATE column and nullable lift reasons',
+    async (codec, compressors) => {
+      // Prepare: int32 days annotated as DATE, as pyarrow writes a date column
+      const columnData = ddpColumns(days, reasons, facilities, states);
+      const schema = [
+        { name: 'root', num_children: columnData.length },
+        { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
+        ...columnData.slice(1).map((c) => ({
+          name: c.name,
+          type: 'BYTE_ARRAY' as const,
+          converted_type: 'UTF8' as const,
+          repetition_type: 'OPTIONAL' as const,
+        })),
+      ];
+      const untyped = columnData.map(({ name, data }) => ({ name, data }));
+      const path = await file(
+        `ddp-${codec}.parquet`,
+        parquetWriteBuffer({ columnData: untyped, schema, codec, compressors, rowGroupSize: 700 }),
+      );
 
-    // Act
-    const format = await guessFormat(path);
-    const { seen, declined, summary } = await records(path);
+      // Act
+      const format = await guessFormat(path);
+      const { seen, declined, summary } = await records(path);
 
-    // Assess
-    expect(format).toBe('ddp');
-    expect(seen).toHaveLength(N);
-    expect(declined).toHaveLength(declinedCount);
-    expect(declined[0]).toEqual({
-      place: { facility: 'HUDSON COUNTY CORRECTIONAL CENTER', city: 'KEARNY', state: 'NEW JERSEY', facilityCode: 'HUDSON', aor: 'Newark Area of Responsibility' },
-      count: 1,
-      received: 1,
-      date: '2023-10-01',
-      category: '1 - Convicted Criminal',
-    });
-    expect(summary).toMatchObject({ rowsRead: N, rowsKept: declinedCount, coverage: { from: '2023-10-01', to: '2024-11-03' } });
-    expect(summary.columns).toContain('detainer_lift_reason');
-  });
+      // Assess
+      expect(format).toBe('ddp');
+      expect(seen).toHaveLength(N);
+      expect(declined).toHaveLength(declinedCount);
+      expect(declined[0]).toEqual({
+        place: {
+          facility: 'HUDSON COUNTY CORRECTIONAL CENTER',
+          city: 'KEARNY',
+          state: 'NEW JERSEY',
+          facilityCode: 'HUDSON',
+          aor: 'Newark Area of Responsibility',
+        },
+        count: 1,
+        received: 1,
+        date: '2023-10-01',
+        category: '1 - Convicted Criminal',
+      });
+      expect(summary).toMatchObject({ rowsRead: N, rowsKept: declinedCount, coverage: { from: '2023-10-01', to: '2024-11-03' } });
+      expect(summary.columns).toContain('detainer_lift_reason');
+    },
+  );
 
   it.each([
-    ['TIMESTAMP in microseconds', { type: 'INT64' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'MICROS' as const } }, 1_000_000n],
-    ['TIMESTAMP in nanoseconds', { type: 'INT64' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'NANOS' as const } }, 1_000_000_000n],
+    [
+      'TIMESTAMP in microseconds',
+      { type: 'INT64' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'MICROS' as const } },
+      1_000_000n,
+    ],
+    [
+      'TIMESTAMP in nanoseconds',
+      { type: 'INT64' as const, logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: false, unit: 'NANOS' as const } },
+      1_000_000_000n,
+    ],
     ['TIMESTAMP_MILLIS', { type: 'INT64' as const, converted_type: 'TIMESTAMP_MILLIS' as const }, 1000n],
     ['a bare INT64 of nanoseconds (BigInt, no annotation)', { type: 'INT64' as const }, 1_000_000_000n],
   ])('dates a record by a %s prepare date', async (_, element, perSecond) => {
@@ -199,9 +250,14 @@ describe('the Deportation Data Project\'s Parquet', () => {
     const schema = [
       { name: 'root', num_children: 4 },
       { name: 'detainer_prepare_date', repetition_type: 'REQUIRED' as const, ...element },
-      ...columnData.slice(1).map((c) => ({ name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'REQUIRED' as const })),
+      ...columnData
+        .slice(1)
+        .map((c) => ({ name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'REQUIRED' as const })),
     ];
-    const path = await file(`ts-${_.replace(/\W+/g, '-')}.parquet`, parquetWriteBuffer({ columnData: columnData.map(({ name, data }) => ({ name, data })), schema }));
+    const path = await file(
+      `ts-${_.replace(/\W+/g, '-')}.parquet`,
+      parquetWriteBuffer({ columnData: columnData.map(({ name, data }) => ({ name, data })), schema }),
+    );
 
     // Act
     const { seen } = await records(path);
@@ -216,9 +272,21 @@ describe('the Deportation Data Project\'s Parquet', () => {
 
 describe('refusals', () => {
   it.each([
-    ['detainers-latest.dta', Buffer.from('<stata_dta><header><release>118</release>'), /detainers-latest\.dta: is a Stata data file \(\.dta\), which detainer-watch does not read: use the Parquet \(or CSV, XLSX\) file published with it$/],
-    ['detainers-latest.sav', Buffer.from('$FL2@(#) IBM SPSS STATISTICS'), /is an SPSS data file \(\.sav\), which detainer-watch does not read: use the Parquet/],
-    ['detainers-latest.feather', Buffer.concat([Buffer.from('ARROW1'), Buffer.alloc(64)]), /is a Feather\/Arrow file \(\.feather, \.arrow\), which detainer-watch does not read/],
+    [
+      'detainers-latest.dta',
+      Buffer.from('<stata_dta><header><release>118</release>'),
+      /detainers-latest\.dta: is a Stata data file \(\.dta\), which detainer-watch does not read: use the Parquet \(or CSV, XLSX\) file published with it$/,
+    ],
+    [
+      'detainers-latest.sav',
+      Buffer.from('$FL2@(#) IBM SPSS STATISTICS'),
+      /is an SPSS data file \(\.sav\), which detainer-watch does not read: use the Parquet/,
+    ],
+    [
+      'detainers-latest.feather',
+      Buffer.concat([Buffer.from('ARROW1'), Buffer.alloc(64)]),
+      /is a Feather\/Arrow file \(\.feather, \.arrow\), which detainer-watch does not read/,
+    ],
   ])('names %s as a format not read, and what to use instead', async (name, bytes, message) => {
     // Prepare
     const path = await file(name, bytes);
@@ -240,18 +308,27 @@ describe('refusals', () => {
     const [guess, asRecords] = await Promise.all([rejectionOf(guessFormat(path)), rejectionOf(parseRelease(path, 'ddp', () => undefined))]);
 
     // Assess
-    expect(guess.message).toMatch(/no header row: the likeliest header \(row 1\) has "when", "outcome", "jail"; a record-level release .* needs "Detainer Prepare Date" .*; a jurisdiction table needs /);
-    expect(asRecords.message).toMatch(/unknown\.csv: no header row: the likeliest header \(row 1\) has "when", "outcome", "jail"; a record-level release \(one row per detainer\) needs "Detainer Prepare Date" \(or "detainer_prepare_date", "date", "Detainer Prepared Date", …\), "Detainer Lift Reason"/);
+    expect(guess.message).toMatch(
+      /no header row: the likeliest header \(row 1\) has "when", "outcome", "jail"; a record-level release .* needs "Detainer Prepare Date" .*; a jurisdiction table needs /,
+    );
+    expect(asRecords.message).toMatch(
+      /unknown\.csv: no header row: the likeliest header \(row 1\) has "when", "outcome", "jail"; a record-level release \(one row per detainer\) needs "Detainer Prepare Date" \(or "detainer_prepare_date", "date", "Detainer Prepared Date", …\), "Detainer Lift Reason"/,
+    );
   });
 
   it('names the required column a record header lacks, and the columns it has', async () => {
     // Prepare: a republished extract without its state
-    const path = await file('no-state.csv', 'date,lift_reason,det_facility,city\n2014-07-03,Detainer Declined by LEA,CONTRA COSTA CO. JAIL,MARTINEZ\n');
+    const path = await file(
+      'no-state.csv',
+      'date,lift_reason,det_facility,city\n2014-07-03,Detainer Declined by LEA,CONTRA COSTA CO. JAIL,MARTINEZ\n',
+    );
 
     // Act
     const parse = await rejectionOf(parseRelease(path, 'ddp', () => undefined));
 
     // Assess
-    expect(parse.message).toMatch(/missing required column "Detainer Facility State"|missing required column "Facility State" \(also accepted: "facility_state", "state", .*\) in the header on row 1, which has "date", "lift_reason", "det_facility", "city"$/);
+    expect(parse.message).toMatch(
+      /missing required column "Detainer Facility State"|missing required column "Facility State" \(also accepted: "facility_state", "state", .*\) in the header on row 1, which has "date", "lift_reason", "det_facility", "city"$/,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidReleaseError } from '../../../functions/domain/release';
-import { assertPlausibleDate, dateRangeIn, excelSerialToIso, parseReleaseDate, plausibleDateRange } from '../../../functions/ingest/parsers/release-date';
+import {
+  assertPlausibleDate,
+  dateRangeIn,
+  excelSerialToIso,
+  parseReleaseDate,
+  plausibleDateRange,
+} from '../../../functions/ingest/parsers/release-date';
 
 describe('parseReleaseDate', () => {
   it.each([
@@ -71,9 +77,11 @@ describe('dateRangeIn', () => {
     expect(dateRangeIn(text)).toEqual({ from, to });
   });
 
-  it.each(['FY2017 Q1', 'February 30 - March 2, 2017', 'December 31, 2016 - October 1, 2016', 'no dates here'])('finds no period in "%s"', (text) => {
-    // Assess
-    expect(dateRangeIn(text)).toBeUndefined();
-  });
+  it.each(['FY2017 Q1', 'February 30 - March 2, 2017', 'December 31, 2016 - October 1, 2016', 'no dates here'])(
+    'finds no period in "%s"',
+    (text) => {
+      // Assess
+      expect(dateRangeIn(text)).toBeUndefined();
+    },
+  );
 });
-

@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidReleaseError, type Observation } from '../../../functions/domain/release';
 import { parseTable } from '../../../functions/ingest/parsers/table';
@@ -47,7 +47,13 @@ describe('parseTable', () => {
     for (const o of observations) if (o.category) byCategory.set(o.category, (byCategory.get(o.category) ?? 0) + o.count);
     expect(Object.fromEntries(byCategory)).toEqual({ Assault: 16, 'Drug/Alcohol': 39, Weapons: 18 });
     expect(observations.every((o) => o.date === undefined)).toBe(true);
-    expect(summary).toMatchObject({ format: 'table', rowsRead: 5, rowsKept: 5, coverage: { from: '2016-10-01', to: '2016-12-31' }, declaredCoverage: true });
+    expect(summary).toMatchObject({
+      format: 'table',
+      rowsRead: 5,
+      rowsKept: 5,
+      coverage: { from: '2016-10-01', to: '2016-12-31' },
+      declaredCoverage: true,
+    });
     expect(summary.warnings.join('\n')).toMatch(/1 total row\(s\) left out/);
   });
 
@@ -133,7 +139,9 @@ describe('parseTable', () => {
 
     // Assess
     expect(periodless.message).toMatch(/no period: neither a Quarter column, From\/To dates, nor a period declared in the title rows/);
-    expect(countless.message).toMatch(/no header row: the likeliest header \(row 1\) has "Jurisdiction", "State", "Quarter"; a jurisdiction table needs a place column "Jurisdiction" .* and a declined count "Declined"/);
+    expect(countless.message).toMatch(
+      /no header row: the likeliest header \(row 1\) has "Jurisdiction", "State", "Quarter"; a jurisdiction table needs a place column "Jurisdiction" .* and a declined count "Declined"/,
+    );
   });
 
   it('refuses a range spanning quarters and a quarter outside the plausible range', async () => {
@@ -149,7 +157,7 @@ describe('parseTable', () => {
     expect(old.message).toMatch(/outside the plausible range/);
   });
 
-  it('says why NPR\'s per-facility counts by calendar year cannot be ranked by quarter, naming the column', async () => {
+  it("says why NPR's per-facility counts by calendar year cannot be ranked by quarter, naming the column", async () => {
     // Prepare: a real NPR export (year, det_facility, lift_reason, count), MIT, see SOURCE.txt there
     const martinez = join(import.meta.dirname, '../resolve/fixtures/nprapps-sanctuary-cities/MARTINEZ.csv');
 
@@ -157,7 +165,9 @@ describe('parseTable', () => {
     const parse = collect(martinez);
 
     // Assess: the first declined row is 2010; the other lift reasons before it were passed over
-    await expect(parse).rejects.toThrow(/MARTINEZ\.csv: column "year" gives whole years \("2010" on row \d+\): a year's count cannot be placed in a fiscal quarter/);
+    await expect(parse).rejects.toThrow(
+      /MARTINEZ\.csv: column "year" gives whole years \("2010" on row \d+\): a year's count cannot be placed in a fiscal quarter/,
+    );
   });
 
   it('keeps only "Detainer Declined by LEA" rows of a table counted by lift reason, and takes a facility as the place', async () => {
@@ -186,7 +196,10 @@ describe('parseTable', () => {
 
   it('refuses a lift-reason table without any declined row, saying so', async () => {
     // Prepare
-    const file = await csv('no-declined.csv', 'Quarter,Facility,State,Lift Reason,Count\nFY2015Q1,VISTA DETENTION FACILITY,CA,Case Closed,12\n');
+    const file = await csv(
+      'no-declined.csv',
+      'Quarter,Facility,State,Lift Reason,Count\nFY2015Q1,VISTA DETENTION FACILITY,CA,Case Closed,12\n',
+    );
 
     // Act
     const parse = collect(file);
@@ -217,7 +230,10 @@ describe('parseTable', () => {
     ['Third Quarter FY18', 'FY2018Q3'],
   ])('reads the quarter spelled "%s" in a title row', async (title, quarter) => {
     // Prepare
-    const file = await csv(`title-${quarter}-${title.length}.csv`, `Declined detainers by jurisdiction, ${title}\n\nJurisdiction,State,Declined\nDenver,CO,74\n`);
+    const file = await csv(
+      `title-${quarter}-${title.length}.csv`,
+      `Declined detainers by jurisdiction, ${title}\n\nJurisdiction,State,Declined\nDenver,CO,74\n`,
+    );
 
     // Act
     const { observations } = await collect(file);
@@ -228,7 +244,10 @@ describe('parseTable', () => {
 
   it('reads a period written out in words in the title, and a quarter number beside a Fiscal Year column', async () => {
     // Prepare
-    const worded = await csv('worded.csv', 'Declined Detainers, October 1, 2016 through December 31, 2016\nJurisdiction,State,Declined\nVentura,CA,188\n');
+    const worded = await csv(
+      'worded.csv',
+      'Declined Detainers, October 1, 2016 through December 31, 2016\nJurisdiction,State,Declined\nVentura,CA,188\n',
+    );
     const split = await csv('split.csv', 'Fiscal Year,Quarter,Jurisdiction,State,Declined\nFY2017,Q2,Denver,CO,41\n2017,3,Denver,CO,12\n');
 
     // Act
@@ -259,4 +278,3 @@ describe('parseTable', () => {
     expect(summary.coverage).toEqual({ from: '2016-10-01', to: '2016-12-31' });
   });
 });
-

@@ -35,7 +35,11 @@ describe('readXlsxRows', () => {
         '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><t>Tom &amp; Jerry</t></is></c><c r="D1" t="b"><v>1</v></c><c r="E1"/><c r="F1" t="e"><v>#N/A</v></c></row>' +
           '<row r="3" spans="1:4"><c r="A3"><v>42</v></c><c r="B3"><f>A3*2</f><v>84</v></c><c r="C3" t="str"><f>HYPERLINK("http://x","y")</f><v>y</v></c><c r="D3" t="s"><v>1</v></c></row>' +
           '<row r="4"><c r="A4" s="1"><v>45183</v></c><c r="B4" s="2"><v>45183.4375</v></c><c r="C4" s="3"><v>1.5</v></c><c r="AB4" t="s"><v>2</v></c></row>',
-        ['<t>DENVER JUSTICE CENTER</t>', '<r><t xml:space="preserve">Rich </t></r><r><rPr><b/></rPr><t>text</t></r><rPh><t>ignored</t></rPh>', '<t>LINE_x000D_\nBREAK</t>'],
+        [
+          '<t>DENVER JUSTICE CENTER</t>',
+          '<r><t xml:space="preserve">Rich </t></r><r><rPr><b/></rPr><t>text</t></r><rPh><t>ignored</t></rPh>',
+          '<t>LINE_x000D_\nBREAK</t>',
+        ],
       ),
     );
 
@@ -67,7 +71,8 @@ describe('readXlsxRows', () => {
     // Prepare
     const count = 20000;
     let xml = '';
-    for (let i = 1; i <= count; i++) xml += `<row r="${i}"><c r="A${i}" t="inlineStr"><is><t>PEÑA ${i} ñandú</t></is></c><c r="B${i}"><v>${i}</v></c></row>`;
+    for (let i = 1; i <= count; i++)
+      xml += `<row r="${i}"><c r="A${i}" t="inlineStr"><is><t>PEÑA ${i} ñandú</t></is></c><c r="B${i}"><v>${i}</v></c></row>`;
     const file = await write('long.xlsx', buildXlsx(xml));
 
     // Act
@@ -97,7 +102,10 @@ describe('readXlsxRows', () => {
   it('refuses a part that inflates past what it declares, without reading it all', async () => {
     // Prepare
     const sheet = `<worksheet><sheetData>${'<row r="1"><c r="A1"><v>1</v></c></row>'.repeat(200000)}</sheetData></worksheet>`;
-    const file = await write('lying-bomb.xlsx', buildXlsx('', [], { 'xl/worksheets/sheet1.xml': { name: 'xl/worksheets/sheet1.xml', content: sheet, declaredSize: 4096 } }));
+    const file = await write(
+      'lying-bomb.xlsx',
+      buildXlsx('', [], { 'xl/worksheets/sheet1.xml': { name: 'xl/worksheets/sheet1.xml', content: sheet, declaredSize: 4096 } }),
+    );
 
     // Act
     const read = rowsOf(file);
@@ -119,7 +127,11 @@ describe('readXlsxRows', () => {
 
   it.each([
     ['a PDF', Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n'), /is a PDF document, not an XLSX workbook/],
-    ['an HTML login page', Buffer.from('<!DOCTYPE html><html><body><form action="/login">Sign in</form></body></html>'), /is an HTML page, not an XLSX workbook/],
+    [
+      'an HTML login page',
+      Buffer.from('<!DOCTYPE html><html><body><form action="/login">Sign in</form></body></html>'),
+      /is an HTML page, not an XLSX workbook/,
+    ],
     ['an empty file', Buffer.alloc(0), /is an empty file, not an XLSX workbook/],
     ['a zip without a workbook', buildZip([{ name: 'readme.txt', content: 'hello' }]), /is a zip archive but not an XLSX workbook/],
   ])('refuses %s with one clear line', async (_, bytes, message) => {
@@ -149,7 +161,12 @@ describe('readXlsxRows', () => {
   it('reads an unclosed last shared string of a damaged file without hanging', async () => {
     // Prepare
     const sst = '<?xml version="1.0"?><sst><si><t>FIRST</t></si><si><t>SECOND';
-    const file = await write('open-sst.xlsx', buildXlsx('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>', [], { 'xl/sharedStrings.xml': { name: 'xl/sharedStrings.xml', content: sst } }));
+    const file = await write(
+      'open-sst.xlsx',
+      buildXlsx('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>', [], {
+        'xl/sharedStrings.xml': { name: 'xl/sharedStrings.xml', content: sst },
+      }),
+    );
 
     // Act
     const rows = await rowsOf(file);
@@ -177,7 +194,16 @@ describe('readXlsxRows', () => {
     process.on('unhandledRejection', listener);
     const rows = '<row r="1"><c r="A1"><v>1</v></c></row>'.repeat(20000);
     const file = await write('endings.xlsx', buildXlsx(rows));
-    const lying = await write('endings-lying.xlsx', buildXlsx('', [], { 'xl/worksheets/sheet1.xml': { name: 'xl/worksheets/sheet1.xml', content: `<worksheet><sheetData>${rows}</sheetData></worksheet>`, declaredSize: 4096 } }));
+    const lying = await write(
+      'endings-lying.xlsx',
+      buildXlsx('', [], {
+        'xl/worksheets/sheet1.xml': {
+          name: 'xl/worksheets/sheet1.xml',
+          content: `<worksheet><sheetData>${rows}</sheetData></worksheet>`,
+          declaredSize: 4096,
+        },
+      }),
+    );
 
     try {
       // Act: every way a read can end early, twice over, all in flight together
@@ -193,7 +219,16 @@ describe('readXlsxRows', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
 
       // Assess
-      expect(settled.map((s) => s.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'rejected']);
+      expect(settled.map((s) => s.status)).toEqual([
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', listener);

@@ -24,7 +24,7 @@ describe('derived county data', () => {
     expect(fips).not.toContain('46113');
   });
 
-  it('points every gazetteer city at a county of the list, in the city\'s own state', () => {
+  it("points every gazetteer city at a county of the list, in the city's own state", () => {
     // Prepare
     const { counties } = read('counties.json') as { counties: string[][] };
     const { places } = read('places.json') as { places: Record<string, Record<string, string>> };

@@ -283,4 +283,10 @@ const ROWS: Row[] = [
   ['FDC MIAMI', '(b)(7)(E)', 'FLORIDA', '12086', 'federal'],
 ];
 
-export const ICE_FACILITY_CASES: IceFacilityCase[] = ROWS.map(([facility, city, state, fips, type]) => ({ facility, city, state, fips, type }));
+export const ICE_FACILITY_CASES: IceFacilityCase[] = ROWS.map(([facility, city, state, fips, type]) => ({
+  facility,
+  city,
+  state,
+  fips,
+  type,
+}));

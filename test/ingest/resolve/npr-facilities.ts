@@ -21,7 +21,10 @@ export function nprFacilities(): NprFacility[] {
     const rows = parse(readFileSync(new URL(file, dir)), { columns: true }) as { det_facility: string }[];
     for (const row of rows) add(row.det_facility, 'CA', file);
   }
-  for (const [file, state] of [['denver.md', 'CO'], ['miami.md', 'FL']] as const) {
+  for (const [file, state] of [
+    ['denver.md', 'CO'],
+    ['miami.md', 'FL'],
+  ] as const) {
     for (const line of readFileSync(new URL(file, dir), 'utf8').split('\n')) {
       const heading = /^([A-Z].*?) -- /.exec(line);
       if (heading) add(heading[1], state, file);

@@ -112,20 +112,20 @@ describe('resolver on facility names across states', () => {
     ['METRO WEST DETENTION CENTER', 'FL', '12086', 'alias'],
     ['ORANGE COUNTY JAIL', 'FLORIDA', '12095', 'pattern'],
     ['ORANGE COUNTY JAIL', 'CALIFORNIA', '06059', 'pattern'],
-    ['LOS ANGELES COUNTY MEN\'S CENTRAL JAIL', 'CA', '06037', 'pattern'],
+    ["LOS ANGELES COUNTY MEN'S CENTRAL JAIL", 'CA', '06037', 'pattern'],
     ['SANTA CLARA CO. MAIN JAIL', 'CA', '06085', 'pattern'],
     ['SAN FRANCISCO COUNTY JAIL #2', 'CA', '06075', 'pattern'],
     ['TWIN TOWERS CORRECTIONAL FACILITY', 'CA', '06037', 'alias'],
     ['DENVER COUNTY JAIL', 'CO', '08031', 'alias'],
     ['ARAPAHOE CO JAIL', 'COLORADO', '08005', 'pattern'],
     ['HARRIS COUNTY JAIL', 'TEXAS', '48201', 'pattern'],
-    ['TRAVIS COUNTY SHERIFF\'S OFFICE', 'TX', '48453', 'pattern'],
+    ["TRAVIS COUNTY SHERIFF'S OFFICE", 'TX', '48453', 'pattern'],
     ['COOK COUNTY DEPT OF CORRECTIONS', 'ILLINOIS', '17031', 'pattern'],
     ['KING COUNTY CORRECTIONAL FACILITY', 'WASHINGTON', '53033', 'pattern'],
     ['NORTHWEST DETENTION CENTER', 'WA', '53053', 'alias'],
     ['ORLEANS PARISH PRISON', 'LOUISIANA', '22071', 'pattern'],
     ['ST. TAMMANY PARISH JAIL', 'LA', '22103', 'pattern'],
-    ['PRINCE GEORGE\'S COUNTY DETENTION CENTER', 'MARYLAND', '24033', 'pattern'],
+    ["PRINCE GEORGE'S COUNTY DETENTION CENTER", 'MARYLAND', '24033', 'pattern'],
     ['BALTIMORE COUNTY DETENTION CENTER', 'MD', '24005', 'pattern'],
     ['BALTIMORE CITY DETENTION CENTER', 'MD', '24510', 'pattern'],
     ['DEKALB COUNTY JAIL', 'GEORGIA', '13089', 'pattern'],
@@ -167,7 +167,7 @@ describe('resolver on facility names across states', () => {
     expect(size).toBeGreaterThanOrEqual(8);
   });
 
-  it('prefers the facility name over the city: a county jail is the county\'s even in another county\'s city', () => {
+  it("prefers the facility name over the city: a county jail is the county's even in another county's city", () => {
     // Prepare
     const resolver = createResolver();
 
@@ -290,7 +290,7 @@ describe('resolver on county and jurisdiction names given by the source', () => 
     expect(fipsOf(resolution)).toBe(fips);
   });
 
-  it('says the county came from the source\'s own county name', () => {
+  it("says the county came from the source's own county name", () => {
     // Prepare
     const resolver = createResolver();
 
@@ -327,7 +327,12 @@ describe('resolver on what it cannot place', () => {
     const resolution = resolver.resolve({ facility: 'ORANGE COUNTY JAIL' });
 
     // Assess
-    expect(resolution).toEqual({ jurisdiction: { kind: 'facility', name: 'ORANGE COUNTY JAIL' }, via: 'unresolved', facility: 'ORANGE COUNTY JAIL', facilityType: 'local' });
+    expect(resolution).toEqual({
+      jurisdiction: { kind: 'facility', name: 'ORANGE COUNTY JAIL' },
+      via: 'unresolved',
+      facility: 'ORANGE COUNTY JAIL',
+      facilityType: 'local',
+    });
   });
 
   it('drops a state it cannot read rather than inventing one, and never throws on an empty place', () => {

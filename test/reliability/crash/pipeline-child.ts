@@ -20,7 +20,10 @@ try {
   const polls = await local.composition.chain.tick({ sources: [source.name] });
   const events = local.composition.takeEvents();
   const ingests = events.filter((e) => e.step === 'ingest').map((e) => (e.report as IngestReport).outcome);
-  const deliveries = events.filter((e) => e.step === 'deliver').map((e) => e.report as BatchReport).map(({ sent, alreadySent, inFlight, ambiguous, failed }) => ({ sent, alreadySent, inFlight, ambiguous, failed }));
+  const deliveries = events
+    .filter((e) => e.step === 'deliver')
+    .map((e) => e.report as BatchReport)
+    .map(({ sent, alreadySent, inFlight, ambiguous, failed }) => ({ sent, alreadySent, inFlight, ambiguous, failed }));
   process.stdout.write(`${JSON.stringify({ archived: polls[0]?.archived.length ?? 0, ingests, deliveries })}\n`);
 } finally {
   await local.stop();
