@@ -60,7 +60,7 @@ const deploymentConfigShape = z.object({
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
 });
 
-export const deploymentConfigSchema = deploymentConfigShape
+const deploymentConfigSchema = deploymentConfigShape
   .transform((config) => ({ ...config, sesIdentity: config.sesIdentity ?? config.sender.split('@')[1] }))
   .superRefine((config, issue) => {
     if (config.schedulePeriodMinutes === undefined && schedulePeriodFromExpression(config.schedule) === undefined) {

@@ -11,8 +11,7 @@ export type Step = 'poll' | 'ingest' | 'notify' | 'deliver' | 'subscription' | '
 export const STEPS: readonly Step[] = ['poll', 'ingest', 'notify', 'deliver', 'subscription', 'feedback', 'site'];
 
 /** CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks: every output file gets one. */
-export const ESM_REQUIRE_BANNER =
-  "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import{createRequire as __detainerRequire}from'node:module';const require=__detainerRequire(import.meta.url);";
 
 /** What a step's bundle leaves out and ships beside it instead. */
 interface StepExtras {

@@ -32,7 +32,7 @@ export interface NotifyProps {
  * The event source of every consumer of change records on the table's stream (local mode mirrors
  * it in `local/composition.ts`): a new consumer, such as the site, is one `addEventSource` line.
  */
-export function changeStream(store: RankingStore, deadLetters: sqs.IQueue): lambdaEventSources.DynamoEventSource {
+function changeStream(store: RankingStore, deadLetters: sqs.IQueue): lambdaEventSources.DynamoEventSource {
   return new lambdaEventSources.DynamoEventSource(store.table, {
     startingPosition: lambda.StartingPosition.LATEST,
     batchSize: CHANGE_STREAM.batchSize,

@@ -10,7 +10,7 @@ import { acknowledge, acknowledgeDeadLetterQueue, logicalIdOf } from './nag';
 import { SECURE_BUCKET, SECURE_QUEUE } from './secure-defaults';
 
 /** Archive keys are `raw/<source>/<sha256>.<ext>` (functions/archive/release-key.ts). */
-export const RAW_PREFIX = RELEASE_QUEUE.prefix;
+const RAW_PREFIX = RELEASE_QUEUE.prefix;
 
 export interface ReleaseArchiveProps {
   /** Seconds a release may take to ingest; the queue hides a message six times as long (AWS's advice). */

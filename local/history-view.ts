@@ -5,7 +5,7 @@ import type { FacilityTally } from '../functions/domain/ranking';
 import type { StoredQuarter } from '../functions/ports/store';
 import { matchesJurisdiction, percent, sortQuarters } from './rankings-view';
 
-export interface HistoryPoint {
+interface HistoryPoint {
   source: string;
   quarter: string;
   complete: boolean;

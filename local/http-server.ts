@@ -20,7 +20,7 @@ export interface HttpServerOptions {
 }
 
 /** A request as the Function URL hands it to Lambda (payload format 2.0). */
-export function functionUrlEvent(request: {
+function functionUrlEvent(request: {
   method: string;
   url: URL;
   headers: Record<string, string>;

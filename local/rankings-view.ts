@@ -4,7 +4,7 @@ import { compareQuarters, formatQuarter, previousQuarter } from '../functions/do
 import type { RankingRow } from '../functions/domain/ranking';
 import type { StoredQuarter } from '../functions/ports/store';
 
-export interface RankingJsonRow {
+interface RankingJsonRow {
   rank: number;
   fips: string | null;
   name: string;
@@ -33,7 +33,7 @@ export interface RankingJson {
   rows: RankingJsonRow[];
 }
 
-export type RankBy = 'declined' | 'rate';
+type RankBy = 'declined' | 'rate';
 
 export interface RankingViewOptions {
   top?: number;

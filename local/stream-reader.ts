@@ -37,7 +37,7 @@ export interface StreamReaderOptions {
 }
 
 /** A record of the Streams API in the shape Lambda hands a handler (the creation time in epoch seconds). */
-export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   const { ApproximateCreationDateTime, ...rest } = record.dynamodb ?? {};
   return {
     eventID: record.eventID,
@@ -162,7 +162,7 @@ export class StreamReader {
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if (!failed.size) return -1;
       const index = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
-      return index < 0 ? 0 : index;
+      return Math.max(index, 0);
     } catch (error) {
       this.options.log?.('stream batch failed', { consumer: consumer.name, error: String(error) });
       return 0;

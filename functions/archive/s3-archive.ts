@@ -22,7 +22,7 @@ import { archiveLocation } from './archive-location';
  * own and memory holds one part at a time.
  */
 export const SINGLE_PUT_MAX_BYTES = 32 * 1024 * 1024;
-export const PART_BYTES = 16 * 1024 * 1024;
+const PART_BYTES = 16 * 1024 * 1024;
 
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;

@@ -14,7 +14,7 @@ const ENDPOINT_VARIABLE: Record<Service, string> = {
   secretsmanager: 'SECRETS_MANAGER',
 };
 
-export interface ClientTimeouts {
+interface ClientTimeouts {
   /** TCP connect. */
   connectionMs: number;
   /** Whole request and response; throws `TimeoutError` (the SDK default is no limit at all). */
@@ -39,7 +39,7 @@ export interface ClientOptions {
  * Deliberate defaults. A stalled DynamoDB or SES answer fails after seconds instead of hanging a
  * Lambda until its own timeout; S3 gets a longer request budget because release files are large.
  */
-export const DEFAULT_TIMEOUTS: Record<Service, ClientTimeouts> = {
+const DEFAULT_TIMEOUTS: Record<Service, ClientTimeouts> = {
   dynamodb: { connectionMs: 2_000, requestMs: 5_000 },
   dynamodbstreams: { connectionMs: 2_000, requestMs: 5_000 },
   s3: { connectionMs: 2_000, requestMs: 60_000 },
@@ -51,12 +51,12 @@ export const DEFAULT_TIMEOUTS: Record<Service, ClientTimeouts> = {
 
 /** Standard retry mode: 4 attempts with jittered backoff, and throttling errors retried. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
-export const RETRY_MODE = 'standard';
+const RETRY_MODE = 'standard';
 
 /** Credentials that every emulator accepts (s3rver checks for exactly these). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function requestHandler(timeouts: ClientTimeouts): NodeHttpHandler {
+function requestHandler(timeouts: ClientTimeouts): NodeHttpHandler {
   return new NodeHttpHandler({
     connectionTimeout: timeouts.connectionMs,
     requestTimeout: timeouts.requestMs,

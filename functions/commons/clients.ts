@@ -4,8 +4,8 @@ import type { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClientOptions, clientSettings } from './client-settings';
 
-export type { ClientOptions, ClientTimeouts } from './client-settings';
-export { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUTS, LOCAL_CREDENTIALS, RETRY_MODE } from './client-settings';
+export type { ClientOptions } from './client-settings';
+export { DEFAULT_MAX_ATTEMPTS, LOCAL_CREDENTIALS } from './client-settings';
 
 /**
  * The clients every Lambda may use, from `clientSettings` (timeouts, bounded retries, endpoints):

@@ -68,7 +68,7 @@ export const sourceConfigSchema = object({
 });
 
 /** Local mode may also poll a publisher on this machine (the demo); a Lambda never may. */
-export const localSourceConfigSchema = extend(sourceConfigSchema, { allowLoopback: optional(boolean()) });
+const localSourceConfigSchema = extend(sourceConfigSchema, { allowLoopback: optional(boolean()) });
 
 export type SourceConfig = output<typeof sourceConfigSchema> & { allowLoopback?: boolean };
 
@@ -111,11 +111,11 @@ export const runtimeConfigShape = {
 };
 
 /** EventBridge Scheduler's expressions: `cron(...)` (six fields) or `rate(N unit)`. */
-export const scheduleExpressionSchema = string().check(
+const scheduleExpressionSchema = string().check(
   regex(/^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)'),
 );
 
-export const timeZoneSchema = string().check(
+const timeZoneSchema = string().check(
   refine((zone) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -133,8 +133,8 @@ export const scheduleShape = {
   timeZone: timeZoneSchema,
 };
 
-export const runtimeConfigSchema = object({ sources: array(sourceConfigSchema), ...runtimeConfigShape });
-export const localRuntimeConfigSchema = object({
+const runtimeConfigSchema = object({ sources: array(sourceConfigSchema), ...runtimeConfigShape });
+const localRuntimeConfigSchema = object({
   sources: _default(array(localSourceConfigSchema), []),
   ...runtimeConfigShape,
   ...scheduleShape,
@@ -180,7 +180,7 @@ export function deliveryTimings(deliverTimeoutSeconds: number): DeliveryTimings 
 }
 
 /** The synth-time check (the stack calls it too): function timeout < lease < visibility timeout. */
-export function checkDeliveryTimings(timings: DeliveryTimings): void {
+function checkDeliveryTimings(timings: DeliveryTimings): void {
   const { functionTimeoutSeconds: run, leaseSeconds: lease, visibilityTimeoutSeconds: visibility } = timings;
   if (lease >= visibility)
     throw new Error(

@@ -21,13 +21,13 @@ export const METRIC = {
   addressesSuppressed: 'AddressesSuppressed',
 } as const;
 
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 /** Structured JSON logs; handlers append release and change ids, never email addresses. */
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 
 /** Embedded-metric-format metrics written to the log: no `cloudwatch:PutMetricData` call, no IAM grant. */
-export const metrics = new Metrics({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ serviceName: SERVICE_NAME });
 
 /** `Deps.count` in Lambda: adds to a count metric, published when the handler flushes. */
 export function count(metric: string, value = 1): void {

@@ -72,7 +72,7 @@ const NO_DELIVERY_QUEUE: DeliveryQueue = {
   },
 };
 
-export const lambdaDeps = once1((adapters: StepAdapters = {}): Deps => {
+const lambdaDeps = once1((adapters: StepAdapters = {}): Deps => {
   const config = configFromEnvironment();
   const configurationSet = process.env[ENVIRONMENT.configurationSet];
   return composeDeps({

@@ -23,7 +23,7 @@ function linkedSubscriber(deps: ChannelDeps): (subscriber: Subscriber) => Promis
  * Email, loaded on the first alert: composing alerts (and signing their links) is deliver's work
  * only, so no other step's bundle contains it.
  */
-export function lazyEmailChannel(deps: ChannelDeps): Channel {
+function lazyEmailChannel(deps: ChannelDeps): Channel {
   const channel = once(async () =>
     (await import('./email-channel')).emailChannel({
       mailer: deps.mailer,
@@ -43,7 +43,7 @@ export function lazyEmailChannel(deps: ChannelDeps): Channel {
  * Webhooks, loaded on the first subscriber who has one. Local mode may POST to loopback receivers
  * (as its fetcher may poll loopback sources); in AWS the SSRF rules refuse them.
  */
-export function lazyWebhookChannel(deps: ChannelDeps, options: { allowLoopback?: boolean } = {}): Channel {
+function lazyWebhookChannel(deps: ChannelDeps, options: { allowLoopback?: boolean } = {}): Channel {
   const channel = once(async () => (await import('../webhook/webhook-wiring')).webhookChannel(deps, options));
   const active = (subscriber: Subscriber) =>
     subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;

@@ -10,7 +10,7 @@ export interface DriftLimits {
   maxColumnsGone: number;
 }
 
-export const DEFAULT_DRIFT_LIMITS: DriftLimits = { minRowRatio: 0.5, maxResolutionFall: 0.25, maxColumnsGone: 0.5 };
+const DEFAULT_DRIFT_LIMITS: DriftLimits = { minRowRatio: 0.5, maxResolutionFall: 0.25, maxColumnsGone: 0.5 };
 
 const normalise = (column: string) =>
   column

@@ -12,7 +12,7 @@ export interface County {
   state: string;
 }
 
-export interface UnresolvedFacility {
+interface UnresolvedFacility {
   kind: 'facility';
   /** The facility name as the source wrote it (trimmed, whitespace collapsed). */
   name: string;

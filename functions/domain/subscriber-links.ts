@@ -12,8 +12,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export type LinkPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'form';
 
-export const CONFIRM_LINK_DAYS = 7;
-export const FORM_TOKEN_HOURS = 2;
+const CONFIRM_LINK_DAYS = 7;
+const FORM_TOKEN_HOURS = 2;
 
 export interface LinkClaims {
   /** Subscriber id (`subscriberId`); for `form`, a random nonce. */

@@ -14,7 +14,7 @@ export interface SubscriberFilters {
 }
 
 /** A second channel beside email: each alert is POSTed to `url`, signed with `secret`. */
-export interface SubscriberWebhook {
+interface SubscriberWebhook {
   /** HTTPS URL (a Slack incoming webhook gets Slack's payload). */
   url: string;
   /** HMAC key of the signature header; shown once to the owner when registered. */

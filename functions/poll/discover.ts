@@ -149,8 +149,14 @@ function widgetLinks(script: Element): Link[] {
   const isLinkCell = (value: unknown): value is string => typeof value === 'string' && /<a\s[^>]*href/i.test(value);
   const visit = (value: unknown, depth: number): void => {
     if (depth > 40) return;
-    if (isLinkCell(value)) return anchorsIn(value);
-    if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
+    if (isLinkCell(value)) {
+      anchorsIn(value);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
     const columns = Object.entries(value as Record<string, unknown>);
     const rows = columns.length > 1 && columns.every(([, v]) => Array.isArray(v)) ? (columns[0][1] as unknown[]).length : 0;

@@ -49,7 +49,7 @@ export function packRows(rows: RankingRow[]): Uint8Array {
   return pack(stored);
 }
 
-export function unpackRows(bytes: Uint8Array): RankingRow[] {
+function unpackRows(bytes: Uint8Array): RankingRow[] {
   return unpack<StoredRow[]>(bytes).map(({ facilities, ...row }) =>
     facilities
       ? {

@@ -7,7 +7,7 @@ export interface HttpResponse {
 }
 
 /** The site's stylesheet: the pages carry no inline style (the site's CSP is `style-src 'self'`). */
-export const SITE_STYLESHEET = '/assets/site.css';
+const SITE_STYLESHEET = '/assets/site.css';
 
 const HTML_HEADERS = {
   'content-type': 'text/html; charset=utf-8',

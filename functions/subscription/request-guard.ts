@@ -75,7 +75,7 @@ export function fromOwnSite(request: HttpRequest, siteOrigin: string): boolean {
  * origin request policy forwards it), and the address that connected (a CloudFront edge, or the
  * caller itself when it reached the Function URL directly, which is open: see docs/subscription.md).
  */
-export function clientAddresses(request: HttpRequest): { viewer?: string; connection: string } {
+function clientAddresses(request: HttpRequest): { viewer?: string; connection: string } {
   const viewer = header(request, 'cloudfront-viewer-address')?.replace(/:\d+$/, '');
   return { ...(viewer ? { viewer } : {}), connection: request.sourceIp ?? 'unknown' };
 }

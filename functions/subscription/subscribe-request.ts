@@ -25,7 +25,7 @@ function inboxPage(): HttpResponse {
   );
 }
 
-export function tooManyRequests(deps: Deps, reason: 'rate-client' | 'rate-address', windowSeconds: number): HttpResponse {
+function tooManyRequests(deps: Deps, reason: 'rate-client' | 'rate-address', windowSeconds: number): HttpResponse {
   reject(deps, reason);
   return messagePage(
     429,

@@ -13,7 +13,7 @@ export function webhookBody(delivery: Delivery, url: URL): string {
 }
 
 /** `rankings.changed`: one document per (change, subscriber); `id` is the idempotency key. */
-export function changeDocument({ digest, idempotencyKey }: Delivery) {
+function changeDocument({ digest, idempotencyKey }: Delivery) {
   return {
     type: 'rankings.changed',
     id: idempotencyKey,
@@ -53,7 +53,7 @@ function place(j: Jurisdiction) {
 const SLACK_SECTION_LIMIT = 2900;
 
 /** `{ text, blocks }`: `text` is the notification line, the blocks show each quarter's top rows. */
-export function slackMessage({ digest }: Delivery) {
+function slackMessage({ digest }: Delivery) {
   const headline = alertSubject(digest);
   const sections = digest.quarters.slice(0, 10).map((q) => {
     const lines = q.after.rows

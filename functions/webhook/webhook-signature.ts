@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'X-Detainer-Watch-Signature';
 
 /** How old a signed timestamp a receiver should accept (replay window), in seconds. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** A new signing secret, shown once to the webhook's owner. */
 export function newWebhookSecret(): string {

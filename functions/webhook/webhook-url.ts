@@ -18,7 +18,7 @@ export interface WebhookUrlPolicy {
 }
 
 /** The URL parsed, if its form is acceptable (https, no credentials, a host name), else WebhookUrlRefused. */
-export function parseWebhookUrl(text: string, policy: WebhookUrlPolicy = {}): URL {
+function parseWebhookUrl(text: string, policy: WebhookUrlPolicy = {}): URL {
   let url: URL;
   try {
     url = new URL(text.trim());

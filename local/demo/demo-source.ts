@@ -22,7 +22,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 /** Last-Modified of the index page before anything is published. */
 const SITE_CREATED = '2016-12-01';
 
-export interface DemoReleaseFile {
+interface DemoReleaseFile {
   /** Absolute path of the XLSX on disk (what `detainer-watch ingest FILE` would take). */
   file: string;
   /** File name, e.g. `ddp-2017-01-release.xlsx`. */
@@ -34,7 +34,7 @@ export interface DemoReleaseFile {
   publishedAt: string;
 }
 
-export interface DemoRequest {
+interface DemoRequest {
   method: string;
   path: string;
   status: number;

@@ -20,13 +20,13 @@ import { sesMessages } from '../support/emulators';
  * suite's movable clock lets pass.
  */
 
-export interface LogLine {
+interface LogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
   fields: Record<string, unknown>;
 }
 
-export function memoryLog(): Log & { lines: LogLine[] } {
+function memoryLog(): Log & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at =
     (level: LogLine['level']) =>
@@ -41,7 +41,7 @@ export function movableClock(): { now: () => Date; advance(ms: number): void } {
   return { now: () => new Date(Date.now() + skew), advance: (ms) => void (skew += ms) };
 }
 
-export const TEST_CONFIG = (tag: string): RuntimeConfig => ({
+const TEST_CONFIG = (tag: string): RuntimeConfig => ({
   sources: [],
   sender: 'detainer-watch <alerts@detainer-watch.local>',
   operatorEmail: `operator+${tag}@detainer-watch.local`,
@@ -139,7 +139,7 @@ export interface StepOutcome {
 }
 
 /** Run a step until it succeeds, at most `max` times; throws the last error past that. */
-export async function untilDone<T>(
+async function untilDone<T>(
   step: string,
   run: () => Promise<T>,
   outcomes: StepOutcome[],
@@ -168,7 +168,7 @@ export async function untilDone<T>(
  * back, let its visibility timeout pass (the clock) and go on. Bounded: a message that keeps
  * failing ends in its dead-letter queue, as in AWS.
  */
-export async function settle(pipeline: Pipeline, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
+async function settle(pipeline: Pipeline, outcomes: StepOutcome[], clock?: { advance(ms: number): void }): Promise<void> {
   const { chain, queues } = pipeline.composition;
   for (let round = 1; round <= 30; round++) {
     await chain.drain();

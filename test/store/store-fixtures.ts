@@ -31,7 +31,7 @@ export function release(source: string, sha256: string, firstSeen = new Date().t
   };
 }
 
-export function quarterChange(after: Ranking): RankingChange {
+function quarterChange(after: Ranking): RankingChange {
   return {
     source: after.source,
     quarter: after.quarter,

@@ -276,7 +276,7 @@ function comparedWith(q: RankingChange, baselineLabel: string | null): string {
 }
 
 /** "all states · top 10", "CO, NM · Denver · top 5 · moves of 2+ ranks". */
-export function describeFilters(filters: SubscriberFilters): string {
+function describeFilters(filters: SubscriberFilters): string {
   const parts = [
     filters.states.length ? filters.states.join(', ') : 'all states',
     ...(filters.jurisdictions.length ? [filters.jurisdictions.join(', ')] : []),

@@ -31,9 +31,9 @@ export function composeAlert(change: ReleaseChange, subscriber: Subscriber, link
  * Estimated MIME bytes the parts may take: under Gmail's ~102 KB clipping limit with room for the
  * headers. Quoted-printable costs the HTML ~10% ("=3D" in every attribute), base64 the text a third.
  */
-export const ALERT_BUDGET_BYTES = 80_000;
+const ALERT_BUDGET_BYTES = 80_000;
 
-export function estimatedMimeBytes(parts: { html: string; text: string }): number {
+function estimatedMimeBytes(parts: { html: string; text: string }): number {
   return Math.ceil(Buffer.byteLength(parts.html) * 1.15 + Buffer.byteLength(parts.text) * 1.37);
 }
 

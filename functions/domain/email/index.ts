@@ -5,4 +5,3 @@ export { composeAlreadySubscribed, composeConfirmation } from './confirmation';
 export { alertSubject } from './headline';
 export type { OperatorReportDetails, OperatorReportKind } from './operator-report';
 export { composeOperatorReport } from './operator-report';
-export { composeWebhookDisabled } from './webhook-disabled';

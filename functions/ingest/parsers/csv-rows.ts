@@ -19,7 +19,7 @@ const DELIMITERS = ['\t', ',', ';', '|'] as const;
  * The delimiter that splits the first lines into the same number of fields most often: a title
  * row or a quoted name with a comma in a tab-delimited file does not outvote the table's shape.
  */
-export function detectDelimiter(sample: string): string {
+function detectDelimiter(sample: string): string {
   const lines = sample
     .replace(/"[^"]*"/g, '""')
     .split(/\r\n|\n|\r/)

@@ -17,10 +17,8 @@ import { openReleaseFile, type ReleaseFile } from './release-file';
 import { type LayoutHeader, parseRows, type ReadFacts, type RowLayout, type RowPlace } from './row-parser';
 import { COUNT_ALIASES } from './table';
 
-export { isDeclined } from './lift-reason';
-
 /** Each field under ICE's name first, then the DDP's processed names, NPR's, and variants. */
-export const RECORD_COLUMNS = {
+const RECORD_COLUMNS = {
   prepareDate: {
     aliases: [
       'Detainer Prepare Date',
@@ -185,7 +183,7 @@ const COUNT_KEYS = new Set(COUNT_ALIASES.map((a) => a.toLowerCase().replace(/[^a
  * A header of a record-level release: a prepare date with a lift reason, or with a facility when
  * no count column makes it a table (`Date, Facility, Declined` is a table).
  */
-export function isRecordHeader(cells: readonly Cell[]): boolean {
+function isRecordHeader(cells: readonly Cell[]): boolean {
   const { columns } = matchColumns(cells, RECORD_COLUMNS);
   if (columns.prepareDate === undefined) return false;
   if (columns.liftReason !== undefined) return true;
@@ -193,7 +191,7 @@ export function isRecordHeader(cells: readonly Cell[]): boolean {
   return columns.facility !== undefined && !counted;
 }
 
-export interface DdpParseOptions {
+interface DdpParseOptions {
   /** Passed to the XLSX reader: zip-bomb caps. */
   xlsx?: { maxPartBytes?: number };
   /** Clock for the plausible-date check. */
@@ -389,7 +387,7 @@ export class RecordLayout implements RowLayout {
   }
 }
 
-export async function parseDdpWith(
+async function parseDdpWith(
   file: string | ReleaseFile,
   sink: (o: Observation) => void,
   options: DdpParseOptions = {},

@@ -6,8 +6,6 @@
  */
 import { InvalidReleaseError } from '../../domain/release';
 import type { Cell } from './cell';
-
-export { isBlankRow } from './cell';
 export type CellValue = Cell;
 
 export interface ColumnSpec {

@@ -12,12 +12,7 @@ import { openReleaseFile, type ReleaseFile, readReleaseRows } from './release-fi
 import { HEADER_SEARCH_ROWS, parseRows, type RowLayout } from './row-parser';
 import { TableLayout } from './table';
 
-export { parseDdor } from './ddor';
-export { parseDdp } from './ddp';
 export { openReleaseFile } from './release-file';
-export { parseTable } from './table';
-export type { XlsxCell, XlsxReadOptions, XlsxRowHandler } from './xlsx-rows';
-export { readXlsxRows } from './xlsx-rows';
 
 const ROW_KINDS = new Set(['text', 'zip', 'gzip', 'parquet']);
 

@@ -42,7 +42,7 @@ function isoFromEpochDays(days: number): string {
  * Excel serial day → ISO date. Serials count from 1899-12-30 in the 1900 system (which keeps
  * Lotus' fictitious 1900-02-29, so serials below 61 are one day off; no release dates from then).
  */
-export function excelSerialToIsoDate(serial: number, date1904 = false): string {
+function excelSerialToIsoDate(serial: number, date1904 = false): string {
   const days = Math.floor(serial + 1e-9) + (date1904 ? 1462 : 0) - 25569;
   return isoFromEpochDays(days);
 }
@@ -136,10 +136,11 @@ export function assertPlausibleDate(date: string, file: string, where: string, r
   }
 }
 
-const MONTH_WORD = String.raw`(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)`;
+const MONTH_WORD =
+  '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 /** "Jan. 28", "Jan.28", "Jan 28". */
 const AFTER_MONTH = String.raw`(?:\.\s*|\s+)`;
-const SEPARATOR = String.raw`(?:-|–|—|to|through|thru)`;
+const SEPARATOR = '(?:-|–|—|to|through|thru)';
 /**
  * "October 1, 2016 - December 31, 2016", "Jan. 28 – Feb. 3, 2017", "Feb 11 - 17, 2017"; the second
  * month may follow a dash or, when the dash was lost in extraction, the first day directly.

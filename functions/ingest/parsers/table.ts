@@ -112,7 +112,6 @@ function isCategoryHeader(name: string): boolean {
   return CATEGORY_HEADERS.has(key) || /^offen[cs]e /.test(key);
 }
 
-const HEADER_SEARCH_ROWS = 30;
 const TOTAL_ROW = /^(grand\s+)?totals?\b/i;
 
 const FISCAL_YEAR = String.raw`(?:FY|Fiscal\s+Year)\s*'?(\d{4}|\d{2})`;
@@ -129,7 +128,7 @@ function fullFiscalYear(text: string): number {
 }
 
 /** The fiscal quarter a text names, in the spellings FOIA tables use; undefined when it names none. */
-export function quarterIn(text: string): QuarterId | undefined {
+function quarterIn(text: string): QuarterId | undefined {
   const yearFirst = QUARTER_FORMS[0].exec(text);
   if (yearFirst) return quarterOfParts(yearFirst[1], yearFirst[2] ?? yearFirst[3] ?? yearFirst[4]);
   const quarterFirst = QUARTER_FORMS[1].exec(text);
@@ -285,7 +284,9 @@ export class TableLayout implements RowLayout {
     const { quarter, range } = this.periodOf(cells, rowNumber);
     this.coverage = this.coverage
       ? {
+          // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as text
           from: range.from < this.coverage.from ? range.from : this.coverage.from,
+          // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as text
           to: range.to > this.coverage.to ? range.to : this.coverage.to,
         }
       : range;
@@ -376,7 +377,7 @@ export class TableLayout implements RowLayout {
   }
 }
 
-export async function parseTableWith(
+async function parseTableWith(
   file: string | ReleaseFile,
   sink: (o: Observation) => void,
   options: { label?: string; now?: Date } = {},

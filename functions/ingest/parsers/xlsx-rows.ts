@@ -256,7 +256,7 @@ function dateStylesOf(stylesXml: string): boolean[] {
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** XML entities, then OOXML's `_xHHHH_` escapes (how Excel stores CR and other control characters). */
-export function decodeXmlText(raw: string): string {
+function decodeXmlText(raw: string): string {
   let text = raw;
   if (text.includes('&')) {
     text = text.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (whole, name: string) => {

@@ -8,7 +8,7 @@ import { Gazetteer } from './gazetteer';
 import { cleanName, placeKey } from './place-name';
 import { StateNames } from './state';
 
-export interface AliasEntry {
+interface AliasEntry {
   name: string;
   state: string;
   fips: string;
@@ -17,7 +17,7 @@ export interface AliasEntry {
   why?: string;
 }
 
-export interface AliasFile {
+interface AliasFile {
   /** Facility names that no rule places (misspellings, named centres, federal offices). */
   facilities: AliasEntry[];
   /** Place names, as a county, jurisdiction or city, that the county list and gazetteer miss or get wrong. */

@@ -396,7 +396,7 @@ describe('state names', () => {
 describe('curated aliases', () => {
   it.each([...aliasFile.facilities, ...aliasFile.places].map((e) => [e.name, e.state, e.fips]))(
     '%s, %s points at a county of that state (%s)',
-    (name, state, fips) => {
+    (_name, state, fips) => {
       // Act
       const county = countyByFips(fips) as County;
 
