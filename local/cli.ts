@@ -10,14 +10,9 @@ import { FACILITY_TYPES, type FacilityType, isFacilityType } from '../functions/
 import { parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import type { IngestReport } from '../functions/ingest/ingest';
-import { subscribe, unsubscribe } from '../functions/subscription/subscribe';
-import { runDemo, runTick, useSource } from './demo-run';
-import { historyJson, historyText, unresolvedJson, unresolvedText } from './history-view';
-import { listOutbox } from './outbox';
-import { type RankingViewOptions, rankingJson, rankingText, sortQuarters } from './rankings-view';
-import { DEFAULT_SUBSCRIPTION_PORT, type LocalRuntime, openLocal, resolveHome } from './runtime';
-import { serve } from './serve';
-import { chainReport, describeIngest } from './summary';
+import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
+import type { RankingViewOptions } from './rankings-view';
+import type { LocalRuntime } from './runtime';
 import { addWebhookCommand } from './webhook-command';
 
 /** A failure the user can act on: printed as one line, no stack trace. */
@@ -55,6 +50,8 @@ interface Global {
 
 async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>, readOnly = false): Promise<T> {
   const { home, debug } = program.opts<Global>();
+  // Each command loads its code when it runs, so `--help` and a read-only command load little.
+  const { openLocal } = await import('./runtime');
   const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), readOnly });
   try {
     return await work(local);
@@ -102,10 +99,11 @@ function runCommand(program: Command, out: Out): void {
       if (options.home) program.setOptionValue('home', options.home);
       await withLocal(program, async (local) => {
         if (options.source === 'demo') {
-          await runDemo(local, out);
+          await (await import('./demo-run')).runDemo(local, out);
           return;
         }
         const source = sourceFor(local, options.source);
+        const { runTick, useSource } = await import('./demo-run');
         useSource(local, source);
         out(await runTick(local, source));
       });
@@ -159,6 +157,7 @@ function ingestCommand(program: Command, out: Out): void {
         const { chain, takeEvents } = local.composition;
         takeEvents();
         await chain.drain();
+        const { chainReport, describeIngest } = await import('./summary');
         const events = chainReport(takeEvents());
         const report: IngestReport | undefined = events.ingests.find((r) => r.release === sha256 && r.source === source);
         if (!report) {
@@ -205,6 +204,8 @@ function rankingsCommand(program: Command, out: Out): void {
         program,
         async (local) => {
           const all = await local.deps.rankings.listQuarters();
+          const { rankingJson, rankingText, sortQuarters } = await import('./rankings-view');
+          const { unresolvedJson, unresolvedText } = await import('./history-view');
           const chosen = sortQuarters(all).filter(
             (q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter),
           );
@@ -239,6 +240,7 @@ function historyCommand(program: Command, out: Out): void {
       await withLocal(
         program,
         async (local) => {
+          const { historyJson, historyText } = await import('./history-view');
           const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
           if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
           out(options.json ? JSON.stringify(history) : historyText(history));
@@ -271,6 +273,7 @@ function subscribeCommand(program: Command, out: Out): void {
             ...(options.minMove !== undefined ? { minMove: options.minMove } : {}),
             ...(options.minDelta !== undefined ? { minDelta: options.minDelta } : {}),
           };
+          const { subscribe } = await import('../functions/subscription/subscribe');
           const result = await subscribe(local.deps, email, filters).catch((error: Error) => {
             throw new CliError(error.message);
           });
@@ -291,6 +294,7 @@ function unsubscribeCommand(program: Command, out: Out): void {
     .argument('<email>')
     .action(async (email: string) => {
       await withLocal(program, async (local) => {
+        const { unsubscribe } = await import('../functions/subscription/subscribe');
         const known = await unsubscribe(local.deps, email).catch((error: Error) => {
           throw new CliError(error.message);
         });
@@ -307,7 +311,7 @@ function outboxCommand(program: Command, out: Out): void {
     .action(async (options: { json?: boolean }) => {
       const { home } = program.opts<Global>();
       const dir = join(resolveHome(home), 'outbox');
-      const entries = await listOutbox(dir);
+      const entries = await (await import('./outbox')).listOutbox(dir);
       if (options.json) out(JSON.stringify(entries));
       else
         out(
@@ -337,6 +341,8 @@ function serveCommand(program: Command, out: Out): void {
     .action(async (options: { port: number }) => {
       const { home, debug } = program.opts<Global>();
       // Links in mail point at this serve's own subscription endpoint.
+      const { openLocal } = await import('./runtime');
+      const { serve } = await import('./serve');
       const local = await openLocal({
         ...(home ? { home } : {}),
         debug: Boolean(debug),

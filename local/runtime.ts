@@ -9,7 +9,11 @@ import type { Deps, Log } from '../functions/commons/deps';
 import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { composeLocal, type LocalComposition } from './composition';
 import { type Emulators, ensureBucket, ensureTable } from './emulators';
+import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
 import { outboxMailer } from './outbox';
+
+export { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
+
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 import { createStreamsClient } from './streams-client';
 
@@ -17,7 +21,6 @@ export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
 /** The static site's bucket (what CloudFront serves in AWS); `serve` serves it at `/`. */
 export const SITE_BUCKET_NAME = LOCAL_SITE_BUCKET;
-export const DEFAULT_SUBSCRIPTION_PORT = 8787;
 
 export interface LocalRuntime {
   deps: Deps;
@@ -77,11 +80,6 @@ export const KNOWN_SOURCES: SourceConfig[] = [
     parser: 'ddp',
   },
 ];
-
-/** The state folder: `--home`, else `$DETAINER_WATCH_HOME`, else `./.detainer-watch`. */
-export function resolveHome(home?: string): string {
-  return resolve(home ?? process.env.DETAINER_WATCH_HOME ?? '.detainer-watch');
-}
 
 /** `<home>/config.json`, all keys optional; one clear line naming the key when a value is wrong. */
 export async function loadLocalConfig(home: string): Promise<RuntimeConfig> {

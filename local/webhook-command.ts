@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { normaliseEmail } from '../functions/subscription/subscribe';
-import { registerWebhook, removeWebhook } from '../functions/webhook/register-webhook';
-import { WebhookUrlRefused } from '../functions/webhook/webhook-url';
 import type { LocalRuntime } from './runtime';
 
 /**
@@ -24,6 +21,11 @@ export function addWebhookCommand(
     .action(async (emailText: string, urlText: string | undefined, options: { remove?: boolean }) => {
       const url = urlText ?? '';
       if (!options.remove && !url) throw fail('webhook: give a URL, or --remove');
+      const [{ normaliseEmail }, { registerWebhook, removeWebhook }, { WebhookUrlRefused }] = await Promise.all([
+        import('../functions/subscription/subscribe'),
+        import('../functions/webhook/register-webhook'),
+        import('../functions/webhook/webhook-url'),
+      ]);
       await withLocal(async (local) => {
         let email: string;
         try {

@@ -61,7 +61,7 @@ describe('npm start: the demo replay through the real pipeline', () => {
     // Assess
     const alerts = afterFirstRun.filter((e) => !e.subject.startsWith('Confirm'));
     expect(subjectsTo(alerts, 'newsroom@example.org')).toEqual([
-      'FY2017 Q1 declined detainers: Ventura County, CA is #1 with 188',
+      'FY2017 Q1 declined detainers: Ventura County, CA is #1 with 188 (25% of 751)',
       'FY2017 Q2 declined detainers: Denver County, CO rises to #2; Ventura County, CA stays #1',
       'Revised: FY2017 Q1 declined detainers: Clark County, NV revised 68 → 61; Nassau County, NY removed (was 38)',
     ]);
