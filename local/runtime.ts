@@ -12,7 +12,6 @@ import { type Emulators, ensureBucket, ensureTable } from './emulators';
 import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
 import { outboxMailer } from './outbox';
 
-export { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
 
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 import { createStreamsClient } from './streams-client';
