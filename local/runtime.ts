@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Clients, createClients } from '../functions/commons/all-clients';
 import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../functions/commons/config';
@@ -11,7 +11,6 @@ import { composeLocal, type LocalComposition } from './composition';
 import { type Emulators, ensureBucket, ensureTable } from './emulators';
 import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
 import { outboxMailer } from './outbox';
-
 
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 import { createStreamsClient } from './streams-client';

@@ -21,8 +21,6 @@ export const METRIC = {
   addressesSuppressed: 'AddressesSuppressed',
 } as const;
 
-type MetricName = (typeof METRIC)[keyof typeof METRIC];
-
 /** Structured JSON logs; handlers append release and change ids, never email addresses. */
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 
