@@ -67,7 +67,7 @@ describe('npm start: the demo replay through the real pipeline', () => {
     ]);
     // Denver's reader follows one county: the revision of Q1 did not touch Denver's rank or count.
     expect(subjectsTo(alerts, 'denver-council@example.org')).toEqual([
-      'FY2017 Q1 declined detainers: Denver County, CO is #3 with 74',
+      'FY2017 Q1 declined detainers: Denver County, CO is #3 with 74 (23.5% of 315)',
       'FY2017 Q2 declined detainers: Denver County, CO rises to #2',
     ]);
     const california = subjectsTo(alerts, 'ca-desk@example.org');
