@@ -10,6 +10,7 @@ import { FACILITY_TYPES, type FacilityType, isFacilityType } from '../functions/
 import { parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import type { IngestReport } from '../functions/ingest/ingest';
+import type { RankingStore } from '../functions/ports/store';
 import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
 import type { RankingViewOptions } from './rankings-view';
 import type { LocalRuntime } from './runtime';
@@ -48,15 +49,27 @@ interface Global {
   debug?: boolean;
 }
 
-async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>, readOnly = false): Promise<T> {
+async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Promise<T>): Promise<T> {
   const { home, debug } = program.opts<Global>();
   // Each command loads its code when it runs, so `--help` and a read-only command load little.
   const { openLocal } = await import('./runtime');
-  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug), readOnly });
+  const local = await openLocal({ ...(home ? { home } : {}), debug: Boolean(debug) });
   try {
     return await work(local);
   } finally {
     await local.stop();
+  }
+}
+
+/** A read of the rankings: the ranking store alone, on a running serve's DynamoDB or on one started for it. */
+async function withRankings<T>(program: Command, work: (rankings: RankingStore) => Promise<T>): Promise<T> {
+  const { home, debug } = program.opts<Global>();
+  const { openRankings } = await import('./rankings-reader');
+  const reader = await openRankings(resolveHome(home), !debug);
+  try {
+    return await work(reader.rankings);
+  } finally {
+    await reader.stop();
   }
 }
 
@@ -200,32 +213,28 @@ function rankingsCommand(program: Command, out: Out): void {
       } catch (error) {
         throw new CliError(`--quarter: ${(error as Error).message}`);
       }
-      await withLocal(
-        program,
-        async (local) => {
-          const all = await local.deps.rankings.listQuarters();
-          const { rankingJson, rankingText, sortQuarters } = await import('./rankings-view');
-          const { unresolvedJson, unresolvedText } = await import('./history-view');
-          const chosen = sortQuarters(all).filter(
-            (q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter),
-          );
-          if (options.unresolved) {
-            const views = chosen.map(unresolvedJson);
-            if (options.json) views.forEach((view) => out(JSON.stringify(view)));
-            else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
-            return;
-          }
-          const views = chosen.map((q) => rankingJson(q, all, options));
+      await withRankings(program, async (rankings) => {
+        const all = await rankings.listQuarters();
+        const { rankingJson, rankingText, sortQuarters } = await import('./rankings-view');
+        const { unresolvedJson, unresolvedText } = await import('./history-view');
+        const chosen = sortQuarters(all).filter(
+          (q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter),
+        );
+        if (options.unresolved) {
+          const views = chosen.map(unresolvedJson);
           if (options.json) views.forEach((view) => out(JSON.stringify(view)));
-          else
-            out(
-              views.length
-                ? views.map(rankingText).join('\n\n')
-                : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.',
-            );
-        },
-        true,
-      );
+          else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
+          return;
+        }
+        const views = chosen.map((q) => rankingJson(q, all, options));
+        if (options.json) views.forEach((view) => out(JSON.stringify(view)));
+        else
+          out(
+            views.length
+              ? views.map(rankingText).join('\n\n')
+              : 'No rankings stored yet. Run `detainer-watch run` or `detainer-watch ingest FILE`.',
+          );
+      });
     });
 }
 
@@ -237,16 +246,12 @@ function historyCommand(program: Command, out: Out): void {
     .option('--facilities', "each facility's received and declined detainers per quarter")
     .option('--json', 'JSON output')
     .action(async (query: string, options: { json?: boolean; facilities?: boolean }) => {
-      await withLocal(
-        program,
-        async (local) => {
-          const { historyJson, historyText } = await import('./history-view');
-          const history = historyJson(await local.deps.rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
-          if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
-          out(options.json ? JSON.stringify(history) : historyText(history));
-        },
-        true,
-      );
+      await withRankings(program, async (rankings) => {
+        const { historyJson, historyText } = await import('./history-view');
+        const history = historyJson(await rankings.listQuarters(), query, { facilities: Boolean(options.facilities) });
+        if (!history) throw new CliError(`${query}: no stored quarter ranks this jurisdiction`);
+        out(options.json ? JSON.stringify(history) : historyText(history));
+      });
     });
 }
 

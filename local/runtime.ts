@@ -9,13 +9,12 @@ import type { Deps, Log } from '../functions/commons/deps';
 import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { composeLocal, type LocalComposition } from './composition';
 import { type Emulators, ensureBucket, ensureTable } from './emulators';
-import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
+import { DEFAULT_SUBSCRIPTION_PORT, resolveHome, TABLE_NAME } from './home';
 import { outboxMailer } from './outbox';
 
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 import { createStreamsClient } from './streams-client';
 
-export const TABLE_NAME = 'detainer-watch';
 export const BUCKET_NAME = 'detainer-watch-raw';
 /** The static site's bucket (what CloudFront serves in AWS); `serve` serves it at `/`. */
 export const SITE_BUCKET_NAME = LOCAL_SITE_BUCKET;
