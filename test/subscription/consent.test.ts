@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseKey } from '../../functions/archive/release-key';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
-import { composeDeps } from '../../functions/composition/compose-deps';
-import { deliveryChannels } from '../../functions/deliver/channels';
 import { deliverBatch } from '../../functions/deliver/deliver-batch';
 import { handleSesEvent } from '../../functions/feedback/feedback';
 import { ingestRelease } from '../../functions/ingest/ingest';
 import { subscribe } from '../../functions/subscription/subscribe';
 import { startSubscriptionServer } from '../../local/subscription-server';
+import { composeTestDeps } from '../support/compose-test-deps';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 
 const fixture = fileURLToPath(new URL('../fixtures/releases/table-fy2017q1-top-jurisdictions.csv', import.meta.url));
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Double opt-in, one-click unsubscribe and bounce suppression through the real adapters and the local endpoint. */
 describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
@@ -28,29 +25,10 @@ describe('consent: only confirmed, unsuppressed addresses get alerts', () => {
 
   beforeAll(async () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
-    deps = composeDeps({
-      deliveryQueue: { enqueue: async () => undefined },
-      channels: deliveryChannels,
-      archive: s3ArchiveLoader,
-      clients: env.clients,
-      tableName: env.tableName,
+    deps = composeTestDeps(env, {
+      secret: 'test-secret-of-this-suite',
       bucket: env.bucket,
-      config: {
-        sources: [],
-        sender: 'alerts@detainer-watch.local',
-        operatorEmail: `${tag}-operator@example.org`,
-        subscriptionUrl: 'http://127.0.0.1:8787',
-        topN: 10,
-        minResolutionRate: 0.5,
-        maxTotalDrop: 0.5,
-        sendRatePerSecond: 100,
-        deliveryBatchSize: 50,
-        deliveryConcurrency: 2,
-        deliverTimeoutSeconds: 120,
-      },
-      tokenSecret: async () => 'test-secret-of-this-suite',
-      workDir: join(env.workDir, 'tmp'),
-      log: quiet,
+      config: { operatorEmail: `${tag}-operator@example.org`, subscriptionUrl: 'http://127.0.0.1:8787' },
     });
     server = await startSubscriptionServer(deps);
   });

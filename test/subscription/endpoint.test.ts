@@ -1,17 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
-import { composeDeps } from '../../functions/composition/compose-deps';
-import { deliveryChannels } from '../../functions/deliver/channels';
 import { formToken, subscriberId } from '../../functions/domain/subscriber-links';
 import { SUBSCRIPTION_METRIC } from '../../functions/subscription/request-guard';
+import { composeTestDeps } from '../support/compose-test-deps';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { startSiteWithEndpoint } from './endpoint-server';
 
 const SECRET = 'endpoint-suite-secret';
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The public endpoint through HTTP, DynamoDB Local and aws-ses-v2-local: what a person's browser meets. */
 describe('subscription endpoint', () => {
@@ -24,29 +21,9 @@ describe('subscription endpoint', () => {
 
   beforeAll(async () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
-    deps = composeDeps({
-      deliveryQueue: { enqueue: async () => undefined },
-      channels: deliveryChannels,
-      archive: s3ArchiveLoader,
-      clients: env.clients,
-      tableName: env.tableName,
-      bucket: 'unused',
-      config: {
-        sources: [],
-        sender: 'alerts@detainer-watch.local',
-        operatorEmail: `${tag}-ops@example.org`,
-        subscriptionUrl: 'http://placeholder/api',
-        topN: 10,
-        minResolutionRate: 0.5,
-        maxTotalDrop: 0.5,
-        sendRatePerSecond: 100,
-        deliveryBatchSize: 50,
-        deliveryConcurrency: 2,
-        deliverTimeoutSeconds: 120,
-      },
-      tokenSecret: async () => SECRET,
-      workDir: join(env.workDir, 'tmp'),
-      log: quiet,
+    deps = composeTestDeps(env, {
+      secret: SECRET,
+      config: { operatorEmail: `${tag}-ops@example.org`, subscriptionUrl: 'http://placeholder/api' },
       count: (metric, value = 1) => {
         for (let i = 0; i < value; i++) counted.push(metric);
       },

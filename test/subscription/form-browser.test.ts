@@ -3,10 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
-import { composeDeps } from '../../functions/composition/compose-deps';
-import { deliveryChannels } from '../../functions/deliver/channels';
+import { composeTestDeps } from '../support/compose-test-deps';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { startSiteWithEndpoint } from './endpoint-server';
 
@@ -22,7 +20,6 @@ const ARGS = [
   '--disable-sync',
 ];
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 interface AxeViolation {
   id: string;
@@ -77,29 +74,9 @@ describe('subscription form in a real browser', () => {
 
   beforeAll(async () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
-    deps = composeDeps({
-      deliveryQueue: { enqueue: async () => undefined },
-      channels: deliveryChannels,
-      archive: s3ArchiveLoader,
-      clients: env.clients,
-      tableName: env.tableName,
-      bucket: 'unused',
-      config: {
-        sources: [],
-        sender: 'alerts@detainer-watch.local',
-        operatorEmail: 'ops@example.org',
-        subscriptionUrl: 'http://placeholder/api',
-        topN: 10,
-        minResolutionRate: 0.5,
-        maxTotalDrop: 0.5,
-        sendRatePerSecond: 100,
-        deliveryBatchSize: 50,
-        deliveryConcurrency: 2,
-        deliverTimeoutSeconds: 120,
-      },
-      tokenSecret: async () => 'browser-suite-secret',
-      workDir: join(env.workDir, 'tmp'),
-      log: quiet,
+    deps = composeTestDeps(env, {
+      secret: 'browser-suite-secret',
+      config: { operatorEmail: 'ops@example.org', subscriptionUrl: 'http://placeholder/api' },
     });
     site = await startSiteWithEndpoint(deps);
     deps.config.subscriptionUrl = `${site.url}/api`;

@@ -1,10 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { s3ArchiveLoader } from '../../functions/archive/s3-archive-loader';
 import type { Deps } from '../../functions/commons/deps';
-import { composeDeps } from '../../functions/composition/compose-deps';
-import { deliveryChannels } from '../../functions/deliver/channels';
 import { filterForSubscriber } from '../../functions/domain/filter';
 import { AmbiguousDeliveryError, type Delivery } from '../../functions/ports/channel';
 import { registerWebhook } from '../../functions/webhook/register-webhook';
@@ -17,11 +14,10 @@ import {
 import { verifyWebhookSignature } from '../../functions/webhook/webhook-signature';
 import { webhookChannel } from '../../functions/webhook/webhook-wiring';
 import { newQuarterChange } from '../fixtures/fy2017-change-sets';
+import { composeTestDeps } from '../support/compose-test-deps';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { startReceiver } from './receiver';
-
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Webhook deliveries against a real local receiver, with subscribers in DynamoDB Local and mail in the SES emulator. */
 describe('WebhookChannel', () => {
@@ -35,29 +31,9 @@ describe('WebhookChannel', () => {
 
   beforeAll(async () => {
     await mkdir(join(env.workDir, 'tmp'), { recursive: true });
-    deps = composeDeps({
-      deliveryQueue: { enqueue: async () => undefined },
-      channels: deliveryChannels,
-      archive: s3ArchiveLoader,
-      clients: env.clients,
-      tableName: env.tableName,
-      bucket: 'unused',
-      config: {
-        sources: [],
-        sender: 'alerts@detainer-watch.local',
-        operatorEmail: `${tag}-ops@example.org`,
-        subscriptionUrl: 'http://127.0.0.1:8787/api',
-        topN: 10,
-        minResolutionRate: 0.5,
-        maxTotalDrop: 0.5,
-        sendRatePerSecond: 100,
-        deliveryBatchSize: 50,
-        deliveryConcurrency: 2,
-        deliverTimeoutSeconds: 120,
-      },
-      tokenSecret: async () => 'hooks-secret',
-      workDir: join(env.workDir, 'tmp'),
-      log: quiet,
+    deps = composeTestDeps(env, {
+      secret: 'hooks-secret',
+      config: { operatorEmail: `${tag}-ops@example.org`, subscriptionUrl: 'http://127.0.0.1:8787/api' },
     });
     receiver = await startReceiver();
   });
