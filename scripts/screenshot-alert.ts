@@ -7,20 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-// @ts-expect-error plain ES module shared with the bin
-import { chromiumPath } from '../bin/prerequisites.mjs';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from '../test/support/chromium';
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +25,7 @@ async function firstAlert(home: string): Promise<string> {
 }
 
 const file = values.html ? resolve(values.html) : await firstAlert(values.home);
-const browser = await chromium.launch({ executablePath: chromiumPath() as string, args: ARGS });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 680, height: 900 }, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(file).href);

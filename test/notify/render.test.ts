@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseChange } from '../../functions/domain/change';
 import { diffRanking, orderQuarterChanges } from '../../functions/domain/diff';
@@ -14,27 +14,17 @@ import { hashRanking } from '../../functions/domain/ranking';
 import { DEFAULT_FILTERS } from '../../functions/domain/subscriber';
 import { backfillChange } from '../fixtures/backfill-change';
 import { FY2017Q2_COUNTS, mixedChange, q1, RELEASE_2, ranking } from '../fixtures/fy2017-change-sets';
+import { launchChromium } from '../support/chromium';
 
 /**
  * Renders a real alert in headless Chromium (Debian package `chromium`, which CI installs) and
  * looks at the laid-out page: what a mail client's HTML engine would show. The PNG goes to the
  * OS temp dir, never into the repository; DW_KEEP_RENDER=1 keeps it for a person to look at.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LINKS = {
   unsubscribeUrl: 'https://alerts.example.org/unsubscribe?token=abc.def',
   archiveUrl: 'https://alerts.example.org/archive/raw/ddp/x.xlsx',
 };
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A real unresolved ICE facility name, long and unbreakable in places: the widest row a phone has to fit. */
 const TGK: Jurisdiction = { kind: 'facility', name: 'TURNER GUIFORD KNIGHT (TGK) JAIL', city: 'MIAMI', state: 'FL' };
@@ -63,7 +53,7 @@ describe('alert HTML rendered in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'detainer-watch-render-'));
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from '../../functions/commons/deps';
 import { formatQuarter, type QuarterId } from '../../functions/domain/quarter';
@@ -10,6 +10,7 @@ import type { StoredQuarter } from '../../functions/ports/store';
 import { type SiteWiring, wireSite } from '../../functions/site/site-wiring';
 import { DynamoRankingStore } from '../../functions/store/dynamo-ranking-store';
 import { DynamoReleaseStore } from '../../functions/store/dynamo-release-store';
+import { launchChromium } from '../support/chromium';
 import { useEmulators } from '../support/emulators';
 import { changeRecord, Q2_RECEIVED, seedFy2017, streamEvent } from './site-fixtures';
 
@@ -19,17 +20,6 @@ import { changeRecord, Q2_RECEIVED, seedFy2017, streamEvent } from './site-fixtu
  * are checked against the store, accessibility with axe-core. SITE_SCREENSHOTS=DIR saves the index
  * and a county page at both widths (docs/screenshots holds the committed ones).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const AXE_SOURCE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [375, 1280] as const;
 const silent: Log = { info: () => {}, warn: () => {}, error: () => {} };
@@ -63,7 +53,7 @@ describe('the site in Chromium', () => {
     site = wireSite(deps, env.clients.s3, env.bucket, `${base}/`);
     expect((await site.handler(streamEvent(ids.map(changeRecord)))).batchItemFailures).toEqual([]);
     quarters = await rankings.listQuarters('ddp');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,24 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/commons/deps';
+import { launchChromium } from '../support/chromium';
 import { composeTestDeps } from '../support/compose-test-deps';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { startSiteWithEndpoint } from './endpoint-server';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface AxeViolation {
@@ -80,7 +70,7 @@ describe('subscription form in a real browser', () => {
     });
     site = await startSiteWithEndpoint(deps);
     deps.config.subscriptionUrl = `${site.url}/api`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     // axe is injected as a script; the pages' CSP (rightly) allows none.
     context = await browser.newContext({ bypassCSP: true });
     page = await context.newPage();
