@@ -1,6 +1,6 @@
 import type { Deps } from '../commons/deps';
 import { once } from '../composition/compose-deps';
-import type { Subscriber } from '../domain/subscriber';
+import { hasActiveWebhook, type Subscriber } from '../domain/subscriber';
 import { subscriberId } from '../domain/subscriber-links';
 import type { Channel } from '../ports/channel';
 
@@ -45,9 +45,7 @@ function lazyEmailChannel(deps: ChannelDeps): Channel {
  */
 function lazyWebhookChannel(deps: ChannelDeps, options: { allowLoopback?: boolean } = {}): Channel {
   const channel = once(async () => (await import('../webhook/webhook-wiring')).webhookChannel(deps, options));
-  const active = (subscriber: Subscriber) =>
-    subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;
-  return { kind: 'webhook', reaches: active, send: async (delivery) => (await channel()).send(delivery) };
+  return { kind: 'webhook', reaches: hasActiveWebhook, send: async (delivery) => (await channel()).send(delivery) };
 }
 
 /** The channels of deliver, in both composition roots. */

@@ -41,3 +41,8 @@ export interface Subscriber {
 }
 
 export const DEFAULT_FILTERS: SubscriberFilters = { states: [], jurisdictions: [], topN: 10, minMove: 0, minDelta: 0 };
+
+/** Whether alerts go to this subscriber's webhook: confirmed, with a URL, not disabled after failures. */
+export function hasActiveWebhook(subscriber: Subscriber): boolean {
+  return subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;
+}

@@ -1,5 +1,5 @@
 import { composeWebhookDisabled } from '../domain/email/webhook-disabled';
-import type { Subscriber } from '../domain/subscriber';
+import { hasActiveWebhook, type Subscriber } from '../domain/subscriber';
 import { buildMime } from '../mail/mime';
 import { AmbiguousDeliveryError, type Channel, type Delivery } from '../ports/channel';
 import type { Mailer } from '../ports/mailer';
@@ -58,7 +58,7 @@ export class WebhookChannel implements Channel {
   }
 
   reaches(subscriber: Subscriber): boolean {
-    return subscriber.status === 'confirmed' && Boolean(subscriber.webhook?.url) && !subscriber.webhook?.disabledAt;
+    return hasActiveWebhook(subscriber);
   }
 
   async send(delivery: Delivery): Promise<{ messageId: string }> {
