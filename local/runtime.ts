@@ -8,9 +8,10 @@ import { parseRuntimeConfig, type RuntimeConfig, type SourceConfig } from '../fu
 import type { Deps, Log } from '../functions/commons/deps';
 import { LOCAL_SITE_BUCKET } from '../functions/site/s3-site-publisher';
 import { composeLocal, type LocalComposition } from './composition';
-import { type Emulators, ensureBucket, ensureTable } from './emulators';
+import type { Emulators } from './emulators';
 import { DEFAULT_SUBSCRIPTION_PORT, resolveHome, TABLE_NAME } from './home';
 import { outboxMailer } from './outbox';
+import { ensureBucket, ensureTable } from './provision';
 
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 import { createStreamsClient } from './streams-client';

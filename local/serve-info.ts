@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { answers } from './dynamodb-local.mjs';
 import { type Emulators, type Service, startEmulators } from './emulators';
 
 /** What a running `detainer-watch serve` publishes in `<home>/serve.json` while it runs. */
@@ -42,15 +43,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The serve running on this home, if its process is alive and its DynamoDB answers; otherwise
  * undefined (no file, a file left by a serve that was killed, or one that is not answering).
@@ -59,7 +51,7 @@ export async function readLiveServe(home: string): Promise<ServeInfo | undefined
   const text = await readFile(join(home, SERVE_FILE), 'utf8').catch(() => undefined);
   const info = text === undefined ? undefined : parseServeInfo(text);
   if (!info || !alive(info.pid)) return undefined;
-  return (await answers(info.endpoints.dynamodb)) ? info : undefined;
+  return (await answers(info.endpoints.dynamodb, PROBE_TIMEOUT_MS)) ? info : undefined;
 }
 
 /**

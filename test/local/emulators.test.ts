@@ -8,7 +8,8 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../functions/commons/all-clients';
-import { ensureBucket, ensureTable, startEmulators } from '../../local/emulators';
+import { startEmulators } from '../../local/emulators';
+import { ensureBucket, ensureTable } from '../../local/provision';
 
 let home: string;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
-import { ensureBucket, ensureTable } from '../../local/emulators';
+import { ensureBucket, ensureTable } from '../../local/provision';
 import { uniqueName, useEmulators } from '../support/emulators';
 import { FAULT_KINDS, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import {

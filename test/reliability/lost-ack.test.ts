@@ -4,8 +4,8 @@ import { deliveryQueueSettings } from '../../functions/composition/event-sources
 import type { BatchReport } from '../../functions/deliver/deliver-batch';
 import type { IngestReport } from '../../functions/ingest/ingest';
 import { type DemoSource, demoSourceConfig, startDemoSource } from '../../local/demo/demo-source';
-import { ensureBucket, ensureTable } from '../../local/emulators';
 import { localContext } from '../../local/lambda-context';
+import { ensureBucket, ensureTable } from '../../local/provision';
 import { objectCreatedRecord } from '../../local/s3-notifications';
 import { sesMessages, uniqueName, useEmulators } from '../support/emulators';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';

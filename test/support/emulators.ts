@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type Clients, createClients } from '../../functions/commons/all-clients';
-import { type Emulators, ensureBucket, ensureTable, type Service, startEmulators } from '../../local/emulators';
+import { type Emulators, type Service, startEmulators } from '../../local/emulators';
+import { ensureBucket, ensureTable } from '../../local/provision';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -8,7 +8,8 @@ import { missingPrerequisites } from '../../bin/prerequisites.mjs';
 /**
  * vitest `globalSetup`, first in the list: without Java or Chromium the suites would fail one by
  * one with emulator and render errors; stop at once with the line that says what to install.
- * Then build the CLI once, so suites that start it in parallel never race to rebuild it.
+ * Then build the CLI once, so suites that start it in parallel never race to rebuild it, and
+ * make DynamoDB Local's class-data archive if `npm ci` could not (Java installed after it).
  */
 export default async function setup(): Promise<void> {
   const missing = missingPrerequisites(['java', 'chromium']) as string | undefined;
@@ -22,4 +23,6 @@ export default async function setup(): Promise<void> {
     const { buildCli } = await import('../../scripts/build-cli.mjs');
     await buildCli();
   }
+  const { archiveState, prepareDynamoDbLocal } = await import('../../local/dynamodb-local.mjs');
+  if (archiveState() !== 'fresh') process.stderr.write(`DynamoDB Local class-data archive: ${await prepareDynamoDbLocal()}\n`);
 }
