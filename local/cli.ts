@@ -10,8 +10,8 @@ import { FACILITY_TYPES, type FacilityType, isFacilityType } from '../functions/
 import { parseQuarter } from '../functions/domain/quarter';
 import { InvalidReleaseError, type ReleaseFormat } from '../functions/domain/release';
 import type { IngestReport } from '../functions/ingest/ingest';
-import type { RankingStore } from '../functions/ports/store';
 import { DEFAULT_SUBSCRIPTION_PORT, resolveHome } from './home';
+import type { RankingReader } from './rankings-reader';
 import type { RankingViewOptions } from './rankings-view';
 import type { LocalRuntime } from './runtime';
 import { addWebhookCommand } from './webhook-command';
@@ -62,7 +62,7 @@ async function withLocal<T>(program: Command, work: (local: LocalRuntime) => Pro
 }
 
 /** A read of the rankings: the ranking store alone, on a running serve's DynamoDB or on one started for it. */
-async function withRankings<T>(program: Command, work: (rankings: RankingStore) => Promise<T>): Promise<T> {
+async function withRankings<T>(program: Command, work: (rankings: RankingReader) => Promise<T>): Promise<T> {
   const { home, debug } = program.opts<Global>();
   const { openRankings } = await import('./rankings-reader');
   const reader = await openRankings(resolveHome(home), !debug);

@@ -2,14 +2,20 @@ import type { RankingStore } from '../functions/ports/store';
 import { TABLE_NAME } from './home';
 import { localEmulators, READ_ONLY_SERVICES } from './serve-info';
 
-/** The SDK client, the store adapter and table provisioning: loaded while DynamoDB Local's JVM starts. */
+/** What the read-only commands ask of the ranking store. */
+export type RankingReader = Pick<RankingStore, 'listQuarters'>;
+
+/** The SDK client and the store adapter: loaded while DynamoDB Local's JVM starts. */
 async function loadStore() {
-  const [{ createDynamoDbClient }, { DynamoRankingStore }, { ensureTable }] = await Promise.all([
+  const [{ createDynamoDbClient }, { DynamoRankingStore }] = await Promise.all([
     import('../functions/commons/clients'),
     import('../functions/store/dynamo-ranking-store'),
-    import('./provision'),
   ]);
-  return { createDynamoDbClient, DynamoRankingStore, ensureTable };
+  return { createDynamoDbClient, DynamoRankingStore };
+}
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | null)?.name;
 }
 
 /**
@@ -17,19 +23,25 @@ async function loadStore() {
  * running `serve`'s DynamoDB Local or on one started alone, without composing the rest of local
  * mode (its queues, stream reader and every handler), which a read does not touch.
  */
-export async function openRankings(home: string, quiet: boolean): Promise<{ rankings: RankingStore; stop(): Promise<void> }> {
+export async function openRankings(home: string, quiet: boolean): Promise<{ rankings: RankingReader; stop(): Promise<void> }> {
   // The JVM's start is most of a cold read: it begins first, and the SDK loads meanwhile.
   const [started, loaded] = await Promise.allSettled([localEmulators(home, { quiet, services: READ_ONLY_SERVICES }), loadStore()]);
   if (started.status === 'rejected') throw started.reason;
   const emulators = started.value;
   try {
     if (loaded.status === 'rejected') throw loaded.reason;
-    const { createDynamoDbClient, DynamoRankingStore, ensureTable } = loaded.value;
+    const { createDynamoDbClient, DynamoRankingStore } = loaded.value;
     const client = createDynamoDbClient({ endpoints: { dynamodb: emulators.endpoints.dynamodb } });
-    // A running serve made the table when it started; a home read for the first time has none yet.
-    if (!emulators.reused) await ensureTable(client, TABLE_NAME);
+    const store = new DynamoRankingStore(client, TABLE_NAME);
     return {
-      rankings: new DynamoRankingStore(client, TABLE_NAME),
+      // A read makes no table: a home that never ingested anything has none, so nothing is stored.
+      rankings: {
+        listQuarters: (source) =>
+          store.listQuarters(source).catch((error: unknown) => {
+            if (errorName(error) === 'ResourceNotFoundException') return [];
+            throw error;
+          }),
+      },
       stop: async () => {
         client.destroy();
         await emulators.stop({ now: true });
