@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -93,6 +92,8 @@ function sourceFor(local: LocalRuntime, nameOrUrl: string, parser?: ReleaseForma
 }
 
 async function sha256File(file: string): Promise<string> {
+  // Loaded here: node:crypto costs every other command ~6 ms of start.
+  const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
