@@ -217,11 +217,11 @@ function rankingsCommand(program: Command, out: Out): void {
       await withRankings(program, async (rankings) => {
         const all = await rankings.listQuarters();
         const { rankingJson, rankingText, sortQuarters } = await import('./rankings-view');
-        const { unresolvedJson, unresolvedText } = await import('./history-view');
         const chosen = sortQuarters(all).filter(
           (q) => (!options.source || q.source === options.source) && (!quarter || q.quarter === quarter),
         );
         if (options.unresolved) {
+          const { unresolvedJson, unresolvedText } = await import('./history-view');
           const views = chosen.map(unresolvedJson);
           if (options.json) views.forEach((view) => out(JSON.stringify(view)));
           else out(views.length ? views.map(unresolvedText).join('\n\n') : 'No rankings stored yet.');
