@@ -32,11 +32,17 @@ export interface StartupFigures {
 
 const LOCAL_ENV = { AWS_ENDPOINT_URL_DYNAMODB: '', AWS_ENDPOINT_URL_S3: '', AWS_ENDPOINT_URL_SES: '' };
 
-export async function measureStartup(
-  runs: number,
-  services: BenchServices | undefined,
-  log: (line: string) => void,
-): Promise<StartupFigures> {
+const cli =
+  (home: string, ...args: string[]) =>
+  () =>
+    runMeasured([BIN, '--home', home, ...args], LOCAL_ENV, process.execPath, { discardStdout: true });
+
+/**
+ * The commands to time, on homes with data as a user reads them: the demo's three releases run
+ * through the chain once, on the cold home's own emulators and on the bench's (which the serve
+ * home reuses through the serve.json a running `serve` would write).
+ */
+async function startupCases(services: BenchServices | undefined) {
   if (buildState(PROJECT_ROOT) !== 'fresh') {
     // @ts-expect-error plain ES module
     const { buildCli } = await import('../scripts/build-cli.mjs');
@@ -46,12 +52,6 @@ export async function measureStartup(
   const serveHome = join(BENCH_DIR, `startup-serve-${process.pid}`);
   await rm(coldHome, { recursive: true, force: true });
   await mkdir(serveHome, { recursive: true });
-  const cli =
-    (home: string, ...args: string[]) =>
-    () =>
-      runMeasured([BIN, '--home', home, ...args], LOCAL_ENV, process.execPath, { discardStdout: true });
-  // Homes with data, as a user reads them: the demo's three releases, run through the chain once
-  // (on the cold home's own emulators, and on the bench's, which the serve home reuses).
   const demo = (home: string, env: Record<string, string>) =>
     runMeasured([BIN, '--home', home, 'run', '--source', 'demo'], env, process.execPath, { discardStdout: true });
   await demo(coldHome, LOCAL_ENV);
@@ -73,6 +73,15 @@ export async function measureStartup(
     );
     cases['rankings, serve running (its emulators reused)'] = cli(serveHome, 'rankings');
   }
+  return { cases, coldHome, serveHome };
+}
+
+export async function measureStartup(
+  runs: number,
+  services: BenchServices | undefined,
+  log: (line: string) => void,
+): Promise<StartupFigures> {
+  const { cases, coldHome, serveHome } = await startupCases(services);
   const baselines: ChildRun[] = [];
   const results = new Map<string, ChildRun[]>();
   const errors: Record<string, string> = {};
