@@ -34,6 +34,15 @@ export interface S3ArchiveOptions {
   publicBaseUrl?: string;
 }
 
+/** Fill `body` from `offset`: a read may return fewer bytes than asked. */
+async function readFully(handle: Awaited<ReturnType<typeof open>>, body: Buffer, offset: number): Promise<void> {
+  for (let at = 0; at < body.length; ) {
+    const { bytesRead } = await handle.read(body, at, body.length - at, offset + at);
+    if (bytesRead === 0) throw new Error(`the file ended at byte ${offset + at} while it was being archived`);
+    at += bytesRead;
+  }
+}
+
 /** The raw-release archive in S3. Keys are content-addressed, so an existing key holds these bytes. */
 export class S3Archive implements Archive {
   constructor(
@@ -87,9 +96,12 @@ export class S3Archive implements Archive {
     const target = { Bucket: object.Bucket, Key: object.Key, UploadId };
     try {
       const parts: { ETag?: string; PartNumber: number }[] = [];
+      // One buffer for every part: a part's request is over (retries included) before the next
+      // part is read, and a new 16 MB buffer per part left several of them waiting for a collection.
+      const buffer = Buffer.allocUnsafe(Math.min(PART_BYTES, size));
       for (let offset = 0, partNumber = 1; offset < size; offset += PART_BYTES, partNumber++) {
-        const body = Buffer.alloc(Math.min(PART_BYTES, size - offset));
-        await handle.read(body, 0, body.length, offset);
+        const body = buffer.subarray(0, Math.min(PART_BYTES, size - offset));
+        await readFully(handle, body, offset);
         const { ETag } = await this.client.send(new UploadPartCommand({ ...target, PartNumber: partNumber, Body: body }));
         parts.push({ ETag, PartNumber: partNumber });
       }
