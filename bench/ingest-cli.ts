@@ -6,11 +6,10 @@
  * `--help`), hashing and uploading the file to s3rver (the archive adapter, timed here), and the
  * handler's own download, parse + resolve and commit (section 1's ingest and parse children).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseKey } from '../functions/archive/release-key';
+import { sha256File } from '../local/sha256-file';
 import { type ChildRun, PROJECT_ROOT, runMeasured } from './child-run';
 import type { IngestFigures } from './ingest';
 import { BENCH_DIR } from './inputs';
@@ -37,12 +36,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   const started = performance.now();
   const value = await work();
   return { value, ms: performance.now() - started };
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export async function measureCliIngest(
@@ -78,7 +71,7 @@ export async function measureCliIngest(
       ),
     );
     // The parts the command does before the handler runs, with the same adapter, timed alone.
-    const hash = await timed(() => sha256Of(file));
+    const hash = await timed(() => sha256File(file));
     const key = releaseKey(`bench-upload-${process.pid}-${round}`, hash.value, 'xlsx');
     const upload = await timed(() => deps.archive.putFile(key, file, { sha256: hash.value }));
     hashes.push(hash.ms);

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,14 +90,6 @@ function sourceFor(local: LocalRuntime, nameOrUrl: string, parser?: ReleaseForma
   return source;
 }
 
-async function sha256File(file: string): Promise<string> {
-  // Loaded here: node:crypto costs every other command ~6 ms of start.
-  const { createHash } = await import('node:crypto');
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 type Out = (text: string) => void;
 
 function runCommand(program: Command, out: Out): void {
@@ -152,6 +143,8 @@ function ingestCommand(program: Command, out: Out): void {
           );
         }));
       await withLocal(program, async (local) => {
+        // Loaded here: node:crypto costs every other command ~6 ms of start.
+        const { sha256File } = await import('./sha256-file');
         const sha256 = await sha256File(path);
         const source = options.as ?? format;
         const archiveKey = releaseKey(source, sha256, extname(path).slice(1) || format);
