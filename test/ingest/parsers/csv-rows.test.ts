@@ -3,10 +3,14 @@
  * columns, blank lines, a last line without a line end, quotes over line breaks), read the same
  * whatever the size of the chunks the bytes arrive in, with and without a column selection.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidReleaseError } from '../../../functions/domain/release';
 import type { Cell, RowSelection } from '../../../functions/ingest/parsers/cell';
 import { readCsvRows } from '../../../functions/ingest/parsers/csv-rows';
+import { openReleaseFile, readReleaseRows } from '../../../functions/ingest/parsers/release-file';
 
 interface Read {
   rows: Array<{ line: number; cells: Cell[] }>;
@@ -286,5 +290,28 @@ describe('readCsvRows', () => {
     // Assess
     await expect(reading).rejects.toThrow(InvalidReleaseError);
     await expect(reading).rejects.toThrow('test.csv: unreadable CSV: a quoted field opened on line 3 is never closed');
+  });
+
+  it('reads a plain file of several megabytes, read in chunks into buffers that take turns, every record whole', async () => {
+    // Prepare: 60,000 records of different lengths, so records straddle every chunk boundary
+    const dir = await mkdtemp(join(tmpdir(), 'csv-rows-'));
+    const path = join(dir, 'big.csv');
+    const lines = ['n,name,check'];
+    for (let n = 0; n < 60_000; n++) lines.push(`${n},"FACILITY ${'X'.repeat(n % 97)}, UNIT ${n}",${n * 3}`);
+    await writeFile(path, `${lines.join('\r\n')}\r\n`);
+    const seen: string[][] = [];
+
+    try {
+      // Act
+      const { rows } = await readReleaseRows(await openReleaseFile(path), (cells) => void seen.push(cells.map(String)));
+
+      // Assess
+      expect(rows).toBe(60_001);
+      seen.slice(1).forEach(([n, name, check], i) => {
+        expect([n, name, check]).toEqual([String(i), `FACILITY ${'X'.repeat(i % 97)}, UNIT ${i}`, String(i * 3)]);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
