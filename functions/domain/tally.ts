@@ -42,7 +42,8 @@ export class QuarterTallies {
   private readonly quarters = new Map<QuarterId, Map<string, CountyTally>>();
   private readonly received = new Map<QuarterId, number>();
   private readonly slots = new Map<string | undefined, Map<string | undefined, Map<string | undefined, PlaceSlot>>>();
-  private readonly quarterByMonth = new Map<string, QuarterId>();
+  /** By the record's date (the same few hundred days recur; slicing out the month per record would allocate). */
+  private readonly quarterByDate = new Map<string, QuarterId>();
   private resolved = 0;
   private unresolvedTotal = 0;
   private readonly unresolved = new Map<string, UnplacedFacility>();
@@ -81,9 +82,8 @@ export class QuarterTallies {
   }
 
   private quarterOf(date: string): QuarterId {
-    const month = date.slice(0, 7);
-    let quarter = this.quarterByMonth.get(month);
-    if (!quarter) this.quarterByMonth.set(month, (quarter = quarterOf(date)));
+    let quarter = this.quarterByDate.get(date);
+    if (!quarter) this.quarterByDate.set(date, (quarter = quarterOf(date)));
     return quarter;
   }
 

@@ -231,6 +231,8 @@ export class RecordLayout implements RowLayout {
   private readonly plausible: { from: string; to: string };
   private readonly reasons = new Map<string, boolean>();
   private readonly lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
+  /** Each prepare date as a time, parsed once. */
+  private readonly dayOf = new Map<string, number>();
   private lastDay = Number.NaN;
   private lastDayIso: string | undefined;
   private lastText: string | undefined;
@@ -347,7 +349,8 @@ export class RecordLayout implements RowLayout {
   /** Likely duplicates: the same person at the same facility within 24 hours (counted as published, and said). */
   private checkDuplicate(person: string | undefined, facility: string | undefined, date: string): void {
     if (person === undefined) return;
-    const at = Date.parse(`${date}T00:00:00Z`);
+    let at = this.dayOf.get(date);
+    if (at === undefined) this.dayOf.set(date, (at = Date.parse(`${date}T00:00:00Z`)));
     const seen = this.lastSeenByPerson.get(person);
     if (seen && seen.facility === facility && Math.abs(at - seen.at) <= DAY_MS) this.counts.duplicates++;
     this.lastSeenByPerson.set(person, { facility, at });
