@@ -271,6 +271,54 @@ describe("the Deportation Data Project's Parquet", () => {
   });
 });
 
+describe('a large Parquet file', () => {
+  it('reads row groups of tens of thousands of rows, column by column, each row whole; and refuses the file cut short', async () => {
+    // Prepare: two row groups of 25,000 rows, each row's columns tied to its number
+    const n = 50_000;
+    const reasons = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 'Detainer Declined by LEA' : i % 10 === 1 ? null : 'Lifted'));
+    const facilities = Array.from({ length: n }, (_, i) => `FACILITY ${i % 7} COUNTY JAIL`);
+    const columnData = [
+      ...ddpColumns(
+        Array.from({ length: n }, (_, i) => EPOCH_DAY('2023-10-01') + (i % 300)),
+        reasons,
+        facilities,
+        facilities.map(() => 'NJ'),
+      ),
+      { name: 'unique_identifier', data: Array.from({ length: n }, (_, i) => `ID${i}`), type: 'STRING' as const },
+    ];
+    const schema = [
+      { name: 'root', num_children: columnData.length },
+      { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
+      ...columnData.slice(1).map((c) => ({
+        name: c.name,
+        type: 'BYTE_ARRAY' as const,
+        converted_type: 'UTF8' as const,
+        repetition_type: 'OPTIONAL' as const,
+      })),
+    ];
+    const untyped = columnData.map(({ name, data }) => ({ name, data }));
+    const bytes = Buffer.from(parquetWriteBuffer({ columnData: untyped, schema, rowGroupSize: 25_000 }));
+    const path = await file('large.parquet', bytes);
+    const cut = await file('cut.parquet', Buffer.concat([bytes.subarray(0, 4), bytes.subarray(bytes.length / 2)]));
+
+    // Act
+    const { seen, declined, summary } = await records(path);
+    const refusal = await rejectionOf(parseRelease(cut, 'ddp', () => undefined));
+
+    // Assess
+    expect(summary).toMatchObject({ rowsRead: n, rowsKept: n / 10 });
+    expect(seen.map((o) => o.count).join('')).toBe(reasons.map((r) => (r === 'Detainer Declined by LEA' ? 1 : 0)).join(''));
+    declined.forEach((o, k) => {
+      const i = k * 10;
+      expect([o.place.facility, o.date]).toEqual([
+        `FACILITY ${i % 7} COUNTY JAIL`,
+        new Date((EPOCH_DAY('2023-10-01') + (i % 300)) * 86_400_000).toISOString().slice(0, 10),
+      ]);
+    });
+    expect(refusal.message).toMatch(/^.*cut\.parquet: unreadable Parquet: /);
+  });
+});
+
 describe('refusals', () => {
   it.each([
     [
