@@ -293,6 +293,8 @@ function isTagNameEnd(code: number): boolean {
  */
 class SharedStrings {
   private readonly texts: Array<string | undefined>;
+  /** Items decoded so far (not found among those kept). */
+  decoded = 0;
 
   constructor(
     private readonly bytes: Buffer,
@@ -304,11 +306,15 @@ class SharedStrings {
     this.texts = new Array(count);
   }
 
-  /** The text of item `index`, or undefined when there is no such item. */
-  get(index: number): string | undefined {
+  /** The text of item `index`, or undefined when there is no such item; kept for the next reference when `keep`. */
+  get(index: number, keep: boolean): string | undefined {
     if (index >= this.count) return undefined;
     let text = this.texts[index];
-    if (text === undefined) this.texts[index] = text = this.decode(index);
+    if (text === undefined) {
+      this.decoded++;
+      text = this.decode(index);
+      if (keep) this.texts[index] = text;
+    }
     return text;
   }
 
@@ -405,6 +411,8 @@ interface SheetState {
   /** `select.columns` as last seen, and its selected columns in order. */
   selected?: readonly boolean[];
   selectedList: number[];
+  /** Per column: shared-string references, items decoded for it, whether it keeps them. */
+  sharedUsage: Array<{ references: number; decoded: number; keep: boolean } | undefined>;
 }
 
 function cellType(b: Buffer, from: number, to: number): number {
@@ -559,11 +567,24 @@ function parseCells(b: Buffer, from: number, limit: number, st: SheetState): num
   }
 }
 
+/** A column keeps the shared strings it decodes while at most a quarter of its references are new (identifiers are not). */
+const KEEPING_TRIAL = 4096;
+
+/** Shared string `index` for a cell of `col`: kept once decoded unless the column's values rarely repeat. */
+function sharedString(st: SheetState, index: number, col: number): string | undefined {
+  const usage = (st.sharedUsage[col] ??= { references: 0, decoded: 0, keep: true });
+  usage.references++;
+  const before = st.strings.decoded;
+  const text = st.strings.get(index, usage.keep);
+  if (st.strings.decoded !== before && ++usage.decoded > KEEPING_TRIAL && usage.decoded * 4 > usage.references) usage.keep = false;
+  return text;
+}
+
 function setValue(b: Buffer, from: number, to: number, col: number, type: number, style: number, st: SheetState): void {
   if (type === T_SHARED) {
     let index = 0;
     for (let k = from; k < to; k++) index = index * 10 + (b[k] - 48);
-    const text = st.strings.get(index);
+    const text = sharedString(st, index, col);
     if (text === undefined) throw corrupt(st.label, `row ${st.lastRow} refers to shared string ${index}, which does not exist`);
     st.cells[col] = text;
   } else if (type === T_NUMBER) {
@@ -727,6 +748,7 @@ export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, optio
       onRow,
       select: options.select ?? {},
       selectedList: [],
+      sharedUsage: [],
     };
     for (const [index, sheet] of layout.sheets.entries()) {
       options.onSheet?.({ name: sheet.name, index });

@@ -249,6 +249,24 @@ describe('readXlsxRows', () => {
     ]);
   });
 
+  it('gives the right shared string to every cell of a column whose values never repeat, also when one is referred to again', async () => {
+    // Prepare: column A an identifier per row (6,000 of them), column B three values; the last row refers to row 1's identifier again
+    const n = 6000;
+    const strings = [...Array.from({ length: n }, (_, i) => `<t>ID-${i}</t>`), '<t>NJ</t>', '<t>NY</t>', '<t>CA</t>'];
+    const cells = (r: number, a: number, b: number) =>
+      `<row r="${r}"><c r="A${r}" t="s"><v>${a}</v></c><c r="B${r}" t="s"><v>${n + b}</v></c></row>`;
+    const sheet = Array.from({ length: n }, (_, i) => cells(i + 1, i, i % 3)).join('') + cells(n + 1, 0, 1);
+    const file = await write('many-sst.xlsx', buildXlsx(sheet, strings));
+
+    // Act
+    const rows = await rowsOf(file);
+
+    // Assess
+    expect(rows).toHaveLength(n + 1);
+    rows.slice(0, n).forEach((row, i) => expect(row.cells).toEqual([`ID-${i}`, ['NJ', 'NY', 'CA'][i % 3]]));
+    expect(rows[n].cells).toEqual(['ID-0', 'NY']);
+  });
+
   it('refuses a shared string index that does not exist', async () => {
     // Prepare
     const file = await write('bad-sst.xlsx', buildXlsx('<row r="1"><c r="A1" t="s"><v>7</v></c></row>', ['<t>only</t>']));
