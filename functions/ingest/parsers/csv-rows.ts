@@ -183,6 +183,10 @@ class CsvScanner {
   private selected: readonly boolean[] | undefined;
   /** The selected columns, in order. */
   private wantedList: number[] = [];
+  /** Selected columns left undecoded until the handler asks (`select.lazy`), and where their field is in this record. */
+  private lazyList: number[] = [];
+  private readonly deferred: Array<{ from: number; close: number; to: number } | undefined> = [];
+  private buffer?: Buffer;
   private values: Array<ColumnValues | undefined> = [];
   /** The column `skipFields` stopped at. */
   private reached = 0;
@@ -199,12 +203,24 @@ class CsvScanner {
     private readonly onWarning: (warning: string) => void,
   ) {
     this.delimiters = Math.imul(delimiter, ONES);
+    select.cell = this.cellOf;
   }
+
+  /** A cell of the record being handled: a deferred one decoded now, any other as read. */
+  private readonly cellOf = (column: number): Cell => {
+    const field = this.deferred[column];
+    if (field === undefined || field.from < 0 || !this.buffer) return this.cells[column];
+    const { from, close, to } = field;
+    if (close >= 0) return this.quoted(this.buffer, from, close, to, column);
+    const values = this.values[column]!;
+    return values.off || to - from > MAX_SHARED_BYTES ? this.text(this.buffer, from, to) : this.shared(values, this.buffer, from, to);
+  };
 
   /** Reads the complete records of `b[from, end)`; returns where the unread rest begins. `offset` is `b[0]`'s place in the file. */
   scan(b: Buffer, from: number, end: number, final: boolean, offset: number): number {
     this.switchAt = this.windows1252 ? Number.POSITIVE_INFINITY : firstNonUtf8Line(b, from, final ? end : b.lastIndexOf(LF, end - 1) + 1);
     b[end] = LF;
+    this.buffer = b;
     if (this.view.buffer !== b.buffer || this.view.byteOffset !== b.byteOffset) this.view = new DataView(b.buffer, b.byteOffset, b.length);
     let p = from;
     while (p < end && !this.stopped) {
@@ -247,6 +263,8 @@ class CsvScanner {
     this.selected = columns;
     this.values = [];
     this.wantedList = [];
+    this.lazyList = [];
+    this.deferred.length = 0;
     // With a selection the cells keep one length (emptying the array per record would free and
     // grow its storage again for every record): every selected cell is set or cleared per record.
     this.cells.length = 0;
@@ -255,6 +273,10 @@ class CsvScanner {
       if (columns[i] !== true) continue;
       this.wantedList.push(i);
       this.values[i] = new ColumnValues();
+      if (this.select.lazy?.[i] === true) {
+        this.lazyList.push(i);
+        this.deferred[i] = { from: -1, close: -1, to: -1 };
+      }
     }
     for (let i = 0; i < columns.length; i++) this.cells[i] = undefined;
   }
@@ -306,6 +328,8 @@ class CsvScanner {
   private selectedFields(b: Buffer, start: number, end: number, final: boolean): number {
     const cells = this.cells;
     const list = this.wantedList;
+    const deferred = this.deferred;
+    for (let k = 0; k < this.lazyList.length; k++) deferred[this.lazyList[k]]!.from = -1;
     let p = start;
     let column = 0;
     for (let k = 0; k < list.length; k++, column++) {
@@ -317,7 +341,12 @@ class CsvScanner {
         column = target;
       }
       let i: number;
-      if (b[p] === QUOTE) {
+      const field = deferred[column];
+      if (field !== undefined) {
+        i = this.deferField(b, p, field, end, final);
+        if (i < 0) return -1;
+        cells[column] = undefined;
+      } else if (b[p] === QUOTE) {
         i = this.quotedField(b, p, column, end, final);
         if (i < 0) return -1;
       } else {
@@ -340,6 +369,21 @@ class CsvScanner {
     const list = this.wantedList;
     for (; k < list.length; k++) this.cells[list[k]] = undefined;
     return lf === end ? end : lf + 1;
+  }
+
+  /** Where the field from `p` is, to decode it if the handler asks: the index of the delimiter or line end after it, or -1. */
+  private deferField(b: Buffer, p: number, field: { from: number; close: number; to: number }, end: number, final: boolean): number {
+    let close = -1;
+    if (b[p] === QUOTE) {
+      close = this.closingQuote(b, p, end, final);
+      if (close < 0) return -1;
+    }
+    const i = this.fieldEnd(close < 0 ? p : close + 1);
+    if (i === end && !final) return -1;
+    field.from = p;
+    field.close = close;
+    field.to = b[i] === LF && i > (close < 0 ? p : close + 1) && b[i - 1] === CR ? i - 1 : i;
+    return i;
   }
 
   /** A quoted field of `column` from `p` into the cells: the index of the delimiter or line end after it, or -1. */

@@ -9,7 +9,7 @@
  */
 import type { Place } from '../../domain/jurisdiction';
 import { InvalidReleaseError, type Observation, type Parser, type ParseSummary } from '../../domain/release';
-import { type Cell, cellText } from './cell';
+import { type Cell, cellText, type RowSelection } from './cell';
 import { type ColumnIndex, type ColumnSpec, describeField, matchColumns, requireColumns } from './header-row';
 import { isDeclined } from './lift-reason';
 import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
@@ -219,6 +219,7 @@ export class RecordLayout implements RowLayout {
   readonly allSheets = true;
   private c!: RecordColumns;
   private where: RowPlace = (n) => `row ${n}`;
+  private select?: RowSelection;
   private dateColumn = '';
   private readonly counts: RecordTallies = {
     rowsRead: 0,
@@ -257,6 +258,13 @@ export class RecordLayout implements RowLayout {
     this.c = columns as RecordColumns;
     this.where = header.where;
     this.dateColumn = String(header.cells[this.c.prepareDate]).trim();
+    this.select = header.select;
+    // The identifier is read for declined records only (the duplicate check): one in twenty.
+    if (this.c.person !== undefined) {
+      const lazy: boolean[] = [];
+      lazy[this.c.person] = true;
+      header.select.lazy = lazy;
+    }
     const wanted: boolean[] = [];
     for (const index of recordColumnsRead(header.cells)) wanted[index] = true;
     return wanted;
@@ -311,7 +319,10 @@ export class RecordLayout implements RowLayout {
     }
     counts.rowsKept++;
     if (place.facility === undefined && place.city === undefined) counts.declinedWithoutPlace++;
-    if (c.person !== undefined) this.checkDuplicate(cellText(cells[c.person]), place.facility, date);
+    if (c.person !== undefined) {
+      const person = this.select?.cell ? this.select.cell(c.person) : cells[c.person];
+      this.checkDuplicate(cellText(person), place.facility, date);
+    }
     const category = c.criminality === undefined ? undefined : cellText(cells[c.criminality]);
     this.sink(category === undefined ? { place, count: 1, date, received: 1 } : { place, count: 1, date, received: 1, category });
   }

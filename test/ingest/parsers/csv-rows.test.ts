@@ -22,8 +22,15 @@ async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-/** Reads `text`, cut into chunks of `size` bytes; `select` is applied from the second row on, as a layout does after its header. */
-async function read(text: string | Buffer, options: { size?: number; select?: boolean[]; stopAt?: number } = {}): Promise<Read> {
+/**
+ * Reads `text`, cut into chunks of `size` bytes; `select` (and `lazy`) are applied from the second row
+ * on, as a layout does after its header. A lazy column's cell is taken with `select.cell` and must be
+ * undefined in the cells.
+ */
+async function read(
+  text: string | Buffer,
+  options: { size?: number; select?: boolean[]; lazy?: boolean[]; stopAt?: number } = {},
+): Promise<Read> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const rows: Read['rows'] = [];
   const warnings: string[] = [];
@@ -32,8 +39,17 @@ async function read(text: string | Buffer, options: { size?: number; select?: bo
     chunked(bytes, options.size ?? bytes.length + 1),
     'test.csv',
     (cells, line) => {
-      rows.push({ line, cells: Array.from(cells) });
+      const copy = Array.from(cells);
+      if (selection.lazy) {
+        for (const [column, lazy] of selection.lazy.entries()) {
+          if (!lazy) continue;
+          if (cells[column] !== undefined) throw new Error(`lazy column ${column} was decoded in row ${line}`);
+          copy[column] = selection.cell?.(column);
+        }
+      }
+      rows.push({ line, cells: copy });
       if (options.select) selection.columns = options.select;
+      if (options.lazy) selection.lazy = options.lazy;
       if (options.stopAt === line) return 'stop';
     },
     { select: selection, onWarning: (w) => warnings.push(w) },
@@ -177,6 +193,26 @@ describe('readCsvRows', () => {
     for (const piece of pieces) expect(piece.rows).toEqual(whole.rows);
   });
 
+  it('leaves lazy columns undecoded until asked for: plain, quoted with line breaks and quotes, before a CR, missing from a short row', async () => {
+    // Prepare: column 1 decoded, column 3 (the last) lazy
+    const text = ['a,b,c,d', '1,x,3,ID-1\r', '2,y,3,"ID ""2"",\nsecond line"', '3,z', '4,w,3,ID-4'].join('\n');
+
+    // Act
+    const pieces = await Promise.all(
+      [1, 3, 100].map((size) => read(text, { size, select: [false, true, false, true], lazy: [false, false, false, true] })),
+    );
+
+    // Assess
+    for (const { rows } of pieces)
+      expect(rows).toEqual([
+        { line: 1, cells: ['a', 'b', 'c', 'd'] },
+        { line: 2, cells: [undefined, 'x', undefined, 'ID-1'] },
+        { line: 3, cells: [undefined, 'y', undefined, 'ID "2",\nsecond line'] },
+        { line: 5, cells: [undefined, 'z', undefined, undefined] },
+        { line: 6, cells: [undefined, 'w', undefined, 'ID-4'] },
+      ]);
+  });
+
   it('keeps repeated and distinct values apart over many rows, also values of the same length and similar bytes', async () => {
     // Prepare: a column of few repeated values (some of which hash alike in a 31-based hash: "Aa" and "BB"), one unique per row
     const repeated = ['Aa', 'BB', 'AaAa', 'BBBB', 'AaBB', 'BBAa', 'CO', 'Detainer Declined by LEA', '"quoted, one"'];
@@ -195,7 +231,7 @@ describe('readCsvRows', () => {
     });
   });
 
-  it('reads random files with every quirk as a plain reading of the rules does, whatever the chunks and the selection', async () => {
+  it('reads random files with every quirk as a plain reading of the rules does, whatever the chunks, the selection and the columns left lazy', async () => {
     // Prepare: a seeded generator of fields (plain, quoted with delimiters, quotes and line breaks,
     // text after a closing quote, quotes inside plain text, CR at a record's end), ragged records and blank lines
     let seed = 7;
@@ -223,8 +259,9 @@ describe('readCsvRows', () => {
     for (const [f, text] of files.entries()) {
       const select = Array.from({ length: 12 }, () => random(3) === 0);
       select[random(12)] = true;
+      const lazy = select.map((wanted) => wanted && random(2) === 0);
       // Act
-      const got = await read(text, { size: 1 + random(97), select });
+      const got = await read(text, { size: 1 + random(97), select, lazy });
 
       // Assess
       expect(got.rows, `file ${f}`).toEqual(byTheRules(text, select));

@@ -125,6 +125,25 @@ describe('record-level files shared with processed column names', () => {
     expect(summary.warnings).toContain(`text is not UTF-8 from byte ${text.indexOf('7/4/14')}: read as Windows-1252 (Latin-1)`);
   });
 
+  it('counts likely duplicates by the identifier column in a CSV, read for declined records only', async () => {
+    // Prepare: the same person twice within a day at one facility, once more a month later, and an undeclined record
+    const rows = [
+      'Detainer Prepare Date,Detainer Lift Reason,Detention Facility,Facility City,Facility State,Unique Identifier',
+      '2024-05-01 08:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,"P-1"',
+      '2024-05-01 20:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+      '2024-06-20 08:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+      '2024-06-20 09:00:00,Case Closed,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+    ];
+    const path = await file('duplicates.csv', `${rows.join('\r\n')}\r\n`);
+
+    // Act
+    const { declined, summary } = await records(path);
+
+    // Assess
+    expect(declined).toHaveLength(3);
+    expect(summary.warnings.join('\n')).toMatch(/^1 declined rows look like duplicates/m);
+  });
+
   it('reads a .csv.gz and a zip holding one CSV', async () => {
     // Prepare
     const csv = `${NPR_HEADER}\n${NPR_ROWS.join('\n')}\n`;
