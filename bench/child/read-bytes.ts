@@ -1,6 +1,8 @@
 /**
- * The CSV floor: reading the file's bytes, in the 64 KiB chunks the CSV reader reads them in,
- * nothing done with them. The parse child's time over this one is the ratio the bench reports.
+ * The CSV floor: reading the file's bytes through a 64 KiB read stream, nothing done with them.
+ * The parse child's time over this one is the ratio the bench reports. (The CSV reader itself
+ * reads plain files with FileHandle.read into 1 MiB buffers, which takes a tenth of this stream's
+ * time on the 166 MB bench file: see docs/performance.md, issue 13.)
  *
  *   node read-bytes.mjs FILE
  */

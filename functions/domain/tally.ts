@@ -22,6 +22,8 @@ interface PlaceSlot {
   jurisdiction: Jurisdiction;
   facility?: string;
   facilityType?: FacilityType;
+  /** Where this place counts in each quarter: its county's tally and its facility's, found once. */
+  byQuarter?: Map<QuarterId, { tally: CountyTally; facility?: FacilityTally }>;
 }
 
 interface CountyTally {
@@ -40,9 +42,9 @@ interface CountyTally {
  */
 export class QuarterTallies {
   private readonly quarters = new Map<QuarterId, Map<string, CountyTally>>();
-  private readonly received = new Map<QuarterId, number>();
   private readonly slots = new Map<string | undefined, Map<string | undefined, Map<string | undefined, PlaceSlot>>>();
-  private readonly quarterByMonth = new Map<string, QuarterId>();
+  /** By the record's date (the same few hundred days recur; slicing out the month per record would allocate). */
+  private readonly quarterByDate = new Map<string, QuarterId>();
   private resolved = 0;
   private unresolvedTotal = 0;
   private readonly unresolved = new Map<string, UnplacedFacility>();
@@ -60,7 +62,10 @@ export class QuarterTallies {
       if (!this.lastDate || date > this.lastDate) this.lastDate = date;
     }
     const slot = this.slotOf(observation.place);
-    const tally = this.countyTally(quarter, slot);
+    slot.byQuarter ??= new Map();
+    let counts = slot.byQuarter.get(quarter);
+    if (!counts) slot.byQuarter.set(quarter, (counts = { tally: this.countyTally(quarter, slot) }));
+    const tally = counts.tally;
     if (category !== undefined) {
       // Categories are a breakdown of the same detainers for record sources, but separate
       // measures in table sources (SOURCES.md §2): a table observation with a category adds
@@ -72,18 +77,18 @@ export class QuarterTallies {
       if (date === undefined) return;
     }
     tally.declined += count;
-    if (received !== undefined) {
-      tally.received = (tally.received ?? 0) + received;
-      this.received.set(quarter, (this.received.get(quarter) ?? 0) + received);
+    if (received !== undefined) tally.received = (tally.received ?? 0) + received;
+    if (slot.facility !== undefined) {
+      const facility = (counts.facility ??= this.facilityTally(tally, slot));
+      facility.declined += count;
+      if (received !== undefined) facility.received = (facility.received ?? 0) + received;
     }
-    if (slot.facility !== undefined) this.countFacility(tally, slot, count, received);
     if (count > 0 || received !== undefined) this.countResolution(slot, count, received);
   }
 
   private quarterOf(date: string): QuarterId {
-    const month = date.slice(0, 7);
-    let quarter = this.quarterByMonth.get(month);
-    if (!quarter) this.quarterByMonth.set(month, (quarter = quarterOf(date)));
+    let quarter = this.quarterByDate.get(date);
+    if (!quarter) this.quarterByDate.set(date, (quarter = quarterOf(date)));
     return quarter;
   }
 
@@ -127,13 +132,12 @@ export class QuarterTallies {
     return tally;
   }
 
-  private countFacility(tally: CountyTally, slot: PlaceSlot, count: number, received: number | undefined): void {
+  private facilityTally(tally: CountyTally, slot: PlaceSlot): FacilityTally {
     tally.facilities ??= new Map();
     const name = slot.facility!;
     let facility = tally.facilities.get(name);
     if (!facility) tally.facilities.set(name, (facility = { name, type: slot.facilityType ?? 'other', declined: 0 }));
-    facility.declined += count;
-    if (received !== undefined) facility.received = (facility.received ?? 0) + received;
+    return facility;
   }
 
   private countResolution(slot: PlaceSlot, count: number, received: number | undefined): void {
@@ -185,7 +189,9 @@ export class QuarterTallies {
     return [...quarters].sort().map((quarter) => {
       const tallies = [...(this.quarters.get(quarter)?.values() ?? [])].map(toTally);
       const rows = rankTallies(tallies);
-      const received = this.received.get(quarter);
+      // Received per quarter: the sum of its counties' (each record counted in one of them).
+      let received: number | undefined;
+      for (const t of tallies) if (t.received !== undefined) received = (received ?? 0) + t.received;
       return {
         source,
         quarter,

@@ -13,6 +13,14 @@ export type RowHandler = (cells: Cell[], rowNumber: number) => void | 'stop' | '
 /** Columns to decode; the handler may fill `columns` once it has seen the header, and the rest are never decoded. */
 export interface RowSelection {
   columns?: readonly boolean[];
+  /**
+   * Selected columns the handler reads only for some rows (an identifier, for declined records
+   * only). A reader may leave them undefined in `cells` and decode one when the handler calls
+   * `cell`; readers that do not defer decode them with the others.
+   */
+  lazy?: readonly boolean[];
+  /** Set by a reader that defers `lazy` columns: a cell of the row being handled (valid during the call). */
+  cell?: (column: number) => Cell;
 }
 
 /** FOIA redaction markers such as `(b)(6)`, `(b)(7)(C)`: present, but not data. */

@@ -9,7 +9,7 @@
  */
 import type { Place } from '../../domain/jurisdiction';
 import { InvalidReleaseError, type Observation, type Parser, type ParseSummary } from '../../domain/release';
-import { type Cell, cellText } from './cell';
+import { type Cell, cellText, type RowSelection } from './cell';
 import { type ColumnIndex, type ColumnSpec, describeField, matchColumns, requireColumns } from './header-row';
 import { isDeclined } from './lift-reason';
 import { assertPlausibleDate, parseReleaseDate, plausibleDateRange } from './release-date';
@@ -219,6 +219,7 @@ export class RecordLayout implements RowLayout {
   readonly allSheets = true;
   private c!: RecordColumns;
   private where: RowPlace = (n) => `row ${n}`;
+  private select?: RowSelection;
   private dateColumn = '';
   private readonly counts: RecordTallies = {
     rowsRead: 0,
@@ -231,6 +232,8 @@ export class RecordLayout implements RowLayout {
   private readonly plausible: { from: string; to: string };
   private readonly reasons = new Map<string, boolean>();
   private readonly lastSeenByPerson = new Map<string, { facility: string | undefined; at: number }>();
+  /** Each prepare date as a time, parsed once. */
+  private readonly dayOf = new Map<string, number>();
   private lastDay = Number.NaN;
   private lastDayIso: string | undefined;
   private lastText: string | undefined;
@@ -255,6 +258,13 @@ export class RecordLayout implements RowLayout {
     this.c = columns as RecordColumns;
     this.where = header.where;
     this.dateColumn = String(header.cells[this.c.prepareDate]).trim();
+    this.select = header.select;
+    // The identifier is read for declined records only (the duplicate check): one in twenty.
+    if (this.c.person !== undefined) {
+      const lazy: boolean[] = [];
+      lazy[this.c.person] = true;
+      header.select.lazy = lazy;
+    }
     const wanted: boolean[] = [];
     for (const index of recordColumnsRead(header.cells)) wanted[index] = true;
     return wanted;
@@ -309,7 +319,10 @@ export class RecordLayout implements RowLayout {
     }
     counts.rowsKept++;
     if (place.facility === undefined && place.city === undefined) counts.declinedWithoutPlace++;
-    if (c.person !== undefined) this.checkDuplicate(cellText(cells[c.person]), place.facility, date);
+    if (c.person !== undefined) {
+      const person = this.select?.cell ? this.select.cell(c.person) : cells[c.person];
+      this.checkDuplicate(cellText(person), place.facility, date);
+    }
     const category = c.criminality === undefined ? undefined : cellText(cells[c.criminality]);
     this.sink(category === undefined ? { place, count: 1, date, received: 1 } : { place, count: 1, date, received: 1, category });
   }
@@ -347,7 +360,8 @@ export class RecordLayout implements RowLayout {
   /** Likely duplicates: the same person at the same facility within 24 hours (counted as published, and said). */
   private checkDuplicate(person: string | undefined, facility: string | undefined, date: string): void {
     if (person === undefined) return;
-    const at = Date.parse(`${date}T00:00:00Z`);
+    let at = this.dayOf.get(date);
+    if (at === undefined) this.dayOf.set(date, (at = Date.parse(`${date}T00:00:00Z`)));
     const seen = this.lastSeenByPerson.get(person);
     if (seen && seen.facility === facility && Math.abs(at - seen.at) <= DAY_MS) this.counts.duplicates++;
     this.lastSeenByPerson.set(person, { facility, at });

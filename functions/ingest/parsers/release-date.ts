@@ -57,12 +57,33 @@ export function excelSerialToIso(serial: number, date1904 = false): string {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The text of each day already written: a release dates 316,000 records with a few hundred days. */
+const ISO_DAYS = new Map<number, string>();
+const MAX_ISO_DAYS = 1 << 16;
+
 /** `YYYY-MM-DD` of a calendar date, or undefined when there is no such day (month 13, February 30). */
 export function validDate(y: number, m: number, d: number): string | undefined {
   if (m < 1 || m > 12 || d < 1) return undefined;
   const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0)) return undefined;
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+  const key = y * 10000 + m * 100 + d;
+  let iso = ISO_DAYS.get(key);
+  if (iso === undefined) {
+    if (ISO_DAYS.size >= MAX_ISO_DAYS) ISO_DAYS.clear();
+    ISO_DAYS.set(key, (iso = `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`));
+  }
+  return iso;
+}
+
+/** The number written by the digits `text[from, to)`, or -1 when one is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 function fullYear(y: number, digits: number): number {
@@ -89,12 +110,14 @@ export function parseReleaseDate(value: string | number | bigint | boolean | Dat
   }
   const text = value.trim();
   if (text.length === 0) return undefined;
-  // Fast path for what the XLSX reader emits for date-styled cells.
-  if (text.length >= 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && (text.length === 10 || text.charCodeAt(10) === 84)) {
-    const y = Number(text.slice(0, 4));
-    const m = Number(text.slice(5, 7));
-    const d = Number(text.slice(8, 10));
-    if (Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d)) return validDate(y, m, d);
+  // Fast path for `YYYY-MM-DD`, alone or before a time (`T09:00`, ` 12:39:31`): what the XLSX reader
+  // emits for date-styled cells and what CSV exports write; anything else goes to the patterns.
+  if (text.length >= 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+    const after = text.length === 10 ? 84 : text.charCodeAt(10);
+    const y = digits(text, 0, 4);
+    const m = digits(text, 5, 7);
+    const d = digits(text, 8, 10);
+    if ((after === 84 || after === 32) && y >= 0 && m >= 0 && d >= 0) return validDate(y, m, d);
   }
   let match = ISO.exec(text);
   if (match) return validDate(Number(match[1]), Number(match[2]), Number(match[3]));

@@ -4,6 +4,7 @@
  * an XLSX workbook, or Parquet. Every row-based layout reads through `readReleaseRows`.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InvalidReleaseError } from '../../domain/release';
@@ -112,6 +113,37 @@ async function* textBytes(bytes: AsyncIterable<Buffer>, label: string, wrapper: 
   }
 }
 
+/** Bytes read per call from a plain text file. */
+const FILE_CHUNK = 1 << 20;
+
+/**
+ * A plain file's bytes, read with `FileHandle.read` into two buffers in turn: the next read runs
+ * on libuv's pool while the caller scans the chunk it was given. Each chunk is valid until the
+ * next is asked for (the CSV reader copies it at once). A read stream costs ten times the reads
+ * themselves on a 166 MB file: it allocates a buffer and passes it through its machinery per chunk.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
+  let position = 0;
+  let turn = 0;
+  let pending = handle.read(buffers[turn], 0, FILE_CHUNK, position);
+  try {
+    for (;;) {
+      const { bytesRead, buffer } = await pending;
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      turn ^= 1;
+      pending = handle.read(buffers[turn], 0, FILE_CHUNK, position);
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    // A read still under way when the caller stops early is let finish before the file is closed.
+    await pending.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 function gunzipped(path: string, label: string): AsyncIterable<Buffer> {
   const raw = createReadStream(path, { highWaterMark: 1 << 16 });
   const inflate = createGunzip({ chunkSize: 1 << 16 });
@@ -129,7 +161,7 @@ export async function readReleaseRows(
   const csv = { select: options.select, onWarning: options.onWarning };
   switch (file.kind) {
     case 'text':
-      return { rows: await readCsvRows(createReadStream(file.path, { highWaterMark: 1 << 16 }), label, onRow, csv), container: 'csv' };
+      return { rows: await readCsvRows(fileChunks(file.path), label, onRow, csv), container: 'csv' };
     case 'gzip':
       return { rows: await readCsvRows(gunzipped(file.path, label), label, onRow, csv), container: 'csv' };
     case 'parquet':

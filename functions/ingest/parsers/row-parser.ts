@@ -16,6 +16,8 @@ export type RowPlace = (rowNumber: number) => string;
 export interface LayoutHeader {
   cells: readonly Cell[];
   rowNumber: number;
+  /** The reader's selection: a layout may mark columns `lazy` and read them with `select.cell`. */
+  select: RowSelection;
   /** The file's label, with the worksheet when it is not the first. */
   label: string;
   where: RowPlace;
@@ -92,7 +94,7 @@ class HeaderSearch {
 
   private start(layout: RowLayout, cells: Cell[], rowNumber: number): void {
     const label = this.sheet && this.sheet.index > 0 ? `${this.file.label} (sheet "${this.sheet.name}")` : this.file.label;
-    this.select.columns = layout.begin({ cells, rowNumber, label, where: this.where });
+    this.select.columns = layout.begin({ cells, rowNumber, label, where: this.where, select: this.select });
     this.chosen = layout;
     this.headerInSheet = true;
     this.columns = headerNames(cells);
@@ -106,6 +108,7 @@ class HeaderSearch {
     this.sheet = sheet;
     this.headerInSheet = false;
     this.select.columns = undefined;
+    this.select.lazy = undefined;
     return true;
   }
 

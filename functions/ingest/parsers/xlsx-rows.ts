@@ -3,8 +3,8 @@
  * 316,000-row DDP release read in a few times the cost of inflating it, in bounded memory.
  * A general workbook model (exceljs, SheetJS) costs 10–30× that; this reads the zip's central
  * directory with yauzl, inflates each part with node's zlib (which runs on the thread pool,
- * overlapping the tokenizer), resolves shared strings once into an array, and scans the sheet
- * XML with indexOf instead of a general XML parser.
+ * overlapping the tokenizer), decodes a shared string when a selected cell first refers to it,
+ * and scans the sheet XML with indexOf instead of a general XML parser.
  */
 import { createReadStream } from 'node:fs';
 import { createInflateRaw } from 'node:zlib';
@@ -283,56 +283,109 @@ function isTagNameEnd(code: number): boolean {
   return code === 32 || code === 62 || code === 47 || code === 9 || code === 10 || code === 13;
 }
 
-function parseStringItems(s: string, limit: number, out: string[]): void {
-  let p = 0;
-  for (;;) {
-    const i = s.indexOf('<si', p);
-    if (i === -1 || i >= limit) return;
-    if (!isTagNameEnd(s.charCodeAt(i + 3))) {
-      p = i + 3;
-      continue;
+/**
+ * The workbook's shared strings, decoded when a selected cell first refers to one. A release's
+ * table holds hundreds of thousands of them (identifiers, dates as text, every column's values);
+ * the layout reads the few thousand of its columns. Decoding them all up front kept every one
+ * in memory for the whole read: on the 316,000-row bench release that was 370,000 strings, most
+ * of them slices pinning the decoded text of the whole part, and their mass survival grew the
+ * young generation to its maximum. Here the part stays as its bytes, with where each item is.
+ */
+class SharedStrings {
+  private readonly texts: Array<string | undefined>;
+  /** Items decoded so far (not found among those kept). */
+  decoded = 0;
+
+  constructor(
+    private readonly bytes: Buffer,
+    /** Each item's body, `[starts[i], ends[i])`; -1 for an empty item (`<si/>`). */
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    readonly count: number,
+  ) {
+    this.texts = new Array(count);
+  }
+
+  /** The text of item `index`, or undefined when there is no such item; kept for the next reference when `keep`. */
+  get(index: number, keep: boolean): string | undefined {
+    if (index >= this.count) return undefined;
+    let text = this.texts[index];
+    if (text === undefined) {
+      this.decoded++;
+      text = this.decode(index);
+      if (keep) this.texts[index] = text;
     }
-    const te = s.indexOf('>', i);
-    if (s.charCodeAt(te - 1) === 47) {
-      out.push('');
-      p = te + 1;
-      continue;
-    }
-    const close = s.indexOf('</si>', te);
-    if (close === -1) {
-      // An unclosed last item in a corrupt file: take what is there rather than loop.
-      out.push(richText(s, te + 1, s.length));
-      return;
-    }
-    out.push(richText(s, te + 1, close));
-    p = close + 5;
+    return text;
+  }
+
+  private decode(index: number): string {
+    const b = this.bytes;
+    const start = this.starts[index];
+    const end = this.ends[index];
+    if (start < 0) return '';
+    // `<t>…</t>` alone: the text between, decoded from the bytes; anything else (runs, attributes) as rich text.
+    if (end - start >= 7 && b[start] === 60 && b[start + 1] === 116 && b[start + 2] === 62 && b.indexOf(T_CLOSE, start + 3) === end - 4)
+      return decodeXmlText(b.toString('utf8', start + 3, end - 4));
+    const text = b.toString('utf8', start, end);
+    return richText(text, 0, text.length);
   }
 }
 
-/**
- * Shared strings, resolved once into an array. The streamed XML is cut before the last `<si`
- * of each chunk (on bytes: an ASCII tag cannot split a UTF-8 sequence), so every item in a
- * decoded piece is complete; the rest waits for the next chunk.
- */
-async function readSharedStrings(ctx: ZipContext, path: string, cap: number): Promise<string[]> {
-  const strings: string[] = [];
-  let carry: Buffer | undefined;
-  for await (const chunk of partChunks(ctx, path, cap)) {
-    const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = bytes.lastIndexOf(SI_TAG);
-    if (cut <= 0) {
-      carry = bytes;
+const T_CLOSE = Buffer.from('</t>', 'latin1');
+const SI_CLOSE = Buffer.from('</si>', 'latin1');
+
+/** Where each `<si>` item's body is in the shared strings part. */
+function indexStringItems(b: Buffer): SharedStrings {
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let count = 0;
+  const add = (start: number, end: number) => {
+    if (count === starts.length) {
+      const larger = (a: Int32Array) => {
+        const copy = new Int32Array(a.length * 2);
+        copy.set(a);
+        return copy;
+      };
+      starts = larger(starts);
+      ends = larger(ends);
+    }
+    starts[count] = start;
+    ends[count++] = end;
+  };
+  for (let p = 0; ; ) {
+    const i = b.indexOf(SI_TAG, p);
+    if (i === -1) break;
+    if (!isTagNameEnd(b[i + 3])) {
+      p = i + 3;
       continue;
     }
-    const text = bytes.toString('utf8', 0, cut);
-    parseStringItems(text, text.length, strings);
-    carry = bytes.subarray(cut);
+    const te = b.indexOf(62, i);
+    if (te === -1) break;
+    if (b[te - 1] === 47) {
+      add(-1, -1);
+      p = te + 1;
+      continue;
+    }
+    const close = b.indexOf(SI_CLOSE, te);
+    if (close === -1) {
+      // An unclosed last item in a corrupt file: take what is there rather than loop.
+      add(te + 1, b.length);
+      break;
+    }
+    add(te + 1, close);
+    p = close + 5;
   }
-  if (carry) {
-    const text = carry.toString('utf8');
-    parseStringItems(text, text.length, strings);
-  }
-  return strings;
+  return new SharedStrings(b, starts, ends, count);
+}
+
+/** The shared strings part, read whole as bytes (its inflated size is declared and capped), then indexed. */
+async function readSharedStrings(ctx: ZipContext, path: string, cap: number): Promise<SharedStrings> {
+  const declared = ctx.entries.get(path)?.uncompressedSize ?? 0;
+  const bytes = Buffer.allocUnsafe(Math.min(declared, cap));
+  let filled = 0;
+  // partChunks refuses more bytes than declared or than the cap, and fewer than declared at the end.
+  for await (const chunk of partChunks(ctx, path, cap)) filled += chunk.copy(bytes, filled);
+  return indexStringItems(bytes.subarray(0, filled));
 }
 
 const SI_TAG = Buffer.from('<si', 'latin1');
@@ -345,7 +398,7 @@ const T_BOOLEAN = 4;
 
 interface SheetState {
   label: string;
-  strings: string[];
+  strings: SharedStrings;
   dateStyles: boolean[];
   isoDates: boolean;
   date1904: boolean;
@@ -355,6 +408,11 @@ interface SheetState {
   stopped: boolean;
   onRow: XlsxRowHandler;
   select: { columns?: readonly boolean[] };
+  /** `select.columns` as last seen, and its selected columns in order. */
+  selected?: readonly boolean[];
+  selectedList: number[];
+  /** Per column: shared-string references, items decoded for it, whether it keeps them. */
+  sharedUsage: Array<{ references: number; decoded: number; keep: boolean } | undefined>;
 }
 
 function cellType(b: Buffer, from: number, to: number): number {
@@ -509,11 +567,24 @@ function parseCells(b: Buffer, from: number, limit: number, st: SheetState): num
   }
 }
 
+/** A column keeps the shared strings it decodes while at most a quarter of its references are new (identifiers are not). */
+const KEEPING_TRIAL = 4096;
+
+/** Shared string `index` for a cell of `col`: kept once decoded unless the column's values rarely repeat. */
+function sharedString(st: SheetState, index: number, col: number): string | undefined {
+  const usage = (st.sharedUsage[col] ??= { references: 0, decoded: 0, keep: true });
+  usage.references++;
+  const before = st.strings.decoded;
+  const text = st.strings.get(index, usage.keep);
+  if (st.strings.decoded !== before && ++usage.decoded > KEEPING_TRIAL && usage.decoded * 4 > usage.references) usage.keep = false;
+  return text;
+}
+
 function setValue(b: Buffer, from: number, to: number, col: number, type: number, style: number, st: SheetState): void {
   if (type === T_SHARED) {
     let index = 0;
     for (let k = from; k < to; k++) index = index * 10 + (b[k] - 48);
-    const text = st.strings[index];
+    const text = sharedString(st, index, col);
     if (text === undefined) throw corrupt(st.label, `row ${st.lastRow} refers to shared string ${index}, which does not exist`);
     st.cells[col] = text;
   } else if (type === T_NUMBER) {
@@ -535,6 +606,30 @@ function setValue(b: Buffer, from: number, to: number, col: number, type: number
     // Error text, formula strings, ISO dates, and text some writers put in `<v>` of inline cells.
     st.cells[col] = decodeXmlText(b.toString('utf8', from, to));
   }
+}
+
+/**
+ * Empties the cells for the next row. With a selection only the selected columns can hold a value,
+ * so only they are cleared and the array keeps its length: emptying it (`length = 0`) freed its
+ * storage and every row grew it again, up to the last selected column (about 1 KB per row, 300 MB
+ * of allocation over the 316,000-row release).
+ */
+function clearCells(st: SheetState): void {
+  const selected = st.select.columns;
+  const cells = st.cells;
+  if (selected === undefined) {
+    cells.length = 0;
+    return;
+  }
+  if (selected !== st.selected) {
+    st.selected = selected;
+    st.selectedList = [];
+    for (let i = 0; i < selected.length; i++) if (selected[i] === true) st.selectedList.push(i);
+    cells.length = 0;
+    for (let i = 0; i < selected.length; i++) cells[i] = undefined;
+  }
+  const list = st.selectedList;
+  for (let k = 0; k < list.length; k++) cells[list[k]] = undefined;
 }
 
 /** Parses every `<row>` starting before `limit`; false once the handler asked to stop. */
@@ -575,7 +670,7 @@ function parseRows(b: Buffer, limit: number, st: SheetState): boolean {
     }
     st.lastRow = rowNumber;
     st.rows++;
-    st.cells.length = 0;
+    clearCells(st);
     if (!selfClosing) p = parseCells(b, p, b.length, st);
     const verdict = st.onRow(st.cells, rowNumber);
     if (verdict === 'stop') {
@@ -638,7 +733,7 @@ export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, optio
     const layout = await readWorkbookLayout(ctx, options.sheet);
     const strings = layout.sharedStringsPath
       ? await readSharedStrings(ctx, layout.sharedStringsPath, Math.min(maxPartBytes, options.maxSharedStringsBytes ?? 256 * 1024 * 1024))
-      : [];
+      : new SharedStrings(Buffer.alloc(0), new Int32Array(0), new Int32Array(0), 0);
     const dateStyles = layout.stylesPath ? dateStylesOf(await readPartText(ctx, layout.stylesPath)) : [];
     const st: SheetState = {
       label,
@@ -652,6 +747,8 @@ export async function readXlsxZipRows(file: string, onRow: XlsxRowHandler, optio
       stopped: false,
       onRow,
       select: options.select ?? {},
+      selectedList: [],
+      sharedUsage: [],
     };
     for (const [index, sheet] of layout.sheets.entries()) {
       options.onSheet?.({ name: sheet.name, index });

@@ -121,7 +121,27 @@ describe('record-level files shared with processed column names', () => {
       ['TURNER GUIFORD KNIGHT\n(TGK) JAIL', '2014-07-03'],
       ['CENTRE PÉNITENTIAIRE DADE', '2014-07-04'],
     ]);
-    expect(summary.warnings).toContain('text is not UTF-8 from byte 0: read as Windows-1252 (Latin-1)');
+    // Windows-1252 from the first line that is not UTF-8 (the lines above it are read as UTF-8)
+    expect(summary.warnings).toContain(`text is not UTF-8 from byte ${text.indexOf('7/4/14')}: read as Windows-1252 (Latin-1)`);
+  });
+
+  it('counts likely duplicates by the identifier column in a CSV, read for declined records only', async () => {
+    // Prepare: the same person twice within a day at one facility, once more a month later, and an undeclined record
+    const rows = [
+      'Detainer Prepare Date,Detainer Lift Reason,Detention Facility,Facility City,Facility State,Unique Identifier',
+      '2024-05-01 08:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,"P-1"',
+      '2024-05-01 20:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+      '2024-06-20 08:00:00,Detainer Declined by LEA,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+      '2024-06-20 09:00:00,Case Closed,COOK COUNTY JAIL,CHICAGO,IL,P-1',
+    ];
+    const path = await file('duplicates.csv', `${rows.join('\r\n')}\r\n`);
+
+    // Act
+    const { declined, summary } = await records(path);
+
+    // Assess
+    expect(declined).toHaveLength(3);
+    expect(summary.warnings.join('\n')).toMatch(/^1 declined rows look like duplicates/m);
   });
 
   it('reads a .csv.gz and a zip holding one CSV', async () => {
@@ -267,6 +287,54 @@ describe("the Deportation Data Project's Parquet", () => {
       ['2024-02-29', 1],
       ['2024-02-29', 0],
     ]);
+  });
+});
+
+describe('a large Parquet file', () => {
+  it('reads row groups of tens of thousands of rows, column by column, each row whole; and refuses the file cut short', async () => {
+    // Prepare: two row groups of 25,000 rows, each row's columns tied to its number
+    const n = 50_000;
+    const reasons = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 'Detainer Declined by LEA' : i % 10 === 1 ? null : 'Lifted'));
+    const facilities = Array.from({ length: n }, (_, i) => `FACILITY ${i % 7} COUNTY JAIL`);
+    const columnData = [
+      ...ddpColumns(
+        Array.from({ length: n }, (_, i) => EPOCH_DAY('2023-10-01') + (i % 300)),
+        reasons,
+        facilities,
+        facilities.map(() => 'NJ'),
+      ),
+      { name: 'unique_identifier', data: Array.from({ length: n }, (_, i) => `ID${i}`), type: 'STRING' as const },
+    ];
+    const schema = [
+      { name: 'root', num_children: columnData.length },
+      { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
+      ...columnData.slice(1).map((c) => ({
+        name: c.name,
+        type: 'BYTE_ARRAY' as const,
+        converted_type: 'UTF8' as const,
+        repetition_type: 'OPTIONAL' as const,
+      })),
+    ];
+    const untyped = columnData.map(({ name, data }) => ({ name, data }));
+    const bytes = Buffer.from(parquetWriteBuffer({ columnData: untyped, schema, rowGroupSize: 25_000 }));
+    const path = await file('large.parquet', bytes);
+    const cut = await file('cut.parquet', Buffer.concat([bytes.subarray(0, 4), bytes.subarray(bytes.length / 2)]));
+
+    // Act
+    const { seen, declined, summary } = await records(path);
+    const refusal = await rejectionOf(parseRelease(cut, 'ddp', () => undefined));
+
+    // Assess
+    expect(summary).toMatchObject({ rowsRead: n, rowsKept: n / 10 });
+    expect(seen.map((o) => o.count).join('')).toBe(reasons.map((r) => (r === 'Detainer Declined by LEA' ? 1 : 0)).join(''));
+    declined.forEach((o, k) => {
+      const i = k * 10;
+      expect([o.place.facility, o.date]).toEqual([
+        `FACILITY ${i % 7} COUNTY JAIL`,
+        new Date((EPOCH_DAY('2023-10-01') + (i % 300)) * 86_400_000).toISOString().slice(0, 10),
+      ]);
+    });
+    expect(refusal.message).toMatch(/^.*cut\.parquet: unreadable Parquet: /);
   });
 });
 

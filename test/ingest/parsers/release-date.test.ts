@@ -19,6 +19,9 @@ describe('parseReleaseDate', () => {
     ['2/4/17', '2017-02-04'],
     ['14-SEP-23', '2023-09-14'],
     ['2024-02-29', '2024-02-29'],
+    ['2023-10-01 12:39:31', '2023-10-01'],
+    ['2023-10-01 00:00:00.000', '2023-10-01'],
+    ['2023-9-4 08:00', '2023-09-04'],
   ] as const)('reads %s as %s', (value, expected) => {
     // Act
     const date = parseReleaseDate(value);
@@ -27,13 +30,16 @@ describe('parseReleaseDate', () => {
     expect(date).toBe(expected);
   });
 
-  it.each([undefined, '', '  ', '(b)(6)', 'N/A', '2023-02-29', '13/01/2023', 0, -5])('gives nothing for %s', (value) => {
-    // Act
-    const date = parseReleaseDate(value);
+  it.each([undefined, '', '  ', '(b)(6)', 'N/A', '2023-02-29', '2023-02-30 10:00:00', '2023-1a-05', '2023-10-01x', '13/01/2023', 0, -5])(
+    'gives nothing for %s',
+    (value) => {
+      // Act
+      const date = parseReleaseDate(value);
 
-    // Assess
-    expect(date).toBeUndefined();
-  });
+      // Assess
+      expect(date).toBeUndefined();
+    },
+  );
 
   it('keeps the time of day of a serial when there is one', () => {
     // Act

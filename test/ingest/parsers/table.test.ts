@@ -126,7 +126,7 @@ describe('parseTable', () => {
 
     // Assess
     expect(observations).toEqual([{ place: { jurisdiction: 'Doña Ana', state: 'NM' }, count: 3, quarter: 'FY2017Q1' }]);
-    expect(summary.warnings).toContain('text is not UTF-8 from byte 0: read as Windows-1252 (Latin-1)');
+    expect(summary.warnings).toContain('text is not UTF-8 from byte 36: read as Windows-1252 (Latin-1)');
   });
 
   it('refuses a table without a period, or without a count column', async () => {

@@ -176,6 +176,97 @@ describe('readXlsxRows', () => {
     expect(rows[0].cells).toHaveLength(2);
   });
 
+  it('decodes shared strings as cells refer to them: empty items, entities, runs, several <t>, multi-byte text, repeated references', async () => {
+    // Prepare
+    const file = await write(
+      'sst-kinds.xlsx',
+      buildXlsx(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>' +
+          '<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2" t="s"><v>1</v></c></row>' +
+          '<row r="3"><c r="A3" t="s"><v>1</v></c></row>',
+        [
+          '<t>HUDSON &amp; ESSEX</t>',
+          '<t>CENTRE PÉNITENTIAIRE — ÉTÉ</t>',
+          '<t>A</t><t>B</t>',
+          '<t xml:space="preserve"> padded </t>',
+          '<t/>',
+        ],
+      ),
+    );
+    const withEmpty = await write(
+      'sst-empty.xlsx',
+      buildXlsx('<row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row>', [], {
+        'xl/sharedStrings.xml': { name: 'xl/sharedStrings.xml', content: '<?xml version="1.0"?><sst><si/><si><t>AFTER</t></si></sst>' },
+      }),
+    );
+
+    // Act
+    const rows = await rowsOf(file);
+    const empty = await rowsOf(withEmpty);
+
+    // Assess
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['HUDSON & ESSEX', 'CENTRE PÉNITENTIAIRE — ÉTÉ', 'AB'],
+      [' padded ', '', 'CENTRE PÉNITENTIAIRE — ÉTÉ'],
+      ['CENTRE PÉNITENTIAIRE — ÉTÉ'],
+    ]);
+    expect(empty[0].cells).toEqual(['AFTER', '']);
+  });
+
+  it('with a selection, clears the selected cells between rows: a cell a row lacks is not taken from the row before', async () => {
+    // Prepare: columns A and C selected once the header is read; row 3 has no C, row 4 no A
+    const file = await write(
+      'select.xlsx',
+      buildXlsx(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>' +
+          '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c><c r="C2"><v>3</v></c></row>' +
+          '<row r="3"><c r="A3"><v>4</v></c><c r="B3"><v>5</v></c></row>' +
+          '<row r="4"><c r="C4"><v>9</v></c></row><row r="5"/>',
+        ['<t>a</t>', '<t>b</t>', '<t>c</t>'],
+      ),
+    );
+    const select: { columns?: boolean[] } = {};
+    const columns = [true, false, true];
+    const rows: XlsxCell[][] = [];
+
+    // Act
+    await readXlsxRows(
+      file,
+      (cells) => {
+        rows.push([...cells]);
+        select.columns = columns;
+      },
+      { select },
+    );
+
+    // Assess
+    expect(rows).toEqual([
+      ['a', 'b', 'c'],
+      [1, undefined, 3],
+      [4, undefined, undefined],
+      [undefined, undefined, 9],
+      [undefined, undefined, undefined],
+    ]);
+  });
+
+  it('gives the right shared string to every cell of a column whose values never repeat, also when one is referred to again', async () => {
+    // Prepare: column A an identifier per row (6,000 of them), column B three values; the last row refers to row 1's identifier again
+    const n = 6000;
+    const strings = [...Array.from({ length: n }, (_, i) => `<t>ID-${i}</t>`), '<t>NJ</t>', '<t>NY</t>', '<t>CA</t>'];
+    const cells = (r: number, a: number, b: number) =>
+      `<row r="${r}"><c r="A${r}" t="s"><v>${a}</v></c><c r="B${r}" t="s"><v>${n + b}</v></c></row>`;
+    const sheet = Array.from({ length: n }, (_, i) => cells(i + 1, i, i % 3)).join('') + cells(n + 1, 0, 1);
+    const file = await write('many-sst.xlsx', buildXlsx(sheet, strings));
+
+    // Act
+    const rows = await rowsOf(file);
+
+    // Assess
+    expect(rows).toHaveLength(n + 1);
+    rows.slice(0, n).forEach((row, i) => expect(row.cells).toEqual([`ID-${i}`, ['NJ', 'NY', 'CA'][i % 3]]));
+    expect(rows[n].cells).toEqual(['ID-0', 'NY']);
+  });
+
   it('refuses a shared string index that does not exist', async () => {
     // Prepare
     const file = await write('bad-sst.xlsx', buildXlsx('<row r="1"><c r="A1" t="s"><v>7</v></c></row>', ['<t>only</t>']));
