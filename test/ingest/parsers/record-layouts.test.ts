@@ -166,6 +166,24 @@ describe('record-level files shared with processed column names', () => {
   });
 });
 
+/**
+ * The Parquet schema pyarrow writes for DDP columns: the prepare date as int32 days annotated
+ * DATE, every other column optional UTF-8; and the columns without their writer types.
+ */
+function dateFirstSchema(columnData: Array<{ name: string; data: unknown[] }>) {
+  const schema = [
+    { name: 'root', num_children: columnData.length },
+    { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
+    ...columnData.slice(1).map((c) => ({
+      name: c.name,
+      type: 'BYTE_ARRAY' as const,
+      converted_type: 'UTF8' as const,
+      repetition_type: 'OPTIONAL' as const,
+    })),
+  ];
+  return { schema, untyped: columnData.map(({ name, data }) => ({ name, data })) };
+}
+
 /** DDP processed columns, as `detainers-latest.parquet` names them. */
 function ddpColumns(days: number[], reasons: Array<string | null>, facilities: string[], states: string[]) {
   return [
@@ -203,17 +221,7 @@ describe("the Deportation Data Project's Parquet", () => {
     async (codec, compressors) => {
       // Prepare: int32 days annotated as DATE, as pyarrow writes a date column
       const columnData = ddpColumns(days, reasons, facilities, states);
-      const schema = [
-        { name: 'root', num_children: columnData.length },
-        { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
-        ...columnData.slice(1).map((c) => ({
-          name: c.name,
-          type: 'BYTE_ARRAY' as const,
-          converted_type: 'UTF8' as const,
-          repetition_type: 'OPTIONAL' as const,
-        })),
-      ];
-      const untyped = columnData.map(({ name, data }) => ({ name, data }));
+      const { schema, untyped } = dateFirstSchema(columnData);
       const path = await file(
         `ddp-${codec}.parquet`,
         parquetWriteBuffer({ columnData: untyped, schema, codec, compressors, rowGroupSize: 700 }),
@@ -305,17 +313,7 @@ describe('a large Parquet file', () => {
       ),
       { name: 'unique_identifier', data: Array.from({ length: n }, (_, i) => `ID${i}`), type: 'STRING' as const },
     ];
-    const schema = [
-      { name: 'root', num_children: columnData.length },
-      { name: 'detainer_prepare_date', type: 'INT32' as const, converted_type: 'DATE' as const, repetition_type: 'OPTIONAL' as const },
-      ...columnData.slice(1).map((c) => ({
-        name: c.name,
-        type: 'BYTE_ARRAY' as const,
-        converted_type: 'UTF8' as const,
-        repetition_type: 'OPTIONAL' as const,
-      })),
-    ];
-    const untyped = columnData.map(({ name, data }) => ({ name, data }));
+    const { schema, untyped } = dateFirstSchema(columnData);
     const bytes = Buffer.from(parquetWriteBuffer({ columnData: untyped, schema, rowGroupSize: 25_000 }));
     const path = await file('large.parquet', bytes);
     const cut = await file('cut.parquet', Buffer.concat([bytes.subarray(0, 4), bytes.subarray(bytes.length / 2)]));
