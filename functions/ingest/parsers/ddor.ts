@@ -224,13 +224,8 @@ interface DeclinedRow {
   cells: Partial<Record<DdorField, string>>;
 }
 
-export async function parseDdorWith(
-  file: string,
-  sink: (o: Observation) => void,
-  options: { label?: string; now?: Date } = {},
-): Promise<ParseSummary> {
-  const label = options.label ?? file;
-  const plausible = plausibleDateRange(options.now);
+/** The text lines of each page of a PDF, read with pdfjs; a file pdfjs cannot open is one error naming it. */
+async function* pdfPages(file: string, label: string): AsyncGenerator<{ pageNumber: number; lines: Line[] }> {
   // Loaded on first use: pdfjs is large and only this parser needs it.
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const data = new Uint8Array(await readFile(file));
@@ -242,23 +237,6 @@ export async function parseDdorWith(
     stopAtErrors: true,
     verbosity: 0,
   });
-  let week: DateRange | undefined;
-  let section: string | undefined;
-  /** The title of a section II heading without "declined detainers", which may follow on the next line. */
-  let pendingII: string | undefined;
-  /**
-   * Whether the last section II heading (the table of contents lists it first, the body's comes
-   * later) is the declined-detainers one: either line of a wrapped heading may say so.
-   */
-  let sawSectionII = false;
-  let sawHeader = false;
-  let columns: Column[] | undefined;
-  let printedTotal: number | undefined;
-  let headerNames: string[] = [];
-  /** The line of the last row read, so only a line just below it can continue its cells. */
-  let lastRowLine: { page: number; y: number } | undefined;
-  let datedLinesWithoutHeader = 0;
-  const rows: DeclinedRow[] = [];
   try {
     let doc;
     try {
@@ -269,85 +247,125 @@ export async function parseDdorWith(
     for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
       const page = await doc.getPage(pageNumber);
       const content = await page.getTextContent();
-      const lines = linesOf(content.items.filter((item): item is TextItemLike & typeof item => 'str' in item));
-      for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        const heading = sectionHeading(line.text);
-        if (heading) {
-          section = heading.section;
-          pendingII = undefined;
-          if (section === 'II' && DECLINED_DETAINERS.test(heading.title)) sawSectionII = true;
-          else if (section === 'II') {
-            section = 'II?';
-            sawSectionII = false;
-            pendingII = heading.title;
-          }
-          columns = undefined;
-          lastRowLine = undefined;
-          continue;
-        }
-        if (pendingII !== undefined) {
-          const title = `${pendingII} ${line.text}`;
-          pendingII = undefined;
-          if (DECLINED_DETAINERS.test(title)) {
-            section = 'II';
-            sawSectionII = true;
-            continue;
-          }
-        }
-        if (section === undefined) {
-          week ??= reportWeekIn(line.text);
-          continue;
-        }
-        if (section !== 'II') continue;
-        const header = headerAt(lines, index);
-        if (header) {
-          columns = header.columns;
-          sawHeader = true;
-          headerNames = columns.map((c) => c.name);
-          lastRowLine = undefined;
-          index += header.used - 1;
-          continue;
-        }
-        const total = /total declined detainers[^\d]*(\d+)/i.exec(line.text);
-        if (total) {
-          printedTotal = Number(total[1]);
-          continue;
-        }
-        if (!columns) {
-          if (hasDate(line)) datedLinesWithoutHeader++;
-          continue;
-        }
-        const cells = cellsOf(line, columns);
-        if (cells.declined !== undefined && parseReleaseDate(cells.declined) !== undefined) {
-          rows.push({ page: pageNumber, cells });
-          lastRowLine = { page: pageNumber, y: line.y };
-          continue;
-        }
-        // A wrapped cell ("Notable Criminal Activity", a long facility name) continues the row
-        // just above it. Lines right under a header (its wrapped labels) and footers, further
-        // down the page, continue nothing.
-        const fields = Object.keys(cells) as DdorField[];
-        const previous = rows[rows.length - 1];
-        const near = lastRowLine !== undefined && lastRowLine.page === pageNumber && lastRowLine.y - line.y <= 1.6 * line.size;
-        if (previous && near && fields.length > 0 && fields.every((f) => WRAPPING.has(f))) {
-          for (const field of fields)
-            previous.cells[field] = previous.cells[field] ? `${previous.cells[field]} ${cells[field]}` : cells[field];
-          lastRowLine = { page: pageNumber, y: line.y };
-        }
-      }
+      yield { pageNumber, lines: linesOf(content.items.filter((item): item is TextItemLike & typeof item => 'str' in item)) };
       page.cleanup();
     }
   } finally {
     await task.destroy();
   }
+}
 
-  if (!sawSectionII) {
+/**
+ * Reads a report line by line: the week it covers (before the first section), the section
+ * headings, and in section II the table headers, the rows, wrapped cells and the printed total.
+ */
+class SectionIIReader {
+  week: DateRange | undefined;
+  /**
+   * Whether the last section II heading (the table of contents lists it first, the body's comes
+   * later) is the declined-detainers one: either line of a wrapped heading may say so.
+   */
+  sawSectionII = false;
+  sawHeader = false;
+  printedTotal: number | undefined;
+  headerNames: string[] = [];
+  datedLinesWithoutHeader = 0;
+  readonly rows: DeclinedRow[] = [];
+  private section: string | undefined;
+  /** The title of a section II heading without "declined detainers", which may follow on the next line. */
+  private pendingII: string | undefined;
+  private columns: Column[] | undefined;
+  /** The line of the last row read, so only a line just below it can continue its cells. */
+  private lastRowLine: { page: number; y: number } | undefined;
+
+  /** Reads `lines[index]` of page `page`; returns how many lines it took (a header takes up to three). */
+  read(lines: Line[], index: number, page: number): number {
+    const line = lines[index];
+    if (this.heading(line)) return 1;
+    if (this.section === undefined) {
+      this.week ??= reportWeekIn(line.text);
+      return 1;
+    }
+    if (this.section !== 'II') return 1;
+    const header = headerAt(lines, index);
+    if (header) {
+      this.columns = header.columns;
+      this.sawHeader = true;
+      this.headerNames = header.columns.map((c) => c.name);
+      this.lastRowLine = undefined;
+      return header.used;
+    }
+    const total = /total declined detainers[^\d]*(\d+)/i.exec(line.text);
+    if (total) this.printedTotal = Number(total[1]);
+    else if (!this.columns) {
+      if (hasDate(line)) this.datedLinesWithoutHeader++;
+    } else this.row(line, this.columns, page);
+    return 1;
+  }
+
+  /** A section heading, or the second line of a wrapped section II heading: true when `line` was one. */
+  private heading(line: Line): boolean {
+    const heading = sectionHeading(line.text);
+    if (heading) {
+      this.section = heading.section;
+      this.pendingII = undefined;
+      if (this.section === 'II' && DECLINED_DETAINERS.test(heading.title)) this.sawSectionII = true;
+      else if (this.section === 'II') {
+        this.section = 'II?';
+        this.sawSectionII = false;
+        this.pendingII = heading.title;
+      }
+      this.columns = undefined;
+      this.lastRowLine = undefined;
+      return true;
+    }
+    if (this.pendingII === undefined) return false;
+    const title = `${this.pendingII} ${line.text}`;
+    this.pendingII = undefined;
+    if (!DECLINED_DETAINERS.test(title)) return false;
+    this.section = 'II';
+    this.sawSectionII = true;
+    return true;
+  }
+
+  /** A row of the table (its declined cell holds a date), or a wrapped cell continuing the row above. */
+  private row(line: Line, columns: Column[], page: number): void {
+    const cells = cellsOf(line, columns);
+    if (cells.declined !== undefined && parseReleaseDate(cells.declined) !== undefined) {
+      this.rows.push({ page, cells });
+      this.lastRowLine = { page, y: line.y };
+      return;
+    }
+    // A wrapped cell ("Notable Criminal Activity", a long facility name) continues the row
+    // just above it. Lines right under a header (its wrapped labels) and footers, further
+    // down the page, continue nothing.
+    const fields = Object.keys(cells) as DdorField[];
+    const previous = this.rows[this.rows.length - 1];
+    const near = this.lastRowLine !== undefined && this.lastRowLine.page === page && this.lastRowLine.y - line.y <= 1.6 * line.size;
+    if (!previous || !near || fields.length === 0 || !fields.every((f) => WRAPPING.has(f))) return;
+    for (const field of fields) previous.cells[field] = previous.cells[field] ? `${previous.cells[field]} ${cells[field]}` : cells[field];
+    this.lastRowLine = { page, y: line.y };
+  }
+}
+
+export async function parseDdorWith(
+  file: string,
+  sink: (o: Observation) => void,
+  options: { label?: string; now?: Date } = {},
+): Promise<ParseSummary> {
+  const label = options.label ?? file;
+  const reader = new SectionIIReader();
+  for await (const { pageNumber, lines } of pdfPages(file, label)) {
+    for (let index = 0; index < lines.length; ) index += reader.read(lines, index, pageNumber);
+  }
+  if (!reader.sawSectionII) {
     throw new InvalidReleaseError(
       label,
       'no section II "Jurisdictions with Recorded Declined Detainers": not a Declined Detainer Outcome Report in the 2017 layout',
     );
   }
+  const { rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader } = reader;
+  const plausible = plausibleDateRange(options.now);
   return sectionIISummary({ label, plausible, sink, rows, week, printedTotal, headerNames, sawHeader, datedLinesWithoutHeader });
 }
 
