@@ -40,16 +40,7 @@ export interface IngestReport {
 export async function ingestRelease(deps: Deps, archiveKey: string): Promise<IngestReport> {
   const { source, sha256 } = parseReleaseKey(archiveKey);
   const release = (await deps.releases.getRelease(source, sha256)) ?? (await recordUnknownRelease(deps, archiveKey));
-  const empty = {
-    source,
-    release: sha256,
-    rowsRead: 0,
-    rowsKept: 0,
-    resolutionRate: 0,
-    unresolved: [],
-    quarterItemsWritten: 0,
-    warnings: [] as string[],
-  };
+  const empty = emptyReport(source, sha256);
   if (release.status === 'ingested') return { ...empty, outcome: 'already-ingested' };
   if (release.status === 'quarantined' || release.status === 'held')
     return { ...empty, outcome: release.status, ...(release.reason ? { reason: release.reason } : {}) };
@@ -57,90 +48,133 @@ export async function ingestRelease(deps: Deps, archiveKey: string): Promise<Ing
   const file = join(deps.workDir, `${sha256}-${randomUUID()}`);
   try {
     await deps.archive.getToFile(archiveKey, file);
-    // The parsers and the resolver load on the first release, not at cold start.
-    const [{ parseRelease }, resolver] = await Promise.all([import('./parsers'), deps.resolver()]);
-    const tallies = new QuarterTallies(resolver);
-    let summary;
-    try {
-      summary = await parseRelease(file, release.format, (observation) => tallies.add(observation));
-    } catch (error) {
-      if (error instanceof InvalidReleaseError) return await quarantine(deps, release, error.reason, empty);
-      throw error;
-    }
-    const coverage = summary.coverage ?? tallies.observedRange();
-    const stats: ReleaseStats = {
-      rowsRead: summary.rowsRead,
-      rowsKept: summary.rowsKept,
-      resolutionRate: tallies.resolutionRate(),
-      columns: summary.columns,
-      ...(coverage ? { coverage } : {}),
-    };
-    const report = {
-      ...empty,
-      rowsRead: stats.rowsRead,
-      rowsKept: stats.rowsKept,
-      resolutionRate: stats.resolutionRate,
-      unresolved: tallies.unresolvedFacilities(),
-      warnings: summary.warnings,
-      ...(coverage ? { coverage: { ...coverage, declared: summary.declaredCoverage === true } } : {}),
-    };
-    deps.count?.('RowsParsed', stats.rowsRead);
-    const fault = parserFaults(deps, release, summary);
-    if (fault) return await quarantine(deps, release, fault, report);
-
-    const drift = await driftFromPrevious(deps, release, stats);
-    if (drift) return await quarantine(deps, release, drift, report);
-
-    const rankings = tallies.rankings(source, sha256, coverage);
-    const plan = await planQuarterWrites(deps, rankings);
-    const held = heldForTotalDrop(deps, plan.changes);
-    if (held) {
-      await deps.releases.setReleaseStatus(source, sha256, 'held', held);
-      await reportToOperator(deps, 'held', { source, file: release.url, reason: held });
-      return { ...report, outcome: 'held', reason: held };
-    }
-    if (stats.resolutionRate < deps.config.minResolutionRate) {
-      await reportToOperator(deps, 'low-resolution', {
-        source,
-        file: release.url,
-        reason: `${(stats.resolutionRate * 100).toFixed(1)}% of declined detainers resolved to a county (threshold ${(deps.config.minResolutionRate * 100).toFixed(0)}%)`,
-        unresolved: report.unresolved,
-      });
-    }
-
-    const now = deps.clock().toISOString();
-    const change: ReleaseChange | null = plan.changes.length
-      ? {
-          id: `${source}#${sha256}`,
-          source,
-          release: sha256,
-          url: release.url,
-          archiveKey: release.archiveKey,
-          ...(release.publishedAt ? { publishedAt: release.publishedAt } : {}),
-          firstSeen: release.firstSeen,
-          createdAt: now,
-          quarters: orderQuarterChanges(plan.changes),
-          unresolved: report.unresolved,
-          resolutionRate: stats.resolutionRate,
-        }
-      : null;
-    const outcome = await deps.rankings.commitRelease({
-      release: { ...release, status: 'ingested', stats },
-      quarters: plan.writes,
-      change,
-      token: randomUUID(),
-    });
-    deps.log.info('release ingested', { source, release: sha256, change: change?.id, quarters: plan.writes.length, outcome });
-    await reportParserWarnings(deps, release, summary.warnings);
-    return {
-      ...report,
-      outcome: change ? 'ingested' : 'unchanged',
-      ...(change ? { change } : {}),
-      quarterItemsWritten: plan.writes.length,
-    };
+    const read = await readIntoTallies(deps, release, file);
+    if (read instanceof InvalidReleaseError) return await quarantine(deps, release, read.reason, empty);
+    return await checkRankAndCommit(deps, release, read, empty);
   } finally {
     await rm(file, { force: true });
   }
+}
+
+type BaseReport = Omit<IngestReport, 'outcome'> & { warnings: string[] };
+
+function emptyReport(source: string, release: string): BaseReport {
+  return { source, release, rowsRead: 0, rowsKept: 0, resolutionRate: 0, unresolved: [], quarterItemsWritten: 0, warnings: [] };
+}
+
+interface ReadRelease {
+  summary: ParseSummary;
+  tallies: QuarterTallies;
+}
+
+/** Every record of the release counted per quarter; a release that cannot be read is returned as its error. */
+async function readIntoTallies(deps: Deps, release: Release, file: string): Promise<ReadRelease | InvalidReleaseError> {
+  // The parsers and the resolver load on the first release, not at cold start.
+  const [{ parseRelease }, resolver] = await Promise.all([import('./parsers'), deps.resolver()]);
+  const tallies = new QuarterTallies(resolver);
+  try {
+    return { summary: await parseRelease(file, release.format, (observation) => tallies.add(observation)), tallies };
+  } catch (error) {
+    if (error instanceof InvalidReleaseError) return error;
+    throw error;
+  }
+}
+
+/** What was read, as the release's stats and the report's figures. */
+function readFigures(empty: BaseReport, { summary, tallies }: ReadRelease) {
+  const coverage = summary.coverage ?? tallies.observedRange();
+  const stats: ReleaseStats = {
+    rowsRead: summary.rowsRead,
+    rowsKept: summary.rowsKept,
+    resolutionRate: tallies.resolutionRate(),
+    columns: summary.columns,
+    ...(coverage ? { coverage } : {}),
+  };
+  const report: BaseReport = {
+    ...empty,
+    rowsRead: stats.rowsRead,
+    rowsKept: stats.rowsKept,
+    resolutionRate: stats.resolutionRate,
+    unresolved: tallies.unresolvedFacilities(),
+    warnings: summary.warnings,
+    ...(coverage ? { coverage: { ...coverage, declared: summary.declaredCoverage === true } } : {}),
+  };
+  return { coverage, stats, report };
+}
+
+/**
+ * The checks on a release that was read (parser faults, schema drift, a total drop), then its
+ * rankings diffed against the stored quarters and committed with the change in one transaction.
+ */
+async function checkRankAndCommit(deps: Deps, release: Release, read: ReadRelease, empty: BaseReport): Promise<IngestReport> {
+  const { source, sha256 } = release;
+  const { coverage, stats, report } = readFigures(empty, read);
+  deps.count?.('RowsParsed', stats.rowsRead);
+  const fault = parserFaults(deps, release, read.summary);
+  if (fault) return await quarantine(deps, release, fault, report);
+
+  const drift = await driftFromPrevious(deps, release, stats);
+  if (drift) return await quarantine(deps, release, drift, report);
+
+  const rankings = read.tallies.rankings(source, sha256, coverage);
+  const plan = await planQuarterWrites(deps, rankings);
+  const held = heldForTotalDrop(deps, plan.changes);
+  if (held) {
+    await deps.releases.setReleaseStatus(source, sha256, 'held', held);
+    await reportToOperator(deps, 'held', { source, file: release.url, reason: held });
+    return { ...report, outcome: 'held', reason: held };
+  }
+  if (stats.resolutionRate < deps.config.minResolutionRate) await reportLowResolution(deps, release, stats, report.unresolved);
+
+  const change = releaseChange(release, plan.changes, report.unresolved, stats.resolutionRate, deps.clock());
+  const outcome = await deps.rankings.commitRelease({
+    release: { ...release, status: 'ingested', stats },
+    quarters: plan.writes,
+    change,
+    token: randomUUID(),
+  });
+  deps.log.info('release ingested', { source, release: sha256, change: change?.id, quarters: plan.writes.length, outcome });
+  await reportParserWarnings(deps, release, read.summary.warnings);
+  return {
+    ...report,
+    outcome: change ? 'ingested' : 'unchanged',
+    ...(change ? { change } : {}),
+    quarterItemsWritten: plan.writes.length,
+  };
+}
+
+/** Ingested, but fewer declined detainers than the threshold were placed in a county: the operator is told which. */
+async function reportLowResolution(deps: Deps, release: Release, stats: ReleaseStats, unresolved: IngestReport['unresolved']) {
+  await reportToOperator(deps, 'low-resolution', {
+    source: release.source,
+    file: release.url,
+    reason: `${(stats.resolutionRate * 100).toFixed(1)}% of declined detainers resolved to a county (threshold ${(deps.config.minResolutionRate * 100).toFixed(0)}%)`,
+    unresolved,
+  });
+}
+
+/** The change record of a release that changed quarters; null when it changed none. */
+function releaseChange(
+  release: Release,
+  changes: RankingChange[],
+  unresolved: IngestReport['unresolved'],
+  resolutionRate: number,
+  now: Date,
+): ReleaseChange | null {
+  if (!changes.length) return null;
+  return {
+    id: `${release.source}#${release.sha256}`,
+    source: release.source,
+    release: release.sha256,
+    url: release.url,
+    archiveKey: release.archiveKey,
+    ...(release.publishedAt ? { publishedAt: release.publishedAt } : {}),
+    firstSeen: release.firstSeen,
+    createdAt: now.toISOString(),
+    quarters: orderQuarterChanges(changes),
+    unresolved,
+    resolutionRate,
+  };
 }
 
 /**
