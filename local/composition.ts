@@ -74,57 +74,11 @@ export interface LocalComposition {
  * the table's stream read from DynamoDB Local, S3 notifications announced from a bucket listing).
  */
 export function composeLocal(options: LocalCompositionOptions): LocalComposition {
-  const file = (name: string) => (options.stateDir ? join(options.stateDir, name) : undefined);
   const clock = options.clock;
   const delivery = deliveryQueueSettings(options.config.deliverTimeoutSeconds);
-  const releaseDeadLetters = new LocalQueue({
-    name: 'release-dead-letters',
-    file: file('release-dead-letters.json'),
-    visibilityTimeoutSeconds: 30,
-    ...(clock ? { clock } : {}),
-  });
-  const releases = new LocalQueue({
-    name: 'releases',
-    file: file('releases.json'),
-    visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds,
-    maxReceiveCount: RELEASE_QUEUE.maxReceiveCount,
-    deadLetters: releaseDeadLetters,
-    ...(clock ? { clock } : {}),
-  });
-  const deliveryDeadLetters = new LocalQueue({
-    name: 'delivery-dead-letters',
-    file: file('delivery-dead-letters.json'),
-    visibilityTimeoutSeconds: 30,
-    ...(clock ? { clock } : {}),
-  });
-  const deliveries = new LocalQueue({
-    name: 'deliveries',
-    file: file('deliveries.json'),
-    visibilityTimeoutSeconds: delivery.visibilityTimeoutSeconds,
-    maxReceiveCount: delivery.maxReceiveCount,
-    deadLetters: deliveryDeadLetters,
-    ...(clock ? { clock } : {}),
-  });
-
+  const queues = localQueues(options, delivery);
   const events: StepEvent[] = [];
-  const deps = composeDeps({
-    clients: options.clients,
-    tableName: options.tableName,
-    bucket: options.bucket,
-    config: options.config,
-    tokenSecret: options.tokenSecret,
-    workDir: options.workDir,
-    log: options.log,
-    deliveryQueue: { enqueue: async (messages) => void messages.forEach((message) => deliveries.send(JSON.stringify(message))) },
-    sendLeaseMs: delivery.leaseSeconds * 1000,
-    report: (event) => void events.push(event),
-    ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}),
-    ...(options.decorateMailer ? { decorateMailer: options.decorateMailer } : {}),
-    channels: options.channels ?? localDeliveryChannels,
-    archive: s3ArchiveLoader,
-    ...(options.count ? { count: options.count } : {}),
-    ...(clock ? { clock } : {}),
-  });
+  const deps = localDeps(options, queues.deliveries, delivery.leaseSeconds, events);
   const site = wireSite(deps, options.clients.s3, LOCAL_SITE_BUCKET, options.siteUrl ?? new URL(options.config.subscriptionUrl).origin);
   const handlers = {
     site: site.handler,
@@ -135,12 +89,99 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     subscription: createSubscriptionHandler(deps),
     feedback: createFeedbackHandler(deps),
   };
+  const stream = tableStream(options, handlers);
+  const announced = stateFile(options, 'announced-objects.json');
+  const notifications = new S3Notifications({
+    s3: options.eventSources.s3 ?? options.clients.s3,
+    bucket: options.bucket,
+    prefix: RELEASE_QUEUE.prefix,
+    queue: queues.releases,
+    ...(announced ? { file: announced } : {}),
+    ...(clock ? { clock } : {}),
+  });
+  const chain = new LocalChain({
+    poll: handlers.poll,
+    ingest: handlers.ingest,
+    deliver: handlers.deliver,
+    releases: queues.releases,
+    deliveries: queues.deliveries,
+    notifications,
+    stream,
+    deliveryConcurrency: options.config.deliveryConcurrency,
+    deliverTimeoutSeconds: delivery.functionTimeoutSeconds,
+  });
+  return { deps, handlers, site, chain, queues, stream, takeEvents: () => events.splice(0) };
+}
+
+/** A file in the state folder, when local mode keeps its state (queues, stream positions) on disk. */
+function stateFile(options: LocalCompositionOptions, name: string): string | undefined {
+  return options.stateDir ? join(options.stateDir, name) : undefined;
+}
+
+/** The stack's two queues and their dead-letter queues, with the stack's timeouts and receive counts. */
+function localQueues(options: LocalCompositionOptions, delivery: ReturnType<typeof deliveryQueueSettings>): LocalComposition['queues'] {
+  const clock = options.clock ? { clock: options.clock } : {};
+  const releaseDeadLetters = new LocalQueue({
+    name: 'release-dead-letters',
+    file: stateFile(options, 'release-dead-letters.json'),
+    visibilityTimeoutSeconds: 30,
+    ...clock,
+  });
+  const releases = new LocalQueue({
+    name: 'releases',
+    file: stateFile(options, 'releases.json'),
+    visibilityTimeoutSeconds: RELEASE_QUEUE.visibilityTimeoutSeconds,
+    maxReceiveCount: RELEASE_QUEUE.maxReceiveCount,
+    deadLetters: releaseDeadLetters,
+    ...clock,
+  });
+  const deliveryDeadLetters = new LocalQueue({
+    name: 'delivery-dead-letters',
+    file: stateFile(options, 'delivery-dead-letters.json'),
+    visibilityTimeoutSeconds: 30,
+    ...clock,
+  });
+  const deliveries = new LocalQueue({
+    name: 'deliveries',
+    file: stateFile(options, 'deliveries.json'),
+    visibilityTimeoutSeconds: delivery.visibilityTimeoutSeconds,
+    maxReceiveCount: delivery.maxReceiveCount,
+    deadLetters: deliveryDeadLetters,
+    ...clock,
+  });
+  return { releases, releaseDeadLetters, deliveries, deliveryDeadLetters };
+}
+
+/** The Lambda root's deps on local clients: deliveries go to the local queue, step events to `events`. */
+function localDeps(options: LocalCompositionOptions, deliveries: LocalQueue, leaseSeconds: number, events: StepEvent[]) {
+  return composeDeps({
+    clients: options.clients,
+    tableName: options.tableName,
+    bucket: options.bucket,
+    config: options.config,
+    tokenSecret: options.tokenSecret,
+    workDir: options.workDir,
+    log: options.log,
+    deliveryQueue: { enqueue: async (messages) => void messages.forEach((message) => deliveries.send(JSON.stringify(message))) },
+    sendLeaseMs: leaseSeconds * 1000,
+    report: (event) => void events.push(event),
+    ...(options.archiveBaseUrl ? { archiveBaseUrl: options.archiveBaseUrl } : {}),
+    ...(options.decorateMailer ? { decorateMailer: options.decorateMailer } : {}),
+    channels: options.channels ?? localDeliveryChannels,
+    archive: s3ArchiveLoader,
+    ...(options.count ? { count: options.count } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+/** The table's stream read from DynamoDB Local, feeding the stack's event source mappings. */
+function tableStream(options: LocalCompositionOptions, handlers: LocalComposition['handlers']): StreamReader {
   // The stack's event source mappings on the table's stream; a new consumer (the site) is one line here and one in the stack.
   const consumers: StreamConsumer[] = options.streamConsumers?.(handlers) ?? [
     { name: 'notify', handler: handlers.notify, filter: isChangeInsert },
     { name: 'site', handler: handlers.site, filter: isChangeInsert },
   ];
-  const stream = new StreamReader(
+  return new StreamReader(
     {
       dynamodb: (options.eventSources.dynamodb ?? options.clients.dynamodb) as never,
       streams: options.eventSources.streams,
@@ -151,32 +192,4 @@ export function composeLocal(options: LocalCompositionOptions): LocalComposition
     },
     consumers,
   );
-  const notifications = new S3Notifications({
-    s3: options.eventSources.s3 ?? options.clients.s3,
-    bucket: options.bucket,
-    prefix: RELEASE_QUEUE.prefix,
-    queue: releases,
-    ...(file('announced-objects.json') ? { file: file('announced-objects.json') } : {}),
-    ...(clock ? { clock } : {}),
-  });
-  const chain = new LocalChain({
-    poll: handlers.poll,
-    ingest: handlers.ingest,
-    deliver: handlers.deliver,
-    releases,
-    deliveries,
-    notifications,
-    stream,
-    deliveryConcurrency: options.config.deliveryConcurrency,
-    deliverTimeoutSeconds: delivery.functionTimeoutSeconds,
-  });
-  return {
-    deps,
-    handlers,
-    site,
-    chain,
-    queues: { releases, releaseDeadLetters, deliveries, deliveryDeadLetters },
-    stream,
-    takeEvents: () => events.splice(0),
-  };
 }
