@@ -213,24 +213,38 @@ export function discoverReleases(
   source: Pick<SourceConfig, 'linkPattern' | 'allowedHosts' | 'linkText' | 'section' | 'includeCollapsed'>,
 ): DiscoveredRelease[] {
   const document = parseDocument(html);
-  const baseElement = DomUtils.findOne((el) => el.name === 'base' && !!el.attribs.href, document.children);
-  const base = (() => {
-    try {
-      return new URL(baseElement?.attribs.href ?? '', baseUrl).href;
-    } catch {
-      return baseUrl;
-    }
-  })();
-  const pattern = new RegExp(source.linkPattern, 'i');
-  const linkText = source.linkText ? new RegExp(source.linkText, 'i') : undefined;
   const headings = DomUtils.findAll((el) => /^h[1-6]$/.test(el.name), document.children);
   const inSection = source.section ? sectionScope(document, headings, source.section, baseUrl) : () => true;
-  const collapsed = (node: Node) => {
-    for (let n: Node | null = node; n; n = n.parent as Node | null) if ((n as Element).name === 'details') return true;
-    return false;
-  };
+  const links = releaseLinks(candidateLinks(document), baseHref(document, baseUrl), source, inSection);
+  const found = new Map<string, DiscoveredRelease>();
+  for (const link of preferredFormats(links)) {
+    const { url } = link;
+    const label = labelOf(link, url, headings);
+    const publishedAt = link.anchor ? dateNear(link.anchor, links) : undefined;
+    const seen = found.get(url);
+    if (!seen) {
+      found.set(url, { url, label, ...(publishedAt ? { publishedAt } : {}) });
+      continue;
+    }
+    if (GENERIC_LABEL.test(seen.label) && !GENERIC_LABEL.test(label)) seen.label = label;
+    if (!seen.publishedAt && publishedAt) seen.publishedAt = publishedAt;
+  }
+  return [...found.values()];
+}
 
-  const candidates: Link[] = [
+/** What relative links resolve against: the page's `<base href>`, else its own URL. */
+function baseHref(document: Document, baseUrl: string): string {
+  const baseElement = DomUtils.findOne((el) => el.name === 'base' && !!el.attribs.href, document.children);
+  try {
+    return new URL(baseElement?.attribs.href ?? '', baseUrl).href;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/** Every link on the page: `<a href>` and the links in widgets' JSON data. */
+function candidateLinks(document: Document): Link[] {
+  return [
     ...DomUtils.findAll((el) => el.name === 'a' && !!el.attribs.href, document.children).map((anchor): Link => {
       const format = formatOf(anchor, text(anchor), anchor.attribs.href);
       return {
@@ -244,6 +258,22 @@ export function discoverReleases(
     }),
     ...DomUtils.findAll((el) => el.name === 'script' && /json/i.test(el.attribs.type ?? ''), document.children).flatMap(widgetLinks),
   ];
+}
+
+function inCollapsedDetails(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parent as Node | null) if ((n as Element).name === 'details') return true;
+  return false;
+}
+
+/** The links the source takes, resolved: http(s), on an allowed host, matching its pattern and text, in its section. */
+function releaseLinks(
+  candidates: Link[],
+  base: string,
+  source: Pick<SourceConfig, 'linkPattern' | 'allowedHosts' | 'linkText' | 'includeCollapsed'>,
+  inSection: (node: Node) => boolean,
+): Array<Link & { url: string }> {
+  const pattern = new RegExp(source.linkPattern, 'i');
+  const linkText = source.linkText ? new RegExp(source.linkText, 'i') : undefined;
   const links: Array<Link & { url: string }> = [];
   for (const link of candidates) {
     let url: URL;
@@ -258,56 +288,47 @@ export function discoverReleases(
     if (!pattern.test(url.href)) continue;
     if (linkText && !linkText.test(link.text)) continue;
     if (!inSection(link.node)) continue;
-    if (!source.includeCollapsed && collapsed(link.node)) continue;
+    if (!source.includeCollapsed && inCollapsedDetails(link.node)) continue;
     links.push({ ...link, url: url.href });
   }
+  return links;
+}
 
-  const labelOf = (link: Link, url: string): string => {
-    const own = [link.text, link.anchor?.attribs.title?.trim(), link.anchor?.attribs['aria-label']?.trim()].filter((l): l is string => !!l);
-    const descriptive = own.find((l) => !GENERIC_LABEL.test(l));
-    if (descriptive) return descriptive;
-    const heading = headings.filter((h) => precedes(h, link.node)).at(-1);
-    const title = (heading && text(heading)) || own[0] || decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? url);
-    return link.row ? `${title}: ${link.row}` : title;
-  };
+/** A link's own descriptive text, else the heading above it (with its table row), else its file name. */
+function labelOf(link: Link, url: string, headings: Element[]): string {
+  const own = [link.text, link.anchor?.attribs.title?.trim(), link.anchor?.attribs['aria-label']?.trim()].filter((l): l is string => !!l);
+  const descriptive = own.find((l) => !GENERIC_LABEL.test(l));
+  if (descriptive) return descriptive;
+  const heading = headings.filter((h) => precedes(h, link.node)).at(-1);
+  const title = (heading && text(heading)) || own[0] || decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? url);
+  return link.row ? `${title}: ${link.row}` : title;
+}
 
-  const datesIn = (node: Node): string[] => {
-    const fromTimes = DomUtils.findAll((el) => el.name === 'time', [node]).map(
-      (t) => parseDate(t.attribs.datetime ?? '') ?? parseDate(text(t)),
+/** The dates a block labels: `<time>` elements and "Published …"-style text. */
+function datesIn(node: Node): string[] {
+  const fromTimes = DomUtils.findAll((el) => el.name === 'time', [node]).map(
+    (t) => parseDate(t.attribs.datetime ?? '') ?? parseDate(text(t)),
+  );
+  const fromText = [...text(node).matchAll(LABELLED_DATE)].map((m) => parseDate(m.slice(1).find((g) => g && parseDate(g)) ?? ''));
+  return [...fromTimes, ...fromText].filter((d): d is string => !!d);
+}
+
+/**
+ * A link's publication date: widen from the link outwards; at each level read only the blocks
+ * beside it that hold no other release link, and accept one unambiguous date.
+ */
+function dateNear(anchor: Element, links: Link[]): string | undefined {
+  let inner: Node = anchor;
+  for (
+    let container = anchor.parent as Node | null;
+    container && container.type !== 'root';
+    inner = container, container = container.parent as Node | null
+  ) {
+    const beside = ('children' in container ? (container.children as Node[]) : []).filter(
+      (child) => child !== inner && !links.some((link) => isInside(link.node, child)),
     );
-    const fromText = [...text(node).matchAll(LABELLED_DATE)].map((m) => parseDate(m.slice(1).find((g) => g && parseDate(g)) ?? ''));
-    return [...fromTimes, ...fromText].filter((d): d is string => !!d);
-  };
-  // Widen from the link outwards; at each level read only the blocks beside it that hold no
-  // other release link, and accept one unambiguous date.
-  const dateNear = (anchor: Element): string | undefined => {
-    let inner: Node = anchor;
-    for (
-      let container = anchor.parent as Node | null;
-      container && container.type !== 'root';
-      inner = container, container = container.parent as Node | null
-    ) {
-      const beside = ('children' in container ? (container.children as Node[]) : []).filter(
-        (child) => child !== inner && !links.some((link) => isInside(link.node, child)),
-      );
-      const dates = new Set(beside.flatMap(datesIn));
-      if (dates.size > 0) return dates.size === 1 ? [...dates][0] : undefined;
-    }
-    return undefined;
-  };
-
-  const found = new Map<string, DiscoveredRelease>();
-  for (const link of preferredFormats(links)) {
-    const { url } = link;
-    const label = labelOf(link, url);
-    const publishedAt = link.anchor ? dateNear(link.anchor) : undefined;
-    const seen = found.get(url);
-    if (!seen) {
-      found.set(url, { url, label, ...(publishedAt ? { publishedAt } : {}) });
-      continue;
-    }
-    if (GENERIC_LABEL.test(seen.label) && !GENERIC_LABEL.test(label)) seen.label = label;
-    if (!seen.publishedAt && publishedAt) seen.publishedAt = publishedAt;
+    const dates = new Set(beside.flatMap(datesIn));
+    if (dates.size > 0) return dates.size === 1 ? [...dates][0] : undefined;
   }
-  return [...found.values()];
+  return undefined;
 }
