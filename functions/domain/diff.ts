@@ -51,56 +51,19 @@ export function diffRanking(input: DiffInput): RankingChange | null {
   const beforeHash = before ? (before.hash ?? hashRanking(before)) : undefined;
   if (stored && beforeHash === afterHash) return null;
 
-  const kind: QuarterChangeKind = stored
-    ? before!.complete && after.complete
-      ? 'revision'
-      : 'partial-update'
-    : after.complete
-      ? 'new-quarter'
-      : 'partial-update';
+  const kind = changeKind(stored, before, after);
   const partial = kind === 'partial-update';
-
   const afterRows = rerank(after.rows);
   const beforeRows = before ? rerank(before.rows) : [];
   const beforeByKey = byKey(beforeRows);
   const afterByKey = byKey(afterRows);
+  const previousRanks = previousRanksOf(afterRows, beforeByKey);
 
-  const previousRanks: Record<string, number | null> = {};
-  for (const row of afterRows)
-    previousRanks[jurisdictionKey(row.jurisdiction)] = beforeByKey.get(jurisdictionKey(row.jurisdiction))?.rank ?? null;
-  for (const [key, row] of beforeByKey) previousRanks[key] = row.rank;
-
-  const entered: RankMove[] = [];
-  const moved: RankMove[] = [];
-  const deltas: CountDelta[] = [];
-  const facilityChanges: Record<string, FacilityChange[]> = {};
-  for (const row of afterRows) {
-    const old = beforeByKey.get(jurisdictionKey(row.jurisdiction));
-    if (!before) continue;
-    if (!old || old.rank !== row.rank) {
-      const changes = driverFacilities(old, row);
-      if (changes) facilityChanges[jurisdictionKey(row.jurisdiction)] = changes;
-    }
-    if (row.rank <= topN && (!old || old.rank > topN))
-      entered.push({ jurisdiction: row.jurisdiction, from: old?.rank ?? null, to: row.rank });
-    if (old && old.rank !== row.rank) moved.push({ jurisdiction: row.jurisdiction, from: old.rank, to: row.rank });
-    const was = old?.declined ?? 0;
-    if (row.declined > was || (row.declined < was && !partial))
-      deltas.push({ jurisdiction: row.jurisdiction, before: was, after: row.declined });
-  }
-
-  const left: RankMove[] = [];
-  const retracted: CountDelta[] = [];
-  for (const old of beforeRows) {
-    const now = afterByKey.get(jurisdictionKey(old.jurisdiction));
-    if (old.rank <= topN && (now ? now.rank > topN : !partial))
-      left.push({ jurisdiction: old.jurisdiction, from: old.rank, to: now?.rank ?? null });
-    if (now || partial) continue;
-    const gone = { jurisdiction: old.jurisdiction, before: old.declined, after: 0 };
-    if (stored) retracted.push(gone);
-    else deltas.push(gone);
-  }
-
+  const { entered, moved, deltas, facilityChanges } = before
+    ? changesAmongNewRows(afterRows, beforeByKey, topN, partial)
+    : { entered: [], moved: [], deltas: [], facilityChanges: {} };
+  const { left, retracted, dropped } = changesAmongOldRows(beforeRows, afterByKey, topN, partial, stored);
+  deltas.push(...dropped);
   const rank = (j: CountDelta) => afterByKey.get(jurisdictionKey(j.jurisdiction))?.rank ?? Infinity;
   deltas.sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before) || rank(a) - rank(b));
   retracted.sort((a, b) => b.before - a.before);
@@ -136,6 +99,69 @@ export function diffRanking(input: DiffInput): RankingChange | null {
     previousRanks,
     ...(Object.keys(facilityChanges).length ? { facilityChanges } : {}),
   };
+}
+
+/** Against a stored version: a revision when both are complete, else a partial update; against none or a previous quarter: new or partial. */
+function changeKind(stored: boolean, before: Ranking | undefined, after: Ranking): QuarterChangeKind {
+  if (stored) return before!.complete && after.complete ? 'revision' : 'partial-update';
+  return after.complete ? 'new-quarter' : 'partial-update';
+}
+
+/** Each jurisdiction's rank in the baseline (null for one new to it), the new ranking's and the old one's. */
+function previousRanksOf(afterRows: RankingRow[], beforeByKey: Map<string, RankingRow>): Record<string, number | null> {
+  const previousRanks: Record<string, number | null> = {};
+  for (const row of afterRows)
+    previousRanks[jurisdictionKey(row.jurisdiction)] = beforeByKey.get(jurisdictionKey(row.jurisdiction))?.rank ?? null;
+  for (const [key, row] of beforeByKey) previousRanks[key] = row.rank;
+  return previousRanks;
+}
+
+/** Down the new ranking: who entered the top N, who moved, whose count changed, and the facilities behind a move. */
+function changesAmongNewRows(afterRows: RankingRow[], beforeByKey: Map<string, RankingRow>, topN: number, partial: boolean) {
+  const entered: RankMove[] = [];
+  const moved: RankMove[] = [];
+  const deltas: CountDelta[] = [];
+  const facilityChanges: Record<string, FacilityChange[]> = {};
+  for (const row of afterRows) {
+    const old = beforeByKey.get(jurisdictionKey(row.jurisdiction));
+    if (!old || old.rank !== row.rank) {
+      const changes = driverFacilities(old, row);
+      if (changes) facilityChanges[jurisdictionKey(row.jurisdiction)] = changes;
+    }
+    if (row.rank <= topN && (!old || old.rank > topN))
+      entered.push({ jurisdiction: row.jurisdiction, from: old?.rank ?? null, to: row.rank });
+    if (old && old.rank !== row.rank) moved.push({ jurisdiction: row.jurisdiction, from: old.rank, to: row.rank });
+    const was = old?.declined ?? 0;
+    if (row.declined > was || (row.declined < was && !partial))
+      deltas.push({ jurisdiction: row.jurisdiction, before: was, after: row.declined });
+  }
+  return { entered, moved, deltas, facilityChanges };
+}
+
+/**
+ * Down the old ranking: who left the top N, and the jurisdictions gone from the new one:
+ * retracted from a stored version, a drop to 0 against a previous quarter; neither in partial data.
+ */
+function changesAmongOldRows(
+  beforeRows: RankingRow[],
+  afterByKey: Map<string, RankingRow>,
+  topN: number,
+  partial: boolean,
+  stored: boolean,
+) {
+  const left: RankMove[] = [];
+  const retracted: CountDelta[] = [];
+  const dropped: CountDelta[] = [];
+  for (const old of beforeRows) {
+    const now = afterByKey.get(jurisdictionKey(old.jurisdiction));
+    if (old.rank <= topN && (now ? now.rank > topN : !partial))
+      left.push({ jurisdiction: old.jurisdiction, from: old.rank, to: now?.rank ?? null });
+    if (now || partial) continue;
+    const gone = { jurisdiction: old.jurisdiction, before: old.declined, after: 0 };
+    if (stored) retracted.push(gone);
+    else dropped.push(gone);
+  }
+  return { left, retracted, dropped };
 }
 
 /** The (up to) three facilities whose declined counts changed most between two rows of one jurisdiction. */
