@@ -139,40 +139,60 @@ function joinAnd(items: string[]): string {
 
 function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSection {
   const rows = tableRows(q);
-  const max = Math.max(1, ...rows.map((row) => row.declined));
-  const partial = q.kind === 'partial-update';
   const baselineLabel = q.baselineQuarter ? formatQuarter(q.baselineQuarter) : null;
-  const hasBaseline = q.baseline !== 'none';
   // A partial quarter's counts against a whole previous quarter compare coverage, not numbers.
-  const countsComparable = hasBaseline && !(partial && q.baseline === 'previous-quarter');
+  const countsComparable = q.baseline !== 'none' && !(q.kind === 'partial-update' && q.baseline === 'previous-quarter');
+  const max = Math.max(1, ...rows.map((row) => row.declined));
+  const table = rows.map((row) => tableRow(q, row, max, countsComparable));
+  return {
+    quarter: formatQuarter(q.quarter),
+    heading: quarterHeading(q),
+    kindLabel: kindLabel(q),
+    partial: !q.complete,
+    headline: headlineStatements(q),
+    comparedWith: comparedWith(q, baselineLabel),
+    notes: quarterNotes(q),
+    ...movementLists(q, rows),
+    drivers: driverFacts(q, rows),
+    topN: q.topN,
+    tableTitle: tableTitle(q, filters, table.length),
+    rows: table,
+    deltaLabel: countsComparable ? 'Change' : null,
+    total: {
+      after: q.totalAfter,
+      before: countsComparable ? q.totalBefore : null,
+      beforeLabel:
+        !countsComparable || q.totalBefore === null
+          ? null
+          : q.baseline === 'stored-version'
+            ? 'before this release'
+            : `in ${baselineLabel ?? 'the previous quarter'}`,
+    },
+  };
+}
 
-  const table: TableRow[] = rows.map((row) => {
-    const from = row.previousRank;
-    const move: TableRow['move'] = !hasBaseline
-      ? 'none'
-      : from === null
-        ? 'new'
-        : from > row.rank
-          ? 'up'
-          : from < row.rank
-            ? 'down'
-            : 'same';
-    const delta = countsComparable && row.previousDeclined !== undefined ? row.declined - row.previousDeclined : null;
-    return {
-      rank: row.rank,
-      move,
-      places: from === null ? 0 : Math.abs(from - row.rank),
-      name: jurisdictionLabel(row.jurisdiction),
-      declined: row.declined,
-      rate: row.received ? { percent: formatPercent(row.declined / row.received), received: row.received } : null,
-      // A revision table shows only what was revised; a partial quarter's decrease is not a drop.
-      delta: delta === null || (partial && delta < 0) || (delta === 0 && q.baseline === 'stored-version') ? null : delta,
-      barPercent: Math.max(1, Math.round((row.declined / max) * 1000) / 10),
-    };
-  });
+/** One row of the quarter's table: its move since the baseline, its count and change, and its bar. */
+function tableRow(q: RankingChange, row: RowWithPrevious, max: number, countsComparable: boolean): TableRow {
+  const partial = q.kind === 'partial-update';
+  const from = row.previousRank;
+  const move: TableRow['move'] =
+    q.baseline === 'none' ? 'none' : from === null ? 'new' : from > row.rank ? 'up' : from < row.rank ? 'down' : 'same';
+  const delta = countsComparable && row.previousDeclined !== undefined ? row.declined - row.previousDeclined : null;
+  return {
+    rank: row.rank,
+    move,
+    places: from === null ? 0 : Math.abs(from - row.rank),
+    name: jurisdictionLabel(row.jurisdiction),
+    declined: row.declined,
+    rate: row.received ? { percent: formatPercent(row.declined / row.received), received: row.received } : null,
+    // A revision table shows only what was revised; a partial quarter's decrease is not a drop.
+    delta: delta === null || (partial && delta < 0) || (delta === 0 && q.baseline === 'stored-version') ? null : delta,
+    barPercent: Math.max(1, Math.round((row.declined / max) * 1000) / 10),
+  };
+}
 
-  const shownKeys = new Set(rows.map((row) => jurisdictionKey(row.jurisdiction)));
-  const rank = (r: number | null) => (r === null ? 'unranked' : `#${r}`);
+/** What a reader needs to know to read the numbers: a partial quarter, one now complete, a revert. */
+function quarterNotes(q: RankingChange): string[] {
   const notes: string[] = [];
   if (!q.complete) {
     const span = q.after.coverage ? ` (the release covers ${q.after.coverage.from} to ${q.after.coverage.to})` : '';
@@ -189,15 +209,14 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
     notes.push(
       `These numbers are the same as version ${q.revertsTo.replace(/^v/, '')} of this quarter: the previous revision has been undone.`,
     );
+  return notes;
+}
 
+/** The lists under the table: entered and left the top N, revised, retracted, and moves outside the table. */
+function movementLists(q: RankingChange, rows: RowWithPrevious[]) {
+  const shownKeys = new Set(rows.map((row) => jurisdictionKey(row.jurisdiction)));
+  const rank = (r: number | null) => (r === null ? 'unranked' : `#${r}`);
   return {
-    quarter: formatQuarter(q.quarter),
-    heading: quarterHeading(q),
-    kindLabel: kindLabel(q),
-    partial: !q.complete,
-    headline: headlineStatements(q),
-    comparedWith: comparedWith(q, baselineLabel),
-    notes,
     entered: q.entered.map((m) => ({ name: jurisdictionLabel(m.jurisdiction), detail: `${rank(m.from)} → #${m.to}` })),
     left: q.left
       .filter((m) => !q.retracted.some((r) => jurisdictionKey(r.jurisdiction) === jurisdictionKey(m.jurisdiction)))
@@ -217,21 +236,6 @@ function quarterSection(q: RankingChange, filters: SubscriberFilters): QuarterSe
         detail: `#${m.from} → #${m.to}`,
         places: Math.abs((m.from ?? 0) - (m.to ?? 0)),
       })),
-    drivers: driverFacts(q, rows),
-    topN: q.topN,
-    tableTitle: tableTitle(q, filters, table.length),
-    rows: table,
-    deltaLabel: countsComparable ? 'Change' : null,
-    total: {
-      after: q.totalAfter,
-      before: countsComparable ? q.totalBefore : null,
-      beforeLabel:
-        !countsComparable || q.totalBefore === null
-          ? null
-          : q.baseline === 'stored-version'
-            ? 'before this release'
-            : `in ${baselineLabel ?? 'the previous quarter'}`,
-    },
   };
 }
 
