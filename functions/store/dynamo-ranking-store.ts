@@ -140,51 +140,7 @@ export class DynamoRankingStore implements RankingStore {
   }): Promise<'committed' | 'already-committed'> {
     const { release, quarters, change, token } = input;
     const storedAt = new Date().toISOString();
-    const transactItems: TransactItem[] = [];
-    for (const write of quarters) {
-      const { rows, ...meta } = write.ranking;
-      const version = versionOf(write);
-      transactItems.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.quarterVersion(meta.source, meta.quarter, version),
-            type: 'quarter-version',
-            ...meta,
-            version,
-            hash: write.hash,
-            storedAt,
-            rows: packRows(rows),
-            token,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-      transactItems.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.quarterHead(meta.source, meta.quarter),
-            type: 'quarter-head',
-            gsi1pk: 'QUARTERS',
-            gsi1sk: `${meta.source}#${meta.quarter}`,
-            source: meta.source,
-            quarter: meta.quarter,
-            version,
-            hash: write.hash,
-            updatedAt: storedAt,
-            token,
-          },
-          ...(write.expectedVersion === null
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': write.expectedVersion },
-              }),
-        },
-      });
-    }
+    const transactItems: TransactItem[] = quarters.flatMap((write) => this.quarterItems(write, storedAt, token));
     if (change) transactItems.push(...this.changeItems(change, quarters, token));
     // Only one attempt may commit a release: a second ingest that planned after the first committed
     // (and so found nothing to change) must not report it 'unchanged' and overwrite its record.
@@ -217,6 +173,56 @@ export class DynamoRankingStore implements RankingStore {
       if (await this.committedBy(token, release, quarters, change)) return 'already-committed';
       throw new ConflictError(await this.describeConflict(release, quarters, change));
     }
+  }
+
+  /**
+   * A quarter's new version, and its head moved to that version: only from the version the ingest
+   * planned against (none for a new quarter), so a concurrent writer's version is never overwritten.
+   */
+  private quarterItems(write: QuarterWrite, storedAt: string, token: string): TransactItem[] {
+    const { rows, ...meta } = write.ranking;
+    const version = versionOf(write);
+    const versionItem: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.quarterVersion(meta.source, meta.quarter, version),
+          type: 'quarter-version',
+          ...meta,
+          version,
+          hash: write.hash,
+          storedAt,
+          rows: packRows(rows),
+          token,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const headItem: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.quarterHead(meta.source, meta.quarter),
+          type: 'quarter-head',
+          gsi1pk: 'QUARTERS',
+          gsi1sk: `${meta.source}#${meta.quarter}`,
+          source: meta.source,
+          quarter: meta.quarter,
+          version,
+          hash: write.hash,
+          updatedAt: storedAt,
+          token,
+        },
+        ...(write.expectedVersion === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': write.expectedVersion },
+            }),
+      },
+    };
+    return [versionItem, headItem];
   }
 
   private changeItems(change: ReleaseChange, quarters: QuarterWrite[], token: string): TransactItem[] {
