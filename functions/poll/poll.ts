@@ -7,6 +7,7 @@ import type { Deps } from '../commons/deps';
 import type { Release, ReleaseFormat } from '../domain/release';
 import { reportToOperator } from '../mail/operator-report';
 import type { SourceState } from '../ports/store';
+import type { DiscoveredRelease } from './discover';
 
 export interface PollReport {
   source: string;
@@ -107,66 +108,80 @@ async function pollInto(deps: Deps, source: SourceConfig, state: SourceState, re
   // The HTML parser loads only when the index page changed, not on the hourly 304.
   const { discoverReleases } = await import('./discover');
   const links = discoverReleases(index.body?.toString('utf8') ?? '', index.url, source);
-  for (const link of links) {
-    const known = state.files[link.url] ?? {};
-    const file = join(deps.workDir, `download-${randomUUID()}`);
-    try {
-      report.requests++;
-      const result = await deps.fetcher.fetch({
-        url: link.url,
-        ...(known.etag ? { etag: known.etag } : {}),
-        ...(known.lastModified ? { lastModified: known.lastModified } : {}),
-        maxBytes: source.maxBytes ?? DEFAULT_MAX_BYTES,
-        accept: CONTENT_TYPES[source.parser],
-        toFile: file,
-        ...common,
-      });
-      if (result.status === 304) {
-        report.skipped++;
-        continue;
-      }
-      report.bytesDownloaded += result.bytes;
-      state.files[link.url] = {
-        ...(result.etag ? { etag: result.etag } : {}),
-        ...(result.lastModified ? { lastModified: result.lastModified } : {}),
-        sha256: result.sha256,
-      };
-      if (await deps.releases.getRelease(source.name, result.sha256)) {
-        report.skipped++;
-        continue;
-      }
-      // A file host's download URL often names no file (Box: `index.php?…`, `/download`): then the parser's own extension.
-      const named = extname(new URL(result.url).pathname).slice(1).toLowerCase();
-      const extension = DATA_EXTENSIONS.has(named) ? named : EXTENSIONS[source.parser];
-      const archiveKey = releaseKey(source.name, result.sha256, extension);
-      // Archive first, record second: a crash in between leaves bytes the ingest step can
-      // still rebuild a record for, never a record without bytes.
-      await deps.archive.putFile(archiveKey, file, {
-        sha256: result.sha256,
-        ...(result.contentType ? { contentType: result.contentType } : {}),
-        sourceUrl: result.url,
-      });
-      const release: Release = {
-        source: source.name,
-        sha256: result.sha256,
-        url: result.url,
-        archiveKey,
-        bytes: result.bytes,
-        format: source.parser,
-        firstSeen: deps.clock().toISOString(),
-        ...((link.publishedAt ?? result.lastModified) ? { publishedAt: normaliseDate(link.publishedAt ?? result.lastModified) } : {}),
-        status: 'archived',
-      };
-      if ((await deps.releases.recordRelease(release)) === 'created') report.archived.push(release);
-      else report.skipped++;
-    } finally {
-      await rm(file, { force: true });
-    }
-  }
+  for (const link of links) await pollRelease(deps, source, state, link, report, common);
   if (index.etag) state.etag = index.etag;
   else delete state.etag;
   if (index.lastModified) state.lastModified = index.lastModified;
   else delete state.lastModified;
+}
+
+type FetchCommon = { allowedHosts: string[]; timeoutMs: number; allowLoopback?: boolean };
+
+/**
+ * One release link: fetched conditionally against what was last seen of it, and when its bytes
+ * are new, archived and then recorded (a crash in between leaves bytes the ingest step can still
+ * rebuild a record for, never a record without bytes).
+ */
+async function pollRelease(
+  deps: Deps,
+  source: SourceConfig,
+  state: SourceState,
+  link: DiscoveredRelease,
+  report: PollReport,
+  common: FetchCommon,
+): Promise<void> {
+  const known = state.files[link.url] ?? {};
+  const file = join(deps.workDir, `download-${randomUUID()}`);
+  try {
+    report.requests++;
+    const result = await deps.fetcher.fetch({
+      url: link.url,
+      ...(known.etag ? { etag: known.etag } : {}),
+      ...(known.lastModified ? { lastModified: known.lastModified } : {}),
+      maxBytes: source.maxBytes ?? DEFAULT_MAX_BYTES,
+      accept: CONTENT_TYPES[source.parser],
+      toFile: file,
+      ...common,
+    });
+    if (result.status === 304) {
+      report.skipped++;
+      return;
+    }
+    report.bytesDownloaded += result.bytes;
+    state.files[link.url] = {
+      ...(result.etag ? { etag: result.etag } : {}),
+      ...(result.lastModified ? { lastModified: result.lastModified } : {}),
+      sha256: result.sha256,
+    };
+    if (await deps.releases.getRelease(source.name, result.sha256)) {
+      report.skipped++;
+      return;
+    }
+    // A file host's download URL often names no file (Box: `index.php?…`, `/download`): then the parser's own extension.
+    const named = extname(new URL(result.url).pathname).slice(1).toLowerCase();
+    const extension = DATA_EXTENSIONS.has(named) ? named : EXTENSIONS[source.parser];
+    const archiveKey = releaseKey(source.name, result.sha256, extension);
+    await deps.archive.putFile(archiveKey, file, {
+      sha256: result.sha256,
+      ...(result.contentType ? { contentType: result.contentType } : {}),
+      sourceUrl: result.url,
+    });
+    const release: Release = {
+      source: source.name,
+      sha256: result.sha256,
+      url: result.url,
+      archiveKey,
+      bytes: result.bytes,
+      format: source.parser,
+      firstSeen: deps.clock().toISOString(),
+      ...((link.publishedAt ?? result.lastModified) ? { publishedAt: normaliseDate(link.publishedAt ?? result.lastModified) } : {}),
+      status: 'archived',
+    };
+    if ((await deps.releases.recordRelease(release)) === 'created') report.archived.push(release);
+    else report.skipped++;
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 function normaliseDate(text: string | undefined): string | undefined {
