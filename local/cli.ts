@@ -115,6 +115,53 @@ function runCommand(program: Command, out: Out): void {
     });
 }
 
+/**
+ * How to read a file given to `ingest`: `--source`, else told from the content (sources put tables
+ * in .xlsx and records in .csv). Stata, SPSS and Feather files (and pages, legacy .xls) are
+ * refused here, before anything is archived or recorded.
+ */
+async function releaseFormat(path: string, file: string, given: ReleaseFormat | undefined): Promise<ReleaseFormat> {
+  const parsers = await import('../functions/ingest/parsers');
+  await parsers.openReleaseFile(path, file).catch((error: unknown) => {
+    throw new CliError(error instanceof InvalidReleaseError ? error.message : String(error));
+  });
+  return (
+    given ??
+    parsers.guessFormat(path, file).catch((error: unknown) => {
+      throw new CliError(
+        error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error),
+      );
+    })
+  );
+}
+
+/** The file archived and recorded as poll would: the bucket's notification then takes it through the chain. Its sha256. */
+async function archiveAsPoll(
+  local: LocalRuntime,
+  path: string,
+  info: { size: number; mtime: Date },
+  source: string,
+  format: ReleaseFormat,
+): Promise<string> {
+  // Loaded here: node:crypto costs every other command ~6 ms of start.
+  const { sha256File } = await import('./sha256-file');
+  const sha256 = await sha256File(path);
+  const archiveKey = releaseKey(source, sha256, extname(path).slice(1) || format);
+  await local.deps.archive.putFile(archiveKey, path, { sha256, sourceUrl: pathToFileURL(path).href });
+  await local.deps.releases.recordRelease({
+    source,
+    sha256,
+    url: pathToFileURL(path).href,
+    archiveKey,
+    bytes: info.size,
+    format,
+    firstSeen: local.deps.clock().toISOString(),
+    publishedAt: info.mtime.toISOString(),
+    status: 'archived',
+  });
+  return sha256;
+}
+
 function ingestCommand(program: Command, out: Out): void {
   program
     .command('ingest')
@@ -129,38 +176,10 @@ function ingestCommand(program: Command, out: Out): void {
       const path = resolve(file);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new CliError(`${file}: no such file`);
-      const parsers = await import('../functions/ingest/parsers');
-      // Stata, SPSS and Feather files (and pages, legacy .xls) are refused before anything is archived or recorded.
-      await parsers.openReleaseFile(path, file).catch((error: unknown) => {
-        throw new CliError(error instanceof InvalidReleaseError ? error.message : String(error));
-      });
-      // The content decides, not the name: sources put tables in .xlsx and records in .csv.
-      const format =
-        options.source ??
-        (await parsers.guessFormat(path, file).catch((error: unknown) => {
-          throw new CliError(
-            error instanceof InvalidReleaseError ? `${error.message}; give --source ddp|ddor|table if it is one` : String(error),
-          );
-        }));
+      const format = await releaseFormat(path, file, options.source);
       await withLocal(program, async (local) => {
-        // Loaded here: node:crypto costs every other command ~6 ms of start.
-        const { sha256File } = await import('./sha256-file');
-        const sha256 = await sha256File(path);
         const source = options.as ?? format;
-        const archiveKey = releaseKey(source, sha256, extname(path).slice(1) || format);
-        // Archived and recorded as poll would: the bucket's notification then takes it through the chain.
-        await local.deps.archive.putFile(archiveKey, path, { sha256, sourceUrl: pathToFileURL(path).href });
-        await local.deps.releases.recordRelease({
-          source,
-          sha256,
-          url: pathToFileURL(path).href,
-          archiveKey,
-          bytes: info.size,
-          format,
-          firstSeen: local.deps.clock().toISOString(),
-          publishedAt: info.mtime.toISOString(),
-          status: 'archived',
-        });
+        const sha256 = await archiveAsPoll(local, path, info, source, format);
         const { chain, takeEvents } = local.composition;
         takeEvents();
         await chain.drain();
