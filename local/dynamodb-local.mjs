@@ -231,6 +231,20 @@ function call(port, target, body) {
   });
 }
 
+/** What the stream reader does: describe the table's stream, take a shard iterator, read its records. */
+async function readStream(port, StreamArn) {
+  if (!StreamArn) return;
+  const stream = await call(port, 'DynamoDBStreams_20120810.DescribeStream', { StreamArn });
+  const ShardId = stream.StreamDescription?.Shards?.[0]?.ShardId;
+  if (!ShardId) return;
+  const { ShardIterator } = await call(port, 'DynamoDBStreams_20120810.GetShardIterator', {
+    StreamArn,
+    ShardId,
+    ShardIteratorType: 'TRIM_HORIZON',
+  });
+  if (ShardIterator) await call(port, 'DynamoDBStreams_20120810.GetRecords', { ShardIterator });
+}
+
 /** The calls local mode makes (tables, items, transactions, the GSI, streams, TTL), so their classes are archived too. */
 async function exercise(port) {
   const TableName = 'archive-warmup';
@@ -293,19 +307,7 @@ async function exercise(port) {
   await call(port, 'Scan', { TableName, Limit: 10 });
   await call(port, 'DeleteItem', { TableName, Key: { pk: S('c'), sk: S('1') } });
   await call(port, 'ListTables', {});
-  const StreamArn = table.Table?.LatestStreamArn;
-  if (StreamArn) {
-    const stream = await call(port, 'DynamoDBStreams_20120810.DescribeStream', { StreamArn });
-    const ShardId = stream.StreamDescription?.Shards?.[0]?.ShardId;
-    if (ShardId) {
-      const { ShardIterator } = await call(port, 'DynamoDBStreams_20120810.GetShardIterator', {
-        StreamArn,
-        ShardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      });
-      if (ShardIterator) await call(port, 'DynamoDBStreams_20120810.GetRecords', { ShardIterator });
-    }
-  }
+  await readStream(port, table.Table?.LatestStreamArn);
   await call(port, 'DeleteTable', { TableName });
 }
 
