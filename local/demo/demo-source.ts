@@ -127,6 +127,22 @@ function notModified(request: IncomingMessage, current: Resource): boolean {
   return !Number.isNaN(since) && Date.parse(current.lastModified) <= since;
 }
 
+/** A response as a static file host sends one: validators on every answer, a body only for a 200 GET. */
+function send(request: IncomingMessage, response: ServerResponse, status: number, current?: Resource): void {
+  if (current) {
+    response.setHeader('ETag', current.etag);
+    response.setHeader('Last-Modified', current.lastModified);
+    response.setHeader('Cache-Control', 'no-cache');
+  }
+  if (status !== 200 || !current) {
+    response.writeHead(status, status === 304 ? {} : { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end(status === 304 || request.method === 'HEAD' ? undefined : `${status}\n`);
+    return;
+  }
+  response.writeHead(200, { 'Content-Type': current.contentType, 'Content-Length': current.body.length });
+  response.end(request.method === 'HEAD' ? undefined : current.body);
+}
+
 export async function startDemoSource(options: { published?: number; port?: number } = {}): Promise<DemoSource> {
   const files = await Promise.all(
     DEMO_RELEASES.map(async (release) => {
@@ -148,18 +164,7 @@ export async function startDemoSource(options: { published?: number; port?: numb
   const requests: DemoRequest[] = [];
   const answer = (request: IncomingMessage, response: ServerResponse, status: number, current?: Resource) => {
     requests.push({ method: request.method ?? '', path: request.url ?? '', status });
-    if (current) {
-      response.setHeader('ETag', current.etag);
-      response.setHeader('Last-Modified', current.lastModified);
-      response.setHeader('Cache-Control', 'no-cache');
-    }
-    if (status !== 200 || !current) {
-      response.writeHead(status, status === 304 ? {} : { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end(status === 304 || request.method === 'HEAD' ? undefined : `${status}\n`);
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': current.contentType, 'Content-Length': current.body.length });
-    response.end(request.method === 'HEAD' ? undefined : current.body);
+    send(request, response, status, current);
   };
 
   const server = createServer((request, response) => {
