@@ -178,22 +178,7 @@ export class HttpFetcher implements Fetcher {
   private async read(response: IncomingMessage, url: URL, exchange: Exchange): Promise<FetchResult> {
     const { request } = exchange;
     const contentType = response.headers['content-type'];
-    const mediaType = contentType?.split(';')[0].trim().toLowerCase();
-    if (mediaType && request.accept?.length && !request.accept.some((a) => accepts(a, mediaType))) {
-      response.destroy();
-      throw new FetchRefusedError(request.url, `Content-Type ${mediaType} contradicts the expected ${request.accept.join(', ')}`);
-    }
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > request.maxBytes) {
-      response.destroy();
-      throw new FetchRefusedError(request.url, `Content-Length ${declared} exceeds the cap of ${request.maxBytes} bytes`);
-    }
-    const encoding = (response.headers['content-encoding'] ?? 'identity').toLowerCase();
-    const decoder = encoding === 'identity' ? undefined : DECODERS[encoding];
-    if (encoding !== 'identity' && !decoder) {
-      response.destroy();
-      throw new FetchRefusedError(request.url, `unsupported Content-Encoding ${encoding}`);
-    }
+    const { declared, decoder } = checkedHeaders(response, request);
 
     const hash = createHash('sha256');
     let bytes = 0;
@@ -256,4 +241,26 @@ export class HttpFetcher implements Fetcher {
 function accepts(expected: string, mediaType: string): boolean {
   const range = expected.split(';')[0].trim().toLowerCase();
   return range === '*/*' || range === mediaType || (range.endsWith('/*') && mediaType.startsWith(range.slice(0, -1)));
+}
+
+/**
+ * What the response's headers promise, checked before a byte of the body is read: a Content-Type
+ * the request accepts, a Content-Length under the cap, an encoding there is a decoder for. A
+ * refusal closes the response.
+ */
+function checkedHeaders(response: IncomingMessage, request: FetchRequest): { declared: number; decoder: (() => Transform) | undefined } {
+  const refuse = (reason: string): never => {
+    response.destroy();
+    throw new FetchRefusedError(request.url, reason);
+  };
+  const mediaType = response.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  if (mediaType && request.accept?.length && !request.accept.some((a) => accepts(a, mediaType)))
+    refuse(`Content-Type ${mediaType} contradicts the expected ${request.accept.join(', ')}`);
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > request.maxBytes)
+    refuse(`Content-Length ${declared} exceeds the cap of ${request.maxBytes} bytes`);
+  const encoding = (response.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const decoder = encoding === 'identity' ? undefined : DECODERS[encoding];
+  if (encoding !== 'identity' && !decoder) refuse(`unsupported Content-Encoding ${encoding}`);
+  return { declared, decoder };
 }
