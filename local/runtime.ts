@@ -154,6 +154,8 @@ export async function openLocal(
       decorateMailer: (mailer) => outboxMailer(mailer, outboxDir),
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    // A new home's stream mappings begin here, before this command writes anything.
+    await composition.stream.begin();
     return {
       deps: composition.deps,
       composition,

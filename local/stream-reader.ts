@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -68,6 +68,49 @@ export class StreamReader {
     private readonly options: StreamReaderOptions,
     private readonly consumers: StreamConsumer[],
   ) {}
+
+  /**
+   * Begin the mappings of a home that has none yet, as the stack's begin (StartingPosition LATEST)
+   * before any write: each consumer without a checkpoint file starts at the stream's current end,
+   * so it gets the records written from now on, not what the stream held before (a table that an
+   * earlier home, a `serve` elsewhere or a bench round wrote to). Consumers with a position go on
+   * from it. Without it (a reader without a folder, a table made for a test) a consumer reads from
+   * the stream's start.
+   */
+  async begin(): Promise<void> {
+    const fresh = this.consumers.map((c) => c.name).filter((name) => this.file(name) && !existsSync(this.file(name)!));
+    if (!fresh.length) return;
+    const streamArn = (this.streamArn ??= await this.latestStreamArn());
+    const shards = (await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+    const ends: Record<string, string> = {};
+    for (const shard of shards) {
+      const end = shard.ShardId ? await this.lastSequenceNumber(streamArn, shard.ShardId) : undefined;
+      if (end) ends[shard.ShardId!] = end;
+    }
+    for (const name of fresh) {
+      const checkpoints = this.load(name);
+      Object.assign(checkpoints.shards, ends);
+      this.save(name, checkpoints);
+    }
+  }
+
+  /** The sequence number of a shard's last record, read through without handing anything on; undefined when it is empty. */
+  private async lastSequenceNumber(streamArn: string, shardId: string): Promise<string | undefined> {
+    let iterator = (
+      await this.options.streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
+    let last: string | undefined;
+    while (iterator) {
+      const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const records = page.Records ?? [];
+      if (!records.length) break;
+      last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
+      iterator = page.NextShardIterator;
+    }
+    return last;
+  }
 
   /** One pass over every shard for every consumer; returns how many records were handed to handlers. */
   async pump(): Promise<number> {
