@@ -22,6 +22,66 @@ export interface DetainerWatchStackProps extends StackProps {
   config: DeploymentConfig;
 }
 
+/**
+ * The key of the SNS topics (operator alerts, SES feedback). CloudWatch alarms and SES publish to
+ * the encrypted topics; the AWS-managed SNS key does not admit them. As in AWS's own examples, no
+ * condition: the topics' policies already admit only this account.
+ */
+function snsTopicKey(scope: Construct, removalPolicy: RemovalPolicy): kms.Key {
+  const topicKey = new kms.Key(scope, 'TopicKey', {
+    description: 'detainer-watch SNS topics (operator alerts, SES feedback)',
+    enableKeyRotation: true,
+    removalPolicy,
+  });
+  topicKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('ses.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+    }),
+  );
+  return topicKey;
+}
+
+/** What every function of the stage shares: its environment, metrics namespace, log level and retention. */
+function functionSettings(
+  config: DetainerWatchStackProps['config'],
+  removalPolicy: RemovalPolicy,
+  environment: Record<string, string>,
+): Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'> {
+  return {
+    environment,
+    metricsNamespace: `DetainerWatch/${config.stage}`,
+    logLevel: config.logLevel,
+    logRetention: config.logRetentionDays as logs.RetentionDays,
+    removalPolicy,
+  };
+}
+
+/** Settings and resource names every function may read; permissions are granted per function. */
+function runtimeSettings(
+  config: DetainerWatchStackProps['config'],
+  store: RankingStore,
+  archive: ReleaseArchive,
+  mail: Mail,
+): Record<string, string> {
+  return {
+    [ENVIRONMENT.sources]: JSON.stringify(config.sources),
+    [ENVIRONMENT.sender]: config.sender,
+    [ENVIRONMENT.operatorEmail]: config.operatorEmail,
+    [ENVIRONMENT.topN]: String(config.topN),
+    [ENVIRONMENT.minResolutionRate]: String(config.minResolutionRate),
+    [ENVIRONMENT.maxTotalDrop]: String(config.maxTotalDrop),
+    [ENVIRONMENT.sendRatePerSecond]: String(config.sendRatePerSecond),
+    [ENVIRONMENT.deliveryBatchSize]: String(config.deliveryBatchSize),
+    [ENVIRONMENT.deliveryConcurrency]: String(config.deliveryConcurrency),
+    [ENVIRONMENT.deliverTimeoutSeconds]: String(config.deliverTimeoutSeconds),
+    [ENVIRONMENT.tableName]: store.table.tableName,
+    [ENVIRONMENT.archiveBucket]: archive.bucket.bucketName,
+    [ENVIRONMENT.configurationSet]: mail.configurationSet.configurationSetName,
+  };
+}
+
 /** The whole monitor, one construct per step of the flow: poll → archive → ingest → store → notify → SES, plus subscription and feedback. */
 export class DetainerWatchStack extends Stack {
   readonly alerts: OperatorAlerts;
@@ -41,20 +101,7 @@ export class DetainerWatchStack extends Stack {
     const production = config.stage === 'prod';
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const topicKey = new kms.Key(this, 'TopicKey', {
-      description: 'detainer-watch SNS topics (operator alerts, SES feedback)',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    // CloudWatch alarms and SES publish to the encrypted topics; the AWS-managed SNS key does not admit
-    // them. As in AWS's own examples, no condition: the topics' policies already admit only this account.
-    topicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-      }),
-    );
+    const topicKey = snsTopicKey(this, removalPolicy);
 
     this.alerts = new OperatorAlerts(this, 'OperatorAlerts', {
       operatorEmail: config.operatorEmail,
@@ -66,31 +113,8 @@ export class DetainerWatchStack extends Stack {
     this.store = new RankingStore(this, 'Store', { protect: production });
     this.archive = new ReleaseArchive(this, 'Archive', { ingestTimeout: INGEST_TIMEOUT });
 
-    const functionDefaults = (
-      environment: Record<string, string>,
-    ): Omit<DetainerFunctionProps, 'step' | 'description' | 'memorySize' | 'timeout'> => ({
-      environment,
-      metricsNamespace: `DetainerWatch/${config.stage}`,
-      logLevel: config.logLevel,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
-    });
-    // Settings and resource names every function may read; permissions are granted per function.
-    const runtimeEnvironment: Record<string, string> = {
-      [ENVIRONMENT.sources]: JSON.stringify(config.sources),
-      [ENVIRONMENT.sender]: config.sender,
-      [ENVIRONMENT.operatorEmail]: config.operatorEmail,
-      [ENVIRONMENT.topN]: String(config.topN),
-      [ENVIRONMENT.minResolutionRate]: String(config.minResolutionRate),
-      [ENVIRONMENT.maxTotalDrop]: String(config.maxTotalDrop),
-      [ENVIRONMENT.sendRatePerSecond]: String(config.sendRatePerSecond),
-      [ENVIRONMENT.deliveryBatchSize]: String(config.deliveryBatchSize),
-      [ENVIRONMENT.deliveryConcurrency]: String(config.deliveryConcurrency),
-      [ENVIRONMENT.deliverTimeoutSeconds]: String(config.deliverTimeoutSeconds),
-      [ENVIRONMENT.tableName]: this.store.table.tableName,
-      [ENVIRONMENT.archiveBucket]: this.archive.bucket.bucketName,
-      [ENVIRONMENT.configurationSet]: this.mail.configurationSet.configurationSetName,
-    };
+    const functionDefaults = (environment: Record<string, string>) => functionSettings(config, removalPolicy, environment);
+    const runtimeEnvironment = runtimeSettings(config, this.store, this.archive, this.mail);
 
     this.subscription = new Subscription(this, 'Subscription', {
       stage: config.stage,

@@ -84,26 +84,37 @@ export class Notify extends Construct {
       deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: delivery.maxReceiveCount },
     });
 
-    this.planner = new DetainerFunction(this, 'Function', {
+    this.planner = this.plannerFunction(props);
+    this.deliverer = this.delivererFunction(props, delivery);
+    this.alarms(props);
+  }
+
+  /** `notify`: on a change record in the stream, plans the batches of subscribers onto the delivery queue. */
+  private plannerFunction(props: NotifyProps): DetainerFunction {
+    const planner = new DetainerFunction(this, 'Function', {
       ...props.functionDefaults,
       step: 'notify',
       description: 'Plans the delivery of a new change record: one queue message per batch of subscribers',
       memorySize: 512,
       timeout: Duration.minutes(2),
     });
-    this.planner.addEnvironment(ENVIRONMENT.deliveryQueueUrl, this.deliveryQueue.queueUrl);
-    this.deliveryQueue.grantSendMessages(this.planner);
+    planner.addEnvironment(ENVIRONMENT.deliveryQueueUrl, this.deliveryQueue.queueUrl);
+    this.deliveryQueue.grantSendMessages(planner);
     // Reads the change and the subscribers; writes only to mark a change with nobody to tell as notified.
-    props.store.bindTo(this.planner, 'readWrite');
-    this.planner.addEventSource(changeStream(props.store, this.streamDeadLetters));
+    props.store.bindTo(planner, 'readWrite');
+    planner.addEventSource(changeStream(props.store, this.streamDeadLetters));
     acknowledge(
-      this.planner,
+      planner,
       'Serverless-LambdaDLQ',
       "Invoked by the DynamoDB stream: records that keep failing go to the event source's on-failure queue, not a function DLQ.",
     );
+    return planner;
+  }
 
+  /** `deliver`: one batch of the delivery queue per invocation, at most `deliveryConcurrency` at once. */
+  private delivererFunction(props: NotifyProps, delivery: ReturnType<typeof deliveryQueueSettings>): DetainerFunction {
     const concurrency = props.deliveryConcurrency;
-    this.deliverer = new DetainerFunction(this, 'DeliverFunction', {
+    const deliverer = new DetainerFunction(this, 'DeliverFunction', {
       ...props.functionDefaults,
       environment: {
         ...props.functionDefaults.environment,
@@ -114,7 +125,7 @@ export class Notify extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(delivery.functionTimeoutSeconds),
     });
-    this.deliverer.addEventSource(
+    deliverer.addEventSource(
       new lambdaEventSources.SqsEventSource(this.deliveryQueue, {
         batchSize: delivery.batchSize,
         reportBatchItemFailures: true,
@@ -122,19 +133,23 @@ export class Notify extends Construct {
       }),
     );
     acknowledge(
-      this.deliverer,
+      deliverer,
       'Serverless-LambdaEventSourceMappingDestination',
       "SQS event sources take no on-failure destination; the delivery queue's redrive policy (5 receives) parks failures in its dead-letter queue.",
     );
-    props.store.bindTo(this.deliverer, 'readWrite');
-    props.mail.grantSendTo(this.deliverer);
-    props.subscription.grantTokenSecret(this.deliverer);
+    props.store.bindTo(deliverer, 'readWrite');
+    props.mail.grantSendTo(deliverer);
+    props.subscription.grantTokenSecret(deliverer);
     acknowledge(
-      this.deliverer,
+      deliverer,
       'Serverless-LambdaDLQ',
       "Invoked by an SQS event source: failed batches go to the delivery queue's own dead-letter queue.",
     );
+    return deliverer;
+  }
 
+  /** Both functions' errors, and anything reaching either dead-letter queue. */
+  private alarms(props: NotifyProps): void {
     props.alerts.whenFunctionFails(this, this.planner, 'notify');
     props.alerts.whenFunctionFails(new Construct(this, 'Deliver'), this.deliverer, 'deliver');
     props.alerts.whenDeadLettersArrive(

@@ -74,9 +74,30 @@ export class Subscription extends Construct {
       'Invoked synchronously (Function URL, operator CLI): the caller sees the error; there is no asynchronous event to park.',
     );
 
-    // The function cannot name its own URL in its environment (a cycle); it reads it from here once per container.
-    const urlParameterName = `/detainer-watch/${props.stage}/subscription-url`;
-    this.urlParameter = new ssm.StringParameter(this, 'UrlParameter', {
+    this.urlParameter = this.urlParameterFor(props.stage);
+
+    props.store.bindTo(this.fn, 'readWrite');
+    props.mail.grantSendTo(this.fn);
+    this.grantTokenSecret(this.fn);
+    this.alarms(props);
+
+    new CfnOutput(Stack.of(this), 'SubscriptionUrl', {
+      value: this.url.url,
+      description: 'Public base URL of confirm and unsubscribe links',
+    });
+    new CfnOutput(Stack.of(this), 'SubscriptionFunctionName', {
+      value: this.fn.functionName,
+      description: 'Invoke with {"subscribe":"you@example.org"} to add a subscriber',
+    });
+  }
+
+  /**
+   * The function cannot name its own URL in its environment (a cycle): it reads it from this
+   * parameter once per container.
+   */
+  private urlParameterFor(stage: string): ssm.StringParameter {
+    const urlParameterName = `/detainer-watch/${stage}/subscription-url`;
+    const parameter = new ssm.StringParameter(this, 'UrlParameter', {
       parameterName: urlParameterName,
       stringValue: this.url.url,
       description: 'Base URL of the detainer-watch subscription endpoint',
@@ -96,10 +117,11 @@ export class Subscription extends Construct {
         ],
       }),
     );
+    return parameter;
+  }
 
-    props.store.bindTo(this.fn, 'readWrite');
-    props.mail.grantSendTo(this.fn);
-    this.grantTokenSecret(this.fn);
+  /** The function's errors, its concurrency cap reached, and many refused requests. */
+  private alarms(props: SubscriptionProps): void {
     props.alerts.whenFunctionFails(this, this.fn, 'subscription');
     props.alerts.alarm(this, 'ThrottlesAlarm', 'subscription-throttled', {
       metric: this.fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
@@ -117,15 +139,6 @@ export class Subscription extends Construct {
       threshold: REJECTED_REQUESTS_ALARM_THRESHOLD,
       alarmDescription:
         'Many subscription requests were refused (rate limits, forged tokens, honeypot, bad input): see the log lines "subscription request rejected" for the reasons.',
-    });
-
-    new CfnOutput(Stack.of(this), 'SubscriptionUrl', {
-      value: this.url.url,
-      description: 'Public base URL of confirm and unsubscribe links',
-    });
-    new CfnOutput(Stack.of(this), 'SubscriptionFunctionName', {
-      value: this.fn.functionName,
-      description: 'Invoke with {"subscribe":"you@example.org"} to add a subscriber',
     });
   }
 
