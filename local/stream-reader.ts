@@ -78,10 +78,14 @@ export class StreamReader {
    * the stream's start.
    */
   async begin(): Promise<void> {
-    const fresh = this.consumers.map((c) => c.name).filter((name) => this.file(name) && !existsSync(this.file(name)!));
+    const fresh = this.consumers
+      .map((c) => c.name)
+      .filter((name) => {
+        const file = this.file(name);
+        return file !== undefined && !existsSync(file);
+      });
     if (!fresh.length) return;
-    const streamArn = (this.streamArn ??= await this.latestStreamArn());
-    const shards = (await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+    const { streamArn, shards } = await this.shards();
     const ends: Record<string, string> = {};
     for (const shard of shards) {
       const end = shard.ShardId ? await this.lastSequenceNumber(streamArn, shard.ShardId) : undefined;
@@ -114,8 +118,7 @@ export class StreamReader {
 
   /** One pass over every shard for every consumer; returns how many records were handed to handlers. */
   async pump(): Promise<number> {
-    const streamArn = (this.streamArn ??= await this.latestStreamArn());
-    const shards = (await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+    const { streamArn, shards } = await this.shards();
     let delivered = 0;
     for (const consumer of this.consumers) {
       const checkpoints = this.load(consumer.name);
@@ -210,6 +213,13 @@ export class StreamReader {
       this.options.log?.('stream batch failed', { consumer: consumer.name, error: String(error) });
       return 0;
     }
+  }
+
+  /** The table's stream and its shards as they are now. */
+  private async shards() {
+    const streamArn = (this.streamArn ??= await this.latestStreamArn());
+    const shards = (await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+    return { streamArn, shards };
   }
 
   private async latestStreamArn(): Promise<string> {
