@@ -7,4 +7,12 @@ export function launchArgs(
 ): { args: string[]; cwd: string; archive?: boolean };
 export function answers(url: string, timeoutMs: number): Promise<boolean>;
 export function freePort(): Promise<number>;
+export function startJava(
+  spec: { args: string[]; cwd: string },
+  port: number,
+): Promise<{
+  java: import('node:child_process').ChildProcess;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  output(): string;
+}>;
 export function prepareDynamoDbLocal(): Promise<string>;

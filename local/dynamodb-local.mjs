@@ -312,7 +312,7 @@ async function exercise(port) {
 }
 
 /** Start DynamoDB Local with `spec`, wait until it answers; the process, or an error with its last output lines. */
-async function startJava(spec, port) {
+export async function startJava(spec, port) {
   const java = spawn('java', spec.args, { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   java.stdout.on('data', (chunk) => (output += chunk));

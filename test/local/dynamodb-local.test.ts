@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answers, archiveState, freePort, launchArgs } from '../../local/dynamodb-local.mjs';
+import { archiveState, freePort, launchArgs, startJava } from '../../local/dynamodb-local.mjs';
 
 const flagValue = (args: string[], prefix: string) => args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
 
@@ -75,10 +74,8 @@ async function leftInTmpDir(launch: (port: number) => { args: string[]; cwd: str
     const spec = launch(port);
     const at = spec.args.indexOf('-jar');
     const args = [...spec.args.slice(0, at), `-Djava.io.tmpdir=${tmp}`, ...spec.args.slice(at)];
-    const java = spawn('java', args, { cwd: spec.cwd, stdio: 'ignore' });
-    const exited = new Promise((resolve) => java.once('exit', resolve));
+    const { java, exited } = await startJava({ args, cwd: spec.cwd }, port);
     try {
-      while (!(await answers(`http://127.0.0.1:${port}/`, 1_000))) await new Promise((resolve) => setTimeout(resolve, 20));
       const response = await fetch(`http://127.0.0.1:${port}/`, {
         method: 'POST',
         headers: {
